@@ -1,0 +1,511 @@
+//! The lexer: source text to tokens, comments kept aside for docs and formatting.
+
+use crate::span::Span;
+use logos::Logos;
+use std::fmt;
+
+/// A token of PCR source. Comments are not tokens: the lexer keeps them in
+/// [`Lexed::comments`] so that documentation and formatting can use them.
+#[derive(Logos, Debug, Clone, PartialEq)]
+#[logos(skip r"[ \t\r\n\f\u{FEFF}]+")]
+pub enum Token {
+    // Keywords (LANGUAGE.md §3).
+    #[token("import")]
+    Import,
+    #[token("rule")]
+    Rule,
+    #[token("title")]
+    Title,
+    #[token("version")]
+    Version,
+    #[token("standard")]
+    Standard,
+    #[token("declared_unit")]
+    DeclaredUnit,
+    #[token("boundary")]
+    Boundary,
+    #[token("gwp")]
+    Gwp,
+    #[token("cutoff")]
+    Cutoff,
+    #[token("allocation")]
+    Allocation,
+    #[token("input")]
+    Input,
+    #[token("factor")]
+    Factor,
+    #[token("db")]
+    Db,
+    #[token("let")]
+    Let,
+    #[token("fn")]
+    Fn,
+    #[token("stage")]
+    Stage,
+    #[token("emission")]
+    Emission,
+    #[token("as")]
+    As,
+    #[token("exclude")]
+    Exclude,
+    #[token("grades")]
+    Grades,
+    #[token("otherwise")]
+    Otherwise,
+    #[token("example")]
+    Example,
+    #[token("given")]
+    Given,
+    #[token("expect")]
+    Expect,
+    #[token("list")]
+    List,
+    #[token("enum")]
+    Enum,
+    #[token("if")]
+    If,
+    #[token("then")]
+    Then,
+    #[token("else")]
+    Else,
+    #[token("match")]
+    Match,
+    #[token("sum")]
+    Sum,
+    #[token("in")]
+    In,
+    #[token("and")]
+    And,
+    #[token("or")]
+    Or,
+    #[token("not")]
+    Not,
+    #[token("dimension")]
+    Dimension,
+    #[token("unit")]
+    Unit,
+    #[token("gwp_set")]
+    GwpSet,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+
+    // Contextual words: keywords where they follow a clause keyword, names elsewhere.
+    #[token("item")]
+    Item,
+    #[token("total")]
+    Total,
+    #[token("share")]
+    Share,
+    #[token("source")]
+    Source,
+    #[token("within")]
+    Within,
+    #[token("en")]
+    En,
+    #[token("category")]
+    Category,
+    #[token("separate")]
+    Separate,
+
+    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*", |lex| lex.slice().to_string(), priority = 1)]
+    Ident(String),
+    /// A number as written (`1_000`, `2.5e6`), kept exact for the compiler.
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?", |lex| lex.slice().to_string())]
+    Number(String),
+    /// A number directly followed by `%` (`5%` is 0.05); the text excludes the `%`.
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?%", |lex| lex.slice().trim_end_matches('%').to_string())]
+    Percent(String),
+    /// A string literal, escapes resolved.
+    #[regex(r#""([^"\\\n]|\\.)*""#, |lex| unescape(&lex.slice()[1..lex.slice().len() - 1]))]
+    Str(String),
+    /// A string with no closing quote on its line; reported, then treated as a string.
+    #[regex(r#""([^"\\\n]|\\.)*"#, |lex| unescape(&lex.slice()[1..]), priority = 0)]
+    UnterminatedStr(String),
+
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    Comment,
+
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    #[token("·")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("^")]
+    Caret,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token(",")]
+    Comma,
+    #[token(":")]
+    Colon,
+    #[token(".")]
+    Dot,
+    #[token("=")]
+    Assign,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("<")]
+    Lt,
+    #[token("<=")]
+    Le,
+    #[token(">")]
+    Gt,
+    #[token(">=")]
+    Ge,
+    #[token("->")]
+    Arrow,
+    #[token("=>")]
+    FatArrow,
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Token {
+    /// The keyword or punctuation as written, for messages; names for the rest.
+    pub fn describe(&self) -> String {
+        match self {
+            Token::Ident(s) => format!("name `{s}`"),
+            Token::Number(s) => format!("number `{s}`"),
+            Token::Percent(s) => format!("percentage `{s}%`"),
+            Token::Str(_) | Token::UnterminatedStr(_) => "a string".to_string(),
+            Token::Comment => "a comment".to_string(),
+            other => format!("`{}`", other.text()),
+        }
+    }
+
+    /// The fixed text of a keyword or punctuation token; the text of a name or number.
+    pub fn text(&self) -> &str {
+        match self {
+            Token::Import => "import",
+            Token::Rule => "rule",
+            Token::Title => "title",
+            Token::Version => "version",
+            Token::Standard => "standard",
+            Token::DeclaredUnit => "declared_unit",
+            Token::Boundary => "boundary",
+            Token::Gwp => "gwp",
+            Token::Cutoff => "cutoff",
+            Token::Allocation => "allocation",
+            Token::Input => "input",
+            Token::Factor => "factor",
+            Token::Db => "db",
+            Token::Let => "let",
+            Token::Fn => "fn",
+            Token::Stage => "stage",
+            Token::Emission => "emission",
+            Token::As => "as",
+            Token::Exclude => "exclude",
+            Token::Grades => "grades",
+            Token::Otherwise => "otherwise",
+            Token::Example => "example",
+            Token::Given => "given",
+            Token::Expect => "expect",
+            Token::List => "list",
+            Token::Enum => "enum",
+            Token::If => "if",
+            Token::Then => "then",
+            Token::Else => "else",
+            Token::Match => "match",
+            Token::Sum => "sum",
+            Token::In => "in",
+            Token::And => "and",
+            Token::Or => "or",
+            Token::Not => "not",
+            Token::Dimension => "dimension",
+            Token::Unit => "unit",
+            Token::GwpSet => "gwp_set",
+            Token::True => "true",
+            Token::False => "false",
+            Token::Item => "item",
+            Token::Total => "total",
+            Token::Share => "share",
+            Token::Source => "source",
+            Token::Within => "within",
+            Token::En => "en",
+            Token::Category => "category",
+            Token::Separate => "separate",
+            Token::Ident(s) | Token::Number(s) | Token::Percent(s) => s,
+            Token::Str(s) | Token::UnterminatedStr(s) => s,
+            Token::Comment => "//",
+            Token::Plus => "+",
+            Token::Minus => "-",
+            Token::Star => "*",
+            Token::Slash => "/",
+            Token::Caret => "^",
+            Token::LParen => "(",
+            Token::RParen => ")",
+            Token::LBrace => "{",
+            Token::RBrace => "}",
+            Token::LBracket => "[",
+            Token::RBracket => "]",
+            Token::Comma => ",",
+            Token::Colon => ":",
+            Token::Dot => ".",
+            Token::Assign => "=",
+            Token::EqEq => "==",
+            Token::NotEq => "!=",
+            Token::Lt => "<",
+            Token::Le => "<=",
+            Token::Gt => ">",
+            Token::Ge => ">=",
+            Token::Arrow => "->",
+            Token::FatArrow => "=>",
+        }
+    }
+
+    /// Whether this token is a keyword (reserved or contextual).
+    pub fn is_keyword(&self) -> bool {
+        let text = self.text();
+        KEYWORDS.contains(&text) && !matches!(self, Token::Ident(_) | Token::Str(_))
+    }
+}
+
+/// Every keyword, reserved or contextual, for completion and highlighting.
+pub const KEYWORDS: &[&str] = &[
+    "import",
+    "rule",
+    "title",
+    "version",
+    "standard",
+    "declared_unit",
+    "boundary",
+    "gwp",
+    "cutoff",
+    "item",
+    "total",
+    "allocation",
+    "input",
+    "factor",
+    "db",
+    "source",
+    "let",
+    "fn",
+    "stage",
+    "emission",
+    "as",
+    "exclude",
+    "share",
+    "grades",
+    "otherwise",
+    "example",
+    "given",
+    "expect",
+    "within",
+    "list",
+    "enum",
+    "if",
+    "then",
+    "else",
+    "match",
+    "sum",
+    "in",
+    "and",
+    "or",
+    "not",
+    "dimension",
+    "unit",
+    "gwp_set",
+    "true",
+    "false",
+    "en",
+    "category",
+    "separate",
+];
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+/// What kind of comment: `//`, `///` (documents the next declaration) or `//!` (documents the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    Line,
+    Doc,
+    ModuleDoc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub kind: CommentKind,
+    pub span: Span,
+    /// The text after `//`, `///` or `//!`, with one leading space removed.
+    pub text: String,
+}
+
+/// A lexical error: a character that starts no token, or a string left open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LexError {
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+}
+
+/// The lexer's output.
+#[derive(Debug, Clone, Default)]
+pub struct Lexed {
+    pub tokens: Vec<(usize, Token, usize)>,
+    pub comments: Vec<Comment>,
+    pub errors: Vec<LexError>,
+}
+
+/// Lex a whole source text. Never fails: problems are in [`Lexed::errors`].
+pub fn lex(source: &str) -> Lexed {
+    let mut out = Lexed::default();
+    let mut lexer = Token::lexer(source);
+    while let Some(result) = lexer.next() {
+        let range = lexer.span();
+        let span = Span::new(range.start, range.end);
+        match result {
+            Ok(Token::Comment) => {
+                let raw = lexer.slice();
+                let (kind, rest) = if let Some(rest) = raw.strip_prefix("///") {
+                    if rest.starts_with('/') {
+                        (CommentKind::Line, &raw[2..])
+                    } else {
+                        (CommentKind::Doc, rest)
+                    }
+                } else if let Some(rest) = raw.strip_prefix("//!") {
+                    (CommentKind::ModuleDoc, rest)
+                } else {
+                    (CommentKind::Line, &raw[2..])
+                };
+                let text = rest
+                    .strip_prefix(' ')
+                    .unwrap_or(rest)
+                    .trim_end()
+                    .to_string();
+                out.comments.push(Comment { kind, span, text });
+            }
+            Ok(Token::UnterminatedStr(s)) => {
+                out.errors.push(LexError {
+                    span,
+                    message: "unterminated string".to_string(),
+                    label: "this string has no closing `\"` on its line".to_string(),
+                });
+                out.tokens.push((range.start, Token::Str(s), range.end));
+            }
+            Ok(token) => out.tokens.push((range.start, token, range.end)),
+            Err(()) => {
+                let text = lexer.slice();
+                let shown: String = text.chars().take(1).collect();
+                let message = if shown.chars().all(|c| c.is_control()) {
+                    format!(
+                        "unexpected character U+{:04X}",
+                        shown.chars().next().map(|c| c as u32).unwrap_or(0)
+                    )
+                } else {
+                    format!("unexpected character `{shown}`")
+                };
+                out.errors.push(LexError {
+                    span,
+                    message,
+                    label: "no token starts with this character".to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Token> {
+        lex(src).tokens.into_iter().map(|(_, t, _)| t).collect()
+    }
+
+    #[test]
+    fn numbers_percent_and_quantities() {
+        assert_eq!(
+            kinds("1_000 0.6205 2.5e6 5% 450 MWh"),
+            vec![
+                Token::Number("1_000".into()),
+                Token::Number("0.6205".into()),
+                Token::Number("2.5e6".into()),
+                Token::Percent("5".into()),
+                Token::Number("450".into()),
+                Token::Ident("MWh".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unicode_identifiers_and_keywords() {
+        assert_eq!(
+            kinds("input 电力: kWh"),
+            vec![
+                Token::Input,
+                Token::Ident("电力".into()),
+                Token::Colon,
+                Token::Ident("kWh".into())
+            ]
+        );
+        assert_eq!(kinds("gwp gwp_set"), vec![Token::Gwp, Token::GwpSet]);
+    }
+
+    #[test]
+    fn strings_with_escapes() {
+        assert_eq!(
+            kinds(r#""a\"b\\c\n""#),
+            vec![Token::Str("a\"b\\c\n".into())]
+        );
+    }
+
+    #[test]
+    fn comments_are_kept_aside() {
+        let lexed = lex("//! file\n/// doc\n// plain\nrule");
+        let kinds: Vec<_> = lexed.comments.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![CommentKind::ModuleDoc, CommentKind::Doc, CommentKind::Line]
+        );
+        assert_eq!(lexed.comments[1].text, "doc");
+        assert_eq!(lexed.tokens.len(), 1);
+    }
+
+    #[test]
+    fn bad_characters_and_open_strings_are_errors_not_panics() {
+        let lexed = lex("a $ \"open\nb");
+        assert_eq!(lexed.errors.len(), 2);
+        assert!(lexed.errors[0].message.contains('$'));
+        assert_eq!(lexed.errors[1].message, "unterminated string");
+        assert_eq!(lexed.tokens.len(), 3);
+    }
+}

@@ -1,0 +1,10 @@
+//! `pcr-lang`: sources and spans, the lexer, the parser and the syntax tree of
+//! the PCR language, and the formatter.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod span;
+
+pub use parser::{parse, Parsed, SyntaxError};
+pub use span::{LineIndex, Span};

@@ -1,0 +1,657 @@
+//! The parser: tokens to a syntax tree, recovering from every syntax error.
+
+use crate::ast::{
+    Clause, Example, ExampleStatement, ExpectTarget, Exponent, Item, Module, Name, StageBlock, Str,
+};
+use crate::lexer::{lex, CommentKind, Lexed, Token};
+use crate::span::Span;
+use lalrpop_util::{lalrpop_mod, ParseError};
+use std::collections::HashMap;
+
+lalrpop_mod!(
+    #[allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        unused
+    )]
+    grammar,
+    "/pcr.rs"
+);
+
+/// An error raised by a grammar action (a malformed exponent, an unknown expectation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A syntax error: where, what, and what was expected there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+    pub label: String,
+    pub expected: Vec<String>,
+}
+
+/// The result of parsing one file: the tree (with error nodes) and every error.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub module: Module,
+    pub errors: Vec<SyntaxError>,
+    pub lexed: Lexed,
+}
+
+/// Doc comments (`///`) by the byte offset of the token they document.
+#[derive(Debug, Default)]
+pub struct Docs {
+    by_token: HashMap<usize, String>,
+}
+
+impl Docs {
+    fn new(lexed: &Lexed) -> Docs {
+        let mut by_token = HashMap::new();
+        let mut pending: Vec<&str> = Vec::new();
+        let mut tokens = lexed.tokens.iter().peekable();
+        for comment in &lexed.comments {
+            // A token between two doc comments ends the first group.
+            let mut attached = false;
+            while let Some((start, _, _)) = tokens.peek() {
+                if *start >= comment.span.start as usize {
+                    break;
+                }
+                if !pending.is_empty() && !attached {
+                    by_token.insert(*start, pending.join("\n"));
+                    pending.clear();
+                    attached = true;
+                }
+                tokens.next();
+            }
+            match comment.kind {
+                CommentKind::Doc => pending.push(&comment.text),
+                CommentKind::Line | CommentKind::ModuleDoc => pending.clear(),
+            }
+        }
+        if !pending.is_empty() {
+            if let Some((start, _, _)) = tokens.peek() {
+                by_token.insert(*start, pending.join("\n"));
+            }
+        }
+        Docs { by_token }
+    }
+
+    /// The doc comment of the declaration starting at `offset`.
+    pub fn at(&self, offset: usize) -> Option<String> {
+        self.by_token.get(&offset).cloned()
+    }
+}
+
+/// Parse an exponent `n` or `n/d` written in source.
+pub fn exponent(
+    num: &str,
+    den: &str,
+    span: Span,
+) -> Result<Exponent, ParseError<usize, Token, UserError>> {
+    let parse = |s: &str| s.replace('_', "").parse::<i64>();
+    match (parse(num), parse(den)) {
+        (Ok(num), Ok(den)) if den > 0 => Ok(Exponent { num, den }),
+        _ => Err(ParseError::User {
+            error: UserError {
+                span,
+                message: format!("an exponent must be a whole number or a fraction of whole numbers, found `{num}`"),
+            },
+        }),
+    }
+}
+
+/// `expect footprint …`, `expect grade …`; any other word is kept and reported.
+pub fn expect_target(name: Name) -> ExpectTarget {
+    match name.text.as_str() {
+        "footprint" => ExpectTarget::Footprint(name.span),
+        "grade" => ExpectTarget::Grade(name.span),
+        _ => ExpectTarget::Unknown(name),
+    }
+}
+
+/// Parse one source text. Never fails: syntax errors are in [`Parsed::errors`]
+/// and the tree keeps `Error` nodes where they were.
+pub fn parse(source: &str) -> Parsed {
+    let lexed = lex(source);
+    let docs = Docs::new(&lexed);
+    let mut errors: Vec<SyntaxError> = lexed
+        .errors
+        .iter()
+        .map(|e| SyntaxError {
+            span: e.span,
+            message: e.message.clone(),
+            label: e.label.clone(),
+            expected: Vec::new(),
+        })
+        .collect();
+    let tokens = &lexed.tokens;
+    let whole =
+        grammar::ModuleParser::new().parse(&docs, tokens.iter().cloned().map(Ok::<_, UserError>));
+    let items = match whole {
+        Ok(items) => items,
+        Err(_) => {
+            let mut recovery = Recovery {
+                tokens,
+                docs: &docs,
+                source_len: source.len(),
+                errors: &mut errors,
+            };
+            recovery.items(0, tokens.len())
+        }
+    };
+    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    errors.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    let module_doc: Vec<&str> = lexed
+        .comments
+        .iter()
+        .filter(|c| c.kind == CommentKind::ModuleDoc)
+        .map(|c| c.text.as_str())
+        .collect();
+    let doc = (!module_doc.is_empty()).then(|| module_doc.join("\n"));
+    Parsed {
+        module: Module { doc, items },
+        errors,
+        lexed,
+    }
+}
+
+type Tok = (usize, Token, usize);
+
+const ITEM_KEYWORDS: &[Token] = &[
+    Token::Import,
+    Token::Dimension,
+    Token::Unit,
+    Token::GwpSet,
+    Token::Stage,
+    Token::Boundary,
+    Token::Category,
+    Token::Enum,
+    Token::Fn,
+    Token::Let,
+    Token::Rule,
+];
+
+const CLAUSE_KEYWORDS: &[Token] = &[
+    Token::Title,
+    Token::Version,
+    Token::Standard,
+    Token::DeclaredUnit,
+    Token::Boundary,
+    Token::Gwp,
+    Token::Cutoff,
+    Token::Allocation,
+    Token::Input,
+    Token::Factor,
+    Token::Let,
+    Token::Fn,
+    Token::Stage,
+    Token::Exclude,
+    Token::Grades,
+    Token::Example,
+];
+
+/// Recovery after a failed parse: split the tokens at the keywords that start
+/// items, clauses, emissions and example statements, parse each part on its
+/// own, and keep an error node and one error for each part that fails.
+struct Recovery<'a> {
+    tokens: &'a [Tok],
+    docs: &'a Docs,
+    source_len: usize,
+    errors: &'a mut Vec<SyntaxError>,
+}
+
+impl Recovery<'_> {
+    /// Split `start..end` into parts, each starting at one of `starters` at nesting depth 0.
+    fn split(&self, start: usize, end: usize, starters: &[Token]) -> Vec<(usize, usize)> {
+        let mut parts = Vec::new();
+        let mut depth = 0usize;
+        let mut part_start = start;
+        for i in start..end {
+            let token = &self.tokens[i].1;
+            if depth == 0 && i > part_start && starters.contains(token) {
+                parts.push((part_start, i));
+                part_start = i;
+            }
+            match token {
+                Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
+                Token::RBrace | Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if part_start < end {
+            parts.push((part_start, end));
+        }
+        parts
+    }
+
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        match (
+            self.tokens.get(start),
+            end.checked_sub(1).and_then(|i| self.tokens.get(i)),
+        ) {
+            (Some(first), Some(last)) if start < end => Span::new(first.0, last.2),
+            _ => Span::new(self.source_len, self.source_len),
+        }
+    }
+
+    /// Parse `start..end` with `parser`; on failure record the error and return `None`.
+    fn part<T>(
+        &mut self,
+        start: usize,
+        end: usize,
+        parser: impl FnOnce(
+            &Docs,
+            std::vec::IntoIter<Result<Tok, UserError>>,
+        ) -> Result<T, ParseError<usize, Token, UserError>>,
+    ) -> Option<T> {
+        let toks: Vec<Result<Tok, UserError>> =
+            self.tokens[start..end].iter().cloned().map(Ok).collect();
+        match parser(self.docs, toks.into_iter()) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let error = match (error, self.tokens.get(end)) {
+                    // The part ended where the next part starts: say what came next.
+                    (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
+                        ParseError::UnrecognizedToken {
+                            token: next.clone(),
+                            expected,
+                        }
+                    }
+                    (error, _) => error,
+                };
+                self.errors.push(syntax_error(error, self.source_len));
+                None
+            }
+        }
+    }
+
+    fn items(&mut self, start: usize, end: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (a, b) in self.split(start, end, ITEM_KEYWORDS) {
+            if !ITEM_KEYWORDS.contains(&self.tokens[a].1) {
+                let token = &self.tokens[a];
+                self.errors.push(SyntaxError {
+                    span: Span::new(token.0, token.2),
+                    message: format!("unexpected {}", token.1.describe()),
+                    label: "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`".to_string(),
+                    expected: Vec::new(),
+                });
+                items.push(Item::Error(self.span_of(a, b)));
+                continue;
+            }
+            let parsed = {
+                let toks: Vec<Result<Tok, UserError>> =
+                    self.tokens[a..b].iter().cloned().map(Ok).collect();
+                grammar::ItemParser::new().parse(self.docs, toks.into_iter())
+            };
+            match parsed {
+                Ok(item) => items.push(item),
+                Err(_) if self.tokens[a].1 == Token::Rule => items.push(self.rule(a, b)),
+                Err(_) => {
+                    self.part(a, b, |docs, toks| {
+                        grammar::ItemParser::new().parse(docs, toks)
+                    });
+                    items.push(Item::Error(self.span_of(a, b)));
+                }
+            }
+        }
+        items
+    }
+
+    /// Find the body of a block `HEAD { BODY }` in `start..end`: the index after `{`
+    /// and the index of the matching `}` (or `end` when it is missing).
+    fn block(
+        &mut self,
+        start: usize,
+        end: usize,
+        header_len: usize,
+    ) -> Option<(usize, usize, usize)> {
+        let open = start + header_len;
+        if open >= end || self.tokens[open].1 != Token::LBrace {
+            return None;
+        }
+        let mut depth = 0usize;
+        for i in open..end {
+            match self.tokens[i].1 {
+                Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
+                Token::RBrace | Token::RParen | Token::RBracket => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some((open + 1, i, i + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let token = &self.tokens[open];
+        self.errors.push(SyntaxError {
+            span: Span::new(token.0, token.2),
+            message: "unclosed `{`".to_string(),
+            label: "this `{` has no matching `}`".to_string(),
+            expected: vec!["`}`".to_string()],
+        });
+        Some((open + 1, end, end))
+    }
+
+    fn trailing(&mut self, after: usize, end: usize) {
+        if after < end {
+            let token = &self.tokens[after];
+            self.errors.push(SyntaxError {
+                span: Span::new(token.0, token.2),
+                message: format!("unexpected {}", token.1.describe()),
+                label: "expected a declaration".to_string(),
+                expected: Vec::new(),
+            });
+        }
+    }
+
+    fn name_at(&self, i: usize) -> Option<Name> {
+        let (l, token, r) = self.tokens.get(i)?;
+        let text = match token {
+            Token::Ident(s) => s.clone(),
+            Token::Item
+            | Token::Total
+            | Token::Share
+            | Token::Source
+            | Token::Within
+            | Token::En
+            | Token::Category
+            | Token::Separate => token.text().to_string(),
+            _ => return None,
+        };
+        Some(Name {
+            text,
+            span: Span::new(*l, *r),
+        })
+    }
+
+    fn rule(&mut self, start: usize, end: usize) -> Item {
+        let span = self.span_of(start, end);
+        let (Some(name), Some((body_start, body_end, after))) =
+            (self.name_at(start + 1), self.block(start, end, 2))
+        else {
+            self.part(start, end, |docs, toks| {
+                grammar::ItemParser::new().parse(docs, toks)
+            });
+            return Item::Error(span);
+        };
+        let mut clauses = Vec::new();
+        for (a, b) in self.split(body_start, body_end, CLAUSE_KEYWORDS) {
+            clauses.push(self.clause(a, b));
+        }
+        self.trailing(after, end);
+        Item::Rule(crate::ast::Rule {
+            name,
+            clauses,
+            doc: self.docs.at(self.tokens[start].0),
+            span,
+        })
+    }
+
+    fn clause(&mut self, start: usize, end: usize) -> Clause {
+        let span = self.span_of(start, end);
+        let parsed = {
+            let toks: Vec<Result<Tok, UserError>> =
+                self.tokens[start..end].iter().cloned().map(Ok).collect();
+            grammar::ClauseParser::new().parse(self.docs, toks.into_iter())
+        };
+        if let Ok(clause) = parsed {
+            return clause;
+        }
+        let head = self.tokens[start].1.clone();
+        match head {
+            Token::Stage => {
+                if let (Some(name), Some((body_start, body_end, after))) =
+                    (self.name_at(start + 1), self.block(start, end, 2))
+                {
+                    let mut emissions = Vec::new();
+                    for (a, b) in self.split(body_start, body_end, &[Token::Emission]) {
+                        if let Some(e) = self.part(a, b, |docs, toks| {
+                            grammar::EmissionLineParser::new().parse(docs, toks)
+                        }) {
+                            emissions.push(e);
+                        }
+                    }
+                    self.trailing(after, end);
+                    return Clause::Stage(StageBlock {
+                        name,
+                        emissions,
+                        doc: self.docs.at(self.tokens[start].0),
+                        span,
+                    });
+                }
+            }
+            Token::Example => {
+                if let (Some((l, Token::Str(value), r)), Some((body_start, body_end, after))) = (
+                    self.tokens.get(start + 1).cloned(),
+                    self.block(start, end, 2),
+                ) {
+                    let mut statements = Vec::new();
+                    for (a, b) in self.split(body_start, body_end, &[Token::Given, Token::Expect]) {
+                        let statement = self
+                            .part(a, b, |docs, toks| {
+                                grammar::ExampleStatementParser::new().parse(docs, toks)
+                            })
+                            .unwrap_or_else(|| ExampleStatement::Error(self.span_of(a, b)));
+                        statements.push(statement);
+                    }
+                    self.trailing(after, end);
+                    return Clause::Example(Example {
+                        name: Str {
+                            value,
+                            span: Span::new(l, r),
+                        },
+                        statements,
+                        doc: self.docs.at(self.tokens[start].0),
+                        span,
+                    });
+                }
+            }
+            _ => {}
+        }
+        self.part(start, end, |docs, toks| {
+            grammar::ClauseParser::new().parse(docs, toks)
+        });
+        Clause::Error(span)
+    }
+}
+
+/// Parse a single expression (for tests and tools).
+pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
+    let lexed = lex(source);
+    if let Some(e) = lexed.errors.first() {
+        return Err(SyntaxError {
+            span: e.span,
+            message: e.message.clone(),
+            label: e.label.clone(),
+            expected: Vec::new(),
+        });
+    }
+    let docs = Docs::default();
+    grammar::ExprParser::new()
+        .parse(&docs, lexed.tokens.into_iter().map(Ok::<_, UserError>))
+        .map_err(|e| syntax_error(e, source.len()))
+}
+
+fn describe_expected(expected: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = expected
+        .iter()
+        .map(|e| match e.as_str() {
+            "Ident" => "a name".to_string(),
+            "Num" => "a number".to_string(),
+            "Pct" => "a percentage".to_string(),
+            "StrLit" => "a string".to_string(),
+            other => format!("`{}`", other.trim_matches('"')),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn expected_note(expected: &[String]) -> String {
+    match expected.len() {
+        0 => String::new(),
+        1 => format!("expected {}", expected[0]),
+        n if n <= 8 => format!("expected one of {}", expected.join(", ")),
+        _ => format!("expected one of {}, …", expected[..8].join(", ")),
+    }
+}
+
+fn syntax_error(error: ParseError<usize, Token, UserError>, end: usize) -> SyntaxError {
+    match error {
+        ParseError::InvalidToken { location } => SyntaxError {
+            span: Span::new(location, location + 1),
+            message: "invalid token".to_string(),
+            label: "not understood here".to_string(),
+            expected: Vec::new(),
+        },
+        ParseError::UnrecognizedEof { location, expected } => {
+            let expected = describe_expected(&expected);
+            SyntaxError {
+                span: Span::new(location.min(end), location.min(end)),
+                message: "unexpected end of file".to_string(),
+                label: expected_note(&expected),
+                expected,
+            }
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, token, r),
+            expected,
+        } => {
+            let expected = describe_expected(&expected);
+            let label = if expected.is_empty() {
+                "unexpected here".to_string()
+            } else {
+                expected_note(&expected)
+            };
+            SyntaxError {
+                span: Span::new(l, r),
+                message: format!("unexpected {}", token.describe()),
+                label,
+                expected,
+            }
+        }
+        ParseError::ExtraToken {
+            token: (l, token, r),
+        } => SyntaxError {
+            span: Span::new(l, r),
+            message: format!("unexpected {} after the end", token.describe()),
+            label: "nothing more was expected".to_string(),
+            expected: Vec::new(),
+        },
+        ParseError::User { error } => SyntaxError {
+            span: error.span,
+            message: error.message,
+            label: "here".to_string(),
+            expected: Vec::new(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::*;
+
+    const COIL: &str = include_str!("../../tests/rules/hot_rolled_coil.pcr");
+
+    #[test]
+    fn the_reference_rule_parses_cleanly() {
+        let parsed = parse(COIL);
+        assert_eq!(parsed.errors, vec![]);
+        let rules: Vec<&Rule> = parsed
+            .module
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rule(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].name.text, "hot_rolled_coil");
+        assert_eq!(rules[0].clauses.len(), 23);
+        let input_doc = rules[0].clauses.iter().find_map(|c| match c {
+            Clause::Input(i) if i.name.text == "output" => Some(i.doc.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            input_doc,
+            Some(Some("Coil produced in the reference period.".to_string()))
+        );
+        assert_eq!(
+            parsed.module.doc.as_deref(),
+            Some("Illustrative rule: hot-rolled steel coil.")
+        );
+    }
+
+    #[test]
+    fn quantity_literals_bind_tighter_than_operators() {
+        let e = parse_expr("0.6205 kgCO2e/kWh").unwrap_or_else(|e| panic!("{e:?}"));
+        let ExprKind::Binary(BinOp::Div, lhs, rhs) = e.kind else {
+            panic!("not a division: {e:?}")
+        };
+        assert!(matches!(lhs.kind, ExprKind::Quantity { .. }));
+        assert!(matches!(rhs.kind, ExprKind::Name(_)));
+        let e = parse_expr("3 m^2").unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(
+            e.kind,
+            ExprKind::Quantity {
+                power: Some(Exponent { num: 2, den: 1 }),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn every_broken_clause_is_reported_and_the_rest_is_kept() {
+        let source = "rule r {\n    version \"1\"\n    input a: = 3\n    input b: t\n    factor f: kg = \n    let c = b * 2\n}\n";
+        let parsed = parse(source);
+        assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);
+        let Some(Item::Rule(rule)) = parsed.module.items.first() else {
+            panic!("no rule")
+        };
+        let kinds: Vec<&str> = rule.clauses.iter().map(Clause::keyword).collect();
+        assert_eq!(kinds, vec!["version", "", "input", "", "let"]);
+        assert_eq!(&source[parsed.errors[0].span.range()], "=");
+        assert_eq!(&source[parsed.errors[1].span.range()], "let");
+    }
+
+    #[test]
+    fn a_broken_emission_keeps_its_neighbours() {
+        let source = "rule r {\n stage production {\n emission a = 1 +\n emission b = 2\n }\n}";
+        let parsed = parse(source);
+        assert_eq!(parsed.errors.len(), 1);
+        let Some(Item::Rule(rule)) = parsed.module.items.first() else {
+            panic!("no rule")
+        };
+        let Some(Clause::Stage(stage)) = rule.clauses.first() else {
+            panic!("no stage")
+        };
+        assert_eq!(stage.emissions.len(), 1);
+        assert_eq!(stage.emissions[0].name.text, "b");
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        for source in [
+            "}}}{{{",
+            "rule",
+            "rule {",
+            "\"open",
+            "$$$ rule x { title",
+            "example \"x\" { given",
+            "\u{0}\u{1}",
+        ] {
+            let parsed = parse(source);
+            assert!(!parsed.errors.is_empty(), "{source:?}");
+        }
+    }
+}
