@@ -1,0 +1,6 @@
+//! placeholder
+pub mod dimension;
+pub mod error;
+pub mod format;
+pub mod json;
+pub mod ratio;
