@@ -4,3 +4,7 @@ pub mod error;
 pub mod format;
 pub mod json;
 pub mod ratio;
+pub mod columns;
+pub mod eval;
+pub mod factors;
+pub mod record;

@@ -1,0 +1,626 @@
+//! The column-wise evaluator.
+//!
+//! A plan is compiled once per factor set into a [`Program`]: constants and
+//! factors are folded into scalars, every other node gets a column slot.
+//! [`Program::run`] then evaluates a whole chunk of products with one tight
+//! loop per node, reusing the buffers of a [`Workspace`] across chunks: no
+//! per-row allocation and no name lookups.
+
+use crate::columns::InputColumns;
+use crate::format::{InputKind, Node, Plan};
+
+/// Where a node's values live.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Loc {
+    /// The same value for every product.
+    Scalar(f64),
+    /// An input column.
+    Input(usize),
+    /// A workspace slot.
+    Slot(usize),
+    /// A field column of the current list (inside a sum body).
+    Field(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum UnOp {
+    Neg,
+    Not,
+    Abs,
+    Pow(f64),
+
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Instr {
+    Un { op: UnOp, a: Loc, out: usize },
+    Bin { op: BinOp, a: Loc, b: Loc, out: usize },
+    If { c: Loc, t: Loc, e: Loc, out: usize },
+    Match { s: Loc, table: Vec<Loc>, default: Loc, out: usize },
+    Sum { list: usize, body: Box<Program>, result: Loc, sum: usize, out: usize },
+    Gather { from: Loc, out: usize },
+}
+
+/// A compiled node list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    instrs: Vec<Instr>,
+    locs: Vec<Loc>,
+    slots: usize,
+    sums: usize,
+}
+
+/// Reusable buffers for [`Program::run`].
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    slots: Vec<Vec<f64>>,
+    sums: Vec<Workspace>,
+    owner: Vec<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum Arg<'a> {
+    S(f64),
+    C(&'a [f64]),
+}
+
+fn b2f(b: bool) -> f64 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+#[inline(always)]
+fn apply1(o: &mut [f64], a: Arg<'_>, f: impl Fn(f64) -> f64) {
+    match a {
+        Arg::C(a) => {
+            for (o, a) in o.iter_mut().zip(a) {
+                *o = f(*a);
+            }
+        }
+        Arg::S(a) => o.fill(f(a)),
+    }
+}
+
+#[inline(always)]
+fn apply2(o: &mut [f64], a: Arg<'_>, b: Arg<'_>, f: impl Fn(f64, f64) -> f64) {
+    match (a, b) {
+        (Arg::C(a), Arg::C(b)) => {
+            for ((o, a), b) in o.iter_mut().zip(a).zip(b) {
+                *o = f(*a, *b);
+            }
+        }
+        (Arg::C(a), Arg::S(b)) => {
+            for (o, a) in o.iter_mut().zip(a) {
+                *o = f(*a, b);
+            }
+        }
+        (Arg::S(a), Arg::C(b)) => {
+            for (o, b) in o.iter_mut().zip(b) {
+                *o = f(a, *b);
+            }
+        }
+        (Arg::S(a), Arg::S(b)) => o.fill(f(a, b)),
+    }
+}
+
+fn run_un(op: UnOp, o: &mut [f64], a: Arg<'_>) {
+    match op {
+        UnOp::Neg => apply1(o, a, |x| -x),
+        UnOp::Not => apply1(o, a, |x| b2f(x == 0.0)),
+        UnOp::Abs => apply1(o, a, f64::abs),
+
+        UnOp::Pow(e) => {
+            if e == 2.0 {
+                apply1(o, a, |x| x * x)
+            } else if e == 0.5 {
+                apply1(o, a, f64::sqrt)
+            } else if e.fract() == 0.0 && e.abs() < 64.0 {
+                let n = e as i32;
+                apply1(o, a, |x| x.powi(n))
+            } else {
+                apply1(o, a, |x| x.powf(e))
+            }
+        }
+    }
+}
+
+fn run_bin(op: BinOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
+    match op {
+        BinOp::Add => apply2(o, a, b, |x, y| x + y),
+        BinOp::Sub => apply2(o, a, b, |x, y| x - y),
+        BinOp::Mul => apply2(o, a, b, |x, y| x * y),
+        BinOp::Div => apply2(o, a, b, |x, y| x / y),
+        BinOp::Min => apply2(o, a, b, f64::min),
+        BinOp::Max => apply2(o, a, b, f64::max),
+        BinOp::Lt => apply2(o, a, b, |x, y| b2f(x < y)),
+        BinOp::Le => apply2(o, a, b, |x, y| b2f(x <= y)),
+        BinOp::Gt => apply2(o, a, b, |x, y| b2f(x > y)),
+        BinOp::Ge => apply2(o, a, b, |x, y| b2f(x >= y)),
+        BinOp::Eq => apply2(o, a, b, |x, y| b2f(x == y)),
+        BinOp::Ne => apply2(o, a, b, |x, y| b2f(x != y)),
+        BinOp::And => apply2(o, a, b, |x, y| b2f(x != 0.0 && y != 0.0)),
+        BinOp::Or => apply2(o, a, b, |x, y| b2f(x != 0.0 || y != 0.0)),
+    }
+}
+
+fn fold_un(op: UnOp, x: f64) -> f64 {
+    let mut o = [0.0];
+    run_un(op, &mut o, Arg::S(x));
+    o[0]
+}
+
+fn fold_bin(op: BinOp, x: f64, y: f64) -> f64 {
+    let mut o = [0.0];
+    run_bin(op, &mut o, Arg::S(x), Arg::S(y));
+    o[0]
+}
+
+fn at(locs: &[Loc], k: usize) -> Loc {
+    locs.get(k).copied().unwrap_or(Loc::Scalar(f64::NAN))
+}
+
+/// Compilation context: where outer nodes live, when compiling a sum body.
+struct Outer<'a> {
+    locs: &'a [Loc],
+}
+
+impl Program {
+    /// Compiles `plan`'s nodes with the given canonical factor values.
+    pub fn compile(plan: &Plan, factor_values: &[f64]) -> Program {
+        Program::compile_nodes(plan, &plan.nodes, factor_values, None)
+    }
+
+    fn compile_nodes(plan: &Plan, nodes: &[Node], factors: &[f64], outer: Option<Outer<'_>>) -> Program {
+        let in_body = outer.is_some();
+        let mut p = Program { instrs: Vec::new(), locs: Vec::with_capacity(nodes.len()), slots: 0, sums: 0 };
+        for node in nodes {
+            let loc = p.compile_node(plan, node, factors, outer.as_ref(), in_body);
+            p.locs.push(loc);
+        }
+        p
+    }
+
+    fn slot(&mut self) -> usize {
+        self.slots += 1;
+        self.slots - 1
+    }
+
+    fn gather(&mut self, from: Loc) -> Loc {
+        match from {
+            Loc::Scalar(_) => from,
+            _ => {
+                let out = self.slot();
+                self.instrs.push(Instr::Gather { from, out });
+                Loc::Slot(out)
+            }
+        }
+    }
+
+    fn un(&mut self, op: UnOp, a: Loc) -> Loc {
+        if let Loc::Scalar(x) = a {
+            return Loc::Scalar(fold_un(op, x));
+        }
+        let out = self.slot();
+        self.instrs.push(Instr::Un { op, a, out });
+        Loc::Slot(out)
+    }
+
+    fn bin(&mut self, op: BinOp, a: Loc, b: Loc) -> Loc {
+        if let (Loc::Scalar(x), Loc::Scalar(y)) = (a, b) {
+            return Loc::Scalar(fold_bin(op, x, y));
+        }
+        let out = self.slot();
+        self.instrs.push(Instr::Bin { op, a, b, out });
+        Loc::Slot(out)
+    }
+
+    fn compile_node(&mut self, plan: &Plan, node: &Node, factors: &[f64], outer: Option<&Outer<'_>>, in_body: bool) -> Loc {
+        match node {
+            Node::Const { value } => Loc::Scalar(*value),
+            Node::EnumConst { variant } => Loc::Scalar(*variant as f64),
+            Node::Factor { factor } => Loc::Scalar(factors.get(*factor).copied().unwrap_or(f64::NAN)),
+            Node::Input { input } => {
+                if in_body {
+                    self.gather(Loc::Input(*input))
+                } else {
+                    Loc::Input(*input)
+                }
+            }
+            Node::Field { field } => Loc::Field(*field),
+            Node::Outer { node } => {
+                let from = outer.and_then(|o| o.locs.get(*node).copied()).unwrap_or(Loc::Scalar(f64::NAN));
+                self.gather(from)
+            }
+            Node::Neg { a } => self.un(UnOp::Neg, at(&self.locs, *a)),
+            Node::Not { a } => self.un(UnOp::Not, at(&self.locs, *a)),
+            Node::Abs { a } => self.un(UnOp::Abs, at(&self.locs, *a)),
+            Node::Pow { base, exponent } => self.un(UnOp::Pow(*exponent), at(&self.locs, *base)),
+            Node::Add { a, b } => self.bin(BinOp::Add, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Sub { a, b } => self.bin(BinOp::Sub, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Mul { a, b } => self.bin(BinOp::Mul, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Div { a, b } => self.bin(BinOp::Div, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Min { a, b } => self.bin(BinOp::Min, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Max { a, b } => self.bin(BinOp::Max, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Lt { a, b } => self.bin(BinOp::Lt, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Le { a, b } => self.bin(BinOp::Le, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Gt { a, b } => self.bin(BinOp::Gt, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Ge { a, b } => self.bin(BinOp::Ge, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Eq { a, b } => self.bin(BinOp::Eq, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Ne { a, b } => self.bin(BinOp::Ne, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::And { a, b } => self.bin(BinOp::And, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::Or { a, b } => self.bin(BinOp::Or, at(&self.locs, *a), at(&self.locs, *b)),
+            Node::If { cond, then, otherwise } => match at(&self.locs, *cond) {
+                Loc::Scalar(c) => {
+                    if c != 0.0 {
+                        at(&self.locs, *then)
+                    } else {
+                        at(&self.locs, *otherwise)
+                    }
+                }
+                c => {
+                    let out = self.slot();
+                    self.instrs.push(Instr::If { c, t: at(&self.locs, *then), e: at(&self.locs, *otherwise), out });
+                    Loc::Slot(out)
+                }
+            },
+            Node::Match { scrutinee, arms, default } => {
+                let n = arms.iter().map(|a| a.variant + 1).max().unwrap_or(0);
+                let default = default.map_or(Loc::Scalar(f64::NAN), |d| at(&self.locs, d));
+                let mut table = vec![default; n];
+                for a in arms {
+                    table[a.variant] = at(&self.locs, a.node);
+                }
+                match at(&self.locs, *scrutinee) {
+                    Loc::Scalar(s) => {
+                        if s >= 0.0 && (s as usize) < n {
+                            table[s as usize]
+                        } else {
+                            default
+                        }
+                    }
+                    s => {
+                        let out = self.slot();
+                        self.instrs.push(Instr::Match { s, table, default, out });
+                        Loc::Slot(out)
+                    }
+                }
+            }
+            Node::Sum { list, body, result } => {
+                let body = Program::compile_nodes(plan, body, factors, Some(Outer { locs: &self.locs }));
+                let result_loc = body.locs.get(*result).copied().unwrap_or(Loc::Scalar(f64::NAN));
+                let out = self.slot();
+                let sum = self.sums;
+                self.sums += 1;
+                self.instrs.push(Instr::Sum { list: *list, body: Box::new(body), result: result_loc, sum, out });
+                Loc::Slot(out)
+            }
+        }
+    }
+
+    /// Evaluates the program over every row of `inputs`.
+    pub fn run(&self, inputs: &InputColumns, ws: &mut Workspace) {
+        let n = inputs.rows();
+        self.run_on(n, &inputs.values, &[], inputs, ws);
+    }
+
+    fn run_on(&self, n: usize, inputs: &[Vec<f64>], fields: &[Vec<f64>], cols: &InputColumns, ws: &mut Workspace) {
+        if ws.slots.len() < self.slots {
+            ws.slots.resize_with(self.slots, Vec::new);
+        }
+        for s in &mut ws.slots[..self.slots] {
+            if s.len() < n {
+                s.resize(n, 0.0);
+            }
+        }
+        if ws.sums.len() < self.sums {
+            ws.sums.resize_with(self.sums, Workspace::default);
+        }
+        for instr in &self.instrs {
+            let out = match instr {
+                Instr::Un { out, .. }
+                | Instr::Bin { out, .. }
+                | Instr::If { out, .. }
+                | Instr::Match { out, .. }
+                | Instr::Sum { out, .. }
+                | Instr::Gather { out, .. } => *out,
+            };
+            let (lo, hi) = ws.slots.split_at_mut(out);
+            let o = &mut hi[0][..n];
+            let arg = |l: Loc| -> Arg<'_> {
+                match l {
+                    Loc::Scalar(x) => Arg::S(x),
+                    Loc::Input(i) => Arg::C(&inputs[i][..n]),
+                    Loc::Slot(s) => Arg::C(&lo[s][..n]),
+                    Loc::Field(f) => Arg::C(&fields[f][..n]),
+                }
+            };
+            match instr {
+                Instr::Un { op, a, .. } => run_un(*op, o, arg(*a)),
+                Instr::Bin { op, a, b, .. } => run_bin(*op, o, arg(*a), arg(*b)),
+                Instr::If { c, t, e, .. } => {
+                    let (c, t, e) = (arg(*c), arg(*t), arg(*e));
+                    for (r, o) in o.iter_mut().enumerate() {
+                        let cv = match c {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                        let src = if cv != 0.0 { t } else { e };
+                        *o = match src {
+                            Arg::S(x) => x,
+                            Arg::C(v) => v[r],
+                        };
+                    }
+                }
+                Instr::Match { s, table, default, .. } => {
+                    let s = arg(*s);
+                    let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
+                    let default = arg(*default);
+                    for (r, o) in o.iter_mut().enumerate() {
+                        let v = match s {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                        let src = if v >= 0.0 { table.get(v as usize).copied().unwrap_or(default) } else { default };
+                        *o = match src {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                    }
+                }
+                Instr::Gather { from, .. } => {
+                    // Inside a body: `inputs` are the outer columns, `owner` maps element → row.
+                    match arg(*from) {
+                        Arg::S(x) => o.fill(x),
+                        Arg::C(src) => {
+                            for (o, &r) in o.iter_mut().zip(&ws.owner) {
+                                *o = src[r];
+                            }
+                        }
+                    }
+                }
+                Instr::Sum { list, body, result, sum, .. } => {
+                    let lc = &cols.lists[*list];
+                    let base = lc.offsets[0];
+                    let m = lc.offsets[n] - base;
+                    let bws = &mut ws.sums[*sum];
+                    bws.owner.clear();
+                    for r in 0..n {
+                        let len = lc.offsets[r + 1] - lc.offsets[r];
+                        bws.owner.extend(std::iter::repeat_n(r, len));
+                    }
+                    body.run_body(m, inputs, lo, &lc.fields, base, cols, bws);
+                    let res = match *result {
+                        Loc::Scalar(x) => Arg::S(x),
+                        Loc::Slot(s) => Arg::C(&bws.slots[s][..m]),
+                        Loc::Field(f) => Arg::C(&lc.fields[f][base..base + m]),
+                        Loc::Input(_) => Arg::S(f64::NAN),
+                    };
+                    for (r, o) in o.iter_mut().enumerate() {
+                        let (a, b) = (lc.offsets[r] - base, lc.offsets[r + 1] - base);
+                        *o = match res {
+                            Arg::S(x) => x * (b - a) as f64,
+                            Arg::C(v) => v[a..b].iter().sum(),
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs a sum body over `m` elements. `Gather` reads outer input
+    /// columns and outer slots through `owner`.
+    #[allow(clippy::too_many_arguments)]
+    fn run_body(
+        &self,
+        m: usize,
+        outer_inputs: &[Vec<f64>],
+        outer_slots: &[Vec<f64>],
+        fields: &[Vec<f64>],
+        base: usize,
+        cols: &InputColumns,
+        ws: &mut Workspace,
+    ) {
+        if ws.slots.len() < self.slots {
+            ws.slots.resize_with(self.slots, Vec::new);
+        }
+        for s in &mut ws.slots[..self.slots] {
+            if s.len() < m {
+                s.resize(m, 0.0);
+            }
+        }
+        let _ = cols;
+        for instr in &self.instrs {
+            let out = match instr {
+                Instr::Un { out, .. }
+                | Instr::Bin { out, .. }
+                | Instr::If { out, .. }
+                | Instr::Match { out, .. }
+                | Instr::Sum { out, .. }
+                | Instr::Gather { out, .. } => *out,
+            };
+            let (lo, hi) = ws.slots.split_at_mut(out);
+            let o = &mut hi[0][..m];
+            let arg = |l: Loc| -> Arg<'_> {
+                match l {
+                    Loc::Scalar(x) => Arg::S(x),
+                    Loc::Slot(s) => Arg::C(&lo[s][..m]),
+                    Loc::Field(f) => Arg::C(&fields[f][base..base + m]),
+                    Loc::Input(_) => Arg::S(f64::NAN),
+                }
+            };
+            match instr {
+                Instr::Gather { from, .. } => {
+                    let src: &[f64] = match *from {
+                        Loc::Scalar(x) => {
+                            o.fill(x);
+                            continue;
+                        }
+                        Loc::Input(i) => &outer_inputs[i],
+                        Loc::Slot(s) => &outer_slots[s],
+                        Loc::Field(_) => {
+                            o.fill(f64::NAN);
+                            continue;
+                        }
+                    };
+                    for (o, &r) in o.iter_mut().zip(&ws.owner) {
+                        *o = src[r];
+                    }
+                }
+                Instr::Un { op, a, .. } => run_un(*op, o, arg(*a)),
+                Instr::Bin { op, a, b, .. } => run_bin(*op, o, arg(*a), arg(*b)),
+                Instr::If { c, t, e, .. } => {
+                    let (c, t, e) = (arg(*c), arg(*t), arg(*e));
+                    for (r, o) in o.iter_mut().enumerate() {
+                        let cv = match c {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                        let src = if cv != 0.0 { t } else { e };
+                        *o = match src {
+                            Arg::S(x) => x,
+                            Arg::C(v) => v[r],
+                        };
+                    }
+                }
+                Instr::Match { s, table, default, .. } => {
+                    let s = arg(*s);
+                    let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
+                    let default = arg(*default);
+                    for (r, o) in o.iter_mut().enumerate() {
+                        let v = match s {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                        let src = if v >= 0.0 { table.get(v as usize).copied().unwrap_or(default) } else { default };
+                        *o = match src {
+                            Arg::S(x) => x,
+                            Arg::C(c) => c[r],
+                        };
+                    }
+                }
+                Instr::Sum { .. } => o.fill(f64::NAN),
+            }
+        }
+    }
+
+    /// The values of node `node` after [`Program::run`]: calls `f` with
+    /// either a scalar (same for all rows) or the column.
+    pub fn node_values<'a>(&self, node: usize, inputs: &'a InputColumns, ws: &'a Workspace) -> NodeValues<'a> {
+        let n = inputs.rows();
+        match self.locs.get(node).copied().unwrap_or(Loc::Scalar(f64::NAN)) {
+            Loc::Scalar(x) => NodeValues::Scalar(x),
+            Loc::Input(i) => NodeValues::Column(&inputs.values[i][..n]),
+            Loc::Slot(s) => NodeValues::Column(&ws.slots[s][..n]),
+            Loc::Field(_) => NodeValues::Scalar(f64::NAN),
+        }
+    }
+}
+
+/// The values of one node over a chunk.
+#[derive(Debug, Clone, Copy)]
+pub enum NodeValues<'a> {
+    /// Same for every row.
+    Scalar(f64),
+    /// One per row.
+    Column(&'a [f64]),
+}
+
+impl NodeValues<'_> {
+    /// Value of row `r`.
+    #[inline]
+    pub fn get(&self, r: usize) -> f64 {
+        match self {
+            NodeValues::Scalar(x) => *x,
+            NodeValues::Column(c) => c[r],
+        }
+    }
+}
+
+/// For each node, the inputs it depends on (transitively), as sorted indexes.
+pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
+    fn deps_of(nodes: &[Node], outer: &[Vec<usize>], list: Option<usize>) -> Vec<Vec<usize>> {
+        let mut out: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
+        for node in nodes {
+            let mut d: Vec<usize> = Vec::new();
+            let mut add = |v: &[usize]| d.extend_from_slice(v);
+            match node {
+                Node::Const { .. } | Node::EnumConst { .. } | Node::Factor { .. } => {}
+                Node::Input { input } => add(&[*input]),
+                Node::Field { .. } => {
+                    if let Some(l) = list {
+                        add(&[l]);
+                    }
+                }
+                Node::Outer { node } => add(outer.get(*node).map_or(&[][..], Vec::as_slice)),
+                Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => add(&out[*a]),
+                Node::Add { a, b }
+                | Node::Sub { a, b }
+                | Node::Mul { a, b }
+                | Node::Div { a, b }
+                | Node::Min { a, b }
+                | Node::Max { a, b }
+                | Node::Lt { a, b }
+                | Node::Le { a, b }
+                | Node::Gt { a, b }
+                | Node::Ge { a, b }
+                | Node::Eq { a, b }
+                | Node::Ne { a, b }
+                | Node::And { a, b }
+                | Node::Or { a, b } => {
+                    add(&out[*a]);
+                    add(&out[*b]);
+                }
+                Node::If { cond, then, otherwise } => {
+                    add(&out[*cond]);
+                    add(&out[*then]);
+                    add(&out[*otherwise]);
+                }
+                Node::Match { scrutinee, arms, default } => {
+                    add(&out[*scrutinee]);
+                    for a in arms {
+                        add(&out[a.node]);
+                    }
+                    if let Some(x) = default {
+                        add(&out[*x]);
+                    }
+                }
+                Node::Sum { list: l, body, result } => {
+                    add(&[*l]);
+                    let inner = deps_of(body, &out, Some(*l));
+                    add(inner.get(*result).map_or(&[][..], Vec::as_slice));
+                }
+            }
+            d.sort_unstable();
+            d.dedup();
+            out.push(d);
+        }
+        out
+    }
+    deps_of(&plan.nodes, &[], None)
+}
+
+/// True if `plan` has a list input (used to pick code paths).
+pub fn has_lists(plan: &Plan) -> bool {
+    plan.inputs.iter().any(|i| matches!(i.kind, InputKind::List { .. }))
+}
