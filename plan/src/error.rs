@@ -291,7 +291,7 @@ impl DataError {
         self.location = Some(location);
         self.src = Some(source);
         self.span = Some(span);
-        self.label = label.to_string();
+        self.label = if label.is_empty() { default_label(&self.kind) } else { label.to_string() };
         self
     }
 
@@ -314,6 +314,27 @@ impl DataError {
             }
             K::Syntax { .. } | K::FactorDb { .. } => None,
         }
+    }
+}
+
+fn default_label(kind: &DataErrorKind) -> String {
+    use DataErrorKind as K;
+    match kind {
+        K::MissingInput { input } => format!("`{input}` is missing here"),
+        K::UnknownInput { .. } => "not an input of this rule".into(),
+        K::WrongDimension { expected, .. } => format!("expected a unit of {expected}"),
+        K::BadUnit { .. } => "unreadable unit".into(),
+        K::MalformedNumber { .. } => "not a number".into(),
+        K::NotFinite { .. } => "not finite".into(),
+        K::NegativeQuantity { .. } => "negative".into(),
+        K::UnknownVariant { .. } => "not a variant".into(),
+        K::WrongType { expected, .. } => format!("expected {expected}"),
+        K::Syntax { .. } => "here".into(),
+        K::MissingFactorKey { .. } => "unknown key".into(),
+        K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
+        K::FactorDb { .. } => "here".into(),
+        K::NegativeEmission { .. } => "negative emission".into(),
+        K::NonFiniteEmission { .. } => "not finite".into(),
     }
 }
 

@@ -624,3 +624,267 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
 pub fn has_lists(plan: &Plan) -> bool {
     plan.inputs.iter().any(|i| matches!(i.kind, InputKind::List { .. }))
 }
+
+// ---------------------------------------------------------------------------
+// The evaluator: program + aggregation into footprint, stages, categories,
+// grade and primary data share, column-wise.
+
+use crate::error::DataErrorKind;
+use crate::factors::ResolvedFactors;
+use crate::result::{DeclaredUnitRef, OrderedMap, ProductResult, Provenance, RuleRef};
+
+/// Results of one chunk, column-wise, kgCO2e per declared unit.
+#[derive(Debug, Clone, Default)]
+pub struct BatchResults {
+    /// Number of rows.
+    pub rows: usize,
+    /// Per emission (plan order): reported values.
+    pub emissions: Vec<Vec<f64>>,
+    /// Footprint per row.
+    pub footprint: Vec<f64>,
+    /// Per plan stage: totals (all zero for stages without emissions).
+    pub stages: Vec<Vec<f64>>,
+    /// Per plan category: totals over footprint stages.
+    pub categories: Vec<Vec<f64>>,
+    /// Primary data share per row.
+    pub primary_data_share: Vec<f64>,
+    /// Grade per row: index into [`Evaluator::grade_names`].
+    pub grade: Vec<usize>,
+    /// Whether the row has a result (no data error).
+    pub ok: Vec<bool>,
+    /// Refusals: `(row, error)` for negative or non-finite emissions.
+    pub errors: Vec<(usize, DataErrorKind)>,
+}
+
+/// A plan compiled with its factors, ready to evaluate chunks of products.
+#[derive(Debug, Clone)]
+pub struct Evaluator<'p> {
+    plan: &'p Plan,
+    program: Program,
+    factors: ResolvedFactors,
+    ws: Workspace,
+    out: BatchResults,
+    emission_stage: Vec<usize>,
+    emission_category: Vec<usize>,
+    in_footprint: Vec<bool>,
+    may_be_negative: Vec<bool>,
+    /// Per emission: inputs with a default it depends on.
+    defaultable_deps: Vec<Vec<usize>>,
+    stages_with_emissions: Vec<usize>,
+    grade_names: Vec<String>,
+}
+
+impl<'p> Evaluator<'p> {
+    /// Compiles `plan` with resolved factor values.
+    pub fn new(plan: &'p Plan, factors: ResolvedFactors) -> Evaluator<'p> {
+        let program = Program::compile(plan, &factors.values);
+        let deps = node_dependencies(plan);
+        let stage_of = |n: &str| plan.stages.iter().position(|s| s.name == n).unwrap_or(0);
+        let emission_stage: Vec<usize> = plan.emissions.iter().map(|e| stage_of(&e.stage)).collect();
+        let emission_category =
+            plan.emissions.iter().map(|e| plan.categories.iter().position(|c| *c == e.category).unwrap_or(0)).collect();
+        let in_footprint = emission_stage.iter().map(|s| plan.stages.get(*s).is_some_and(|s| s.in_footprint)).collect();
+        let may_be_negative = plan.emissions.iter().map(|e| e.category == "biogenic_removal").collect();
+        let defaultable_deps = plan
+            .emissions
+            .iter()
+            .map(|e| {
+                deps.get(e.node)
+                    .map(|d| d.iter().copied().filter(|i| plan.inputs[*i].default.is_some()).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let stages_with_emissions =
+            (0..plan.stages.len()).filter(|s| emission_stage.contains(s)).collect();
+        let grade_names = plan
+            .grades
+            .as_ref()
+            .map(|g| g.classes.iter().map(|c| c.name.clone()).chain([g.otherwise.clone()]).collect())
+            .unwrap_or_default();
+        Evaluator {
+            plan,
+            program,
+            factors,
+            ws: Workspace::default(),
+            out: BatchResults::default(),
+            emission_stage,
+            emission_category,
+            in_footprint,
+            may_be_negative,
+            defaultable_deps,
+            stages_with_emissions,
+            grade_names,
+        }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    /// The factors used.
+    pub fn factors(&self) -> &ResolvedFactors {
+        &self.factors
+    }
+
+    /// Grade names: the classes, then `otherwise` (empty without grades).
+    pub fn grade_names(&self) -> &[String] {
+        &self.grade_names
+    }
+
+    /// Indexes of the stages that have emissions, in plan order.
+    pub fn stages_with_emissions(&self) -> &[usize] {
+        &self.stages_with_emissions
+    }
+
+    /// Evaluates every row of `inputs`, column-wise. Rows already marked bad
+    /// by the reader are computed but not `ok`.
+    pub fn evaluate_batch(&mut self, inputs: &InputColumns) -> &BatchResults {
+        let n = inputs.rows();
+        self.program.run(inputs, &mut self.ws);
+        let plan = self.plan;
+        let du = plan.declared_unit.canonical;
+        let out = &mut self.out;
+        out.rows = n;
+        out.errors.clear();
+        let ne = plan.emissions.len();
+        let resize = |v: &mut Vec<Vec<f64>>, k: usize| {
+            v.resize_with(k, Vec::new);
+            for c in v.iter_mut() {
+                c.clear();
+                c.resize(n, 0.0);
+            }
+        };
+        resize(&mut out.emissions, ne);
+        resize(&mut out.stages, plan.stages.len());
+        resize(&mut out.categories, plan.categories.len());
+        out.footprint.clear();
+        out.footprint.resize(n, 0.0);
+        out.ok.clear();
+        out.ok.extend_from_slice(&inputs.bad[..n]);
+        for b in &mut out.ok {
+            *b = !*b;
+        }
+        // Reported emissions and sums.
+        let mut abs_total = vec![0.0; n];
+        let mut abs_primary = vec![0.0; n];
+        let mut fp_count = 0usize;
+        let mut primary_count = vec![0usize; n];
+        for (e, em) in plan.emissions.iter().enumerate() {
+            let vals = self.program.node_values(em.node, inputs, &self.ws);
+            let col = &mut out.emissions[e];
+            match vals {
+                NodeValues::Scalar(x) => col.fill(x * du),
+                NodeValues::Column(c) => {
+                    for (o, x) in col.iter_mut().zip(c) {
+                        *o = x * du;
+                    }
+                }
+            }
+            let col = &out.emissions[e];
+            for (r, &v) in col.iter().enumerate() {
+                if !v.is_finite() {
+                    if out.ok[r] {
+                        out.errors.push((r, DataErrorKind::NonFiniteEmission { emission: em.name.clone() }));
+                    }
+                    out.ok[r] = false;
+                } else if v < 0.0 && !self.may_be_negative[e] {
+                    if out.ok[r] {
+                        out.errors.push((r, DataErrorKind::NegativeEmission { emission: em.name.clone(), value: v }));
+                    }
+                    out.ok[r] = false;
+                }
+            }
+            let st = &mut out.stages[self.emission_stage[e]];
+            for (s, v) in st.iter_mut().zip(col) {
+                *s += v;
+            }
+            if self.in_footprint[e] {
+                fp_count += 1;
+                for (s, v) in out.footprint.iter_mut().zip(col) {
+                    *s += v;
+                }
+                let cat = &mut out.categories[self.emission_category[e]];
+                for (s, v) in cat.iter_mut().zip(col) {
+                    *s += v;
+                }
+                let deps = &self.defaultable_deps[e];
+                for (r, v) in col.iter().enumerate() {
+                    abs_total[r] += v.abs();
+                    if deps.iter().all(|i| !inputs.defaulted[*i][r]) {
+                        abs_primary[r] += v.abs();
+                        primary_count[r] += 1;
+                    }
+                }
+            }
+        }
+        out.primary_data_share.clear();
+        out.primary_data_share.extend((0..n).map(|r| {
+            if abs_total[r] > 0.0 {
+                abs_primary[r] / abs_total[r]
+            } else if fp_count > 0 {
+                primary_count[r] as f64 / fp_count as f64
+            } else {
+                1.0
+            }
+        }));
+        out.grade.clear();
+        if let Some(g) = &plan.grades {
+            out.grade.extend(out.footprint.iter().map(|f| {
+                g.classes.iter().position(|c| *f <= c.max).unwrap_or(g.classes.len())
+            }));
+        } else {
+            out.grade.resize(n, 0);
+        }
+        // Errors in row order.
+        out.errors.sort_by_key(|(r, _)| *r);
+        &self.out
+    }
+
+    /// The last batch's results.
+    pub fn results(&self) -> &BatchResults {
+        &self.out
+    }
+
+    /// Row `r` of the last batch as a [`ProductResult`] (without id and provenance).
+    pub fn product_result(&self, r: usize) -> ProductResult {
+        let plan = self.plan;
+        let out = &self.out;
+        ProductResult {
+            id: None,
+            rule: RuleRef { name: plan.rule.name.clone(), version: plan.rule.version.clone() },
+            declared_unit: DeclaredUnitRef { amount: plan.declared_unit.amount, unit: plan.declared_unit.unit.clone() },
+            unit: "kgCO2e".into(),
+            footprint: out.footprint[r],
+            stages: OrderedMap(
+                self.stages_with_emissions.iter().map(|s| (plan.stages[*s].name.clone(), out.stages[*s][r])).collect(),
+            ),
+            categories: OrderedMap(
+                plan.categories
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| {
+                        plan.emissions.iter().enumerate().any(|(e, _)| self.in_footprint[e] && self.emission_category[e] == *c)
+                    })
+                    .map(|(c, name)| (name.clone(), out.categories[c][r]))
+                    .collect(),
+            ),
+            emissions: OrderedMap(
+                plan.emissions.iter().enumerate().map(|(e, em)| (em.name.clone(), out.emissions[e][r])).collect(),
+            ),
+            grade: plan.grades.as_ref().map(|_| self.grade_names[out.grade[r]].clone()),
+            primary_data_share: out.primary_data_share[r],
+            provenance: None,
+        }
+    }
+
+    /// Provenance for results of this evaluator.
+    pub fn provenance(&self, plan_sha256: &str, data_sha256: &str, factors_sha256: &str) -> Provenance {
+        Provenance {
+            plan_sha256: plan_sha256.into(),
+            data_sha256: data_sha256.into(),
+            factors_sha256: factors_sha256.into(),
+            factors: self.factors.provenance.clone(),
+        }
+    }
+}

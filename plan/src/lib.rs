@@ -8,3 +8,7 @@ pub mod columns;
 pub mod eval;
 pub mod factors;
 pub mod record;
+pub mod data;
+pub mod result;
+pub mod example;
+pub mod sample;
