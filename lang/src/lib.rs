@@ -2,6 +2,7 @@
 //! the PCR language, and the formatter.
 
 pub mod ast;
+pub mod format;
 pub mod lexer;
 pub mod parser;
 pub mod span;
