@@ -24,6 +24,11 @@ pub enum Location {
         /// Column.
         column: usize,
     },
+    /// A whole CSV row (1-based; the header is row 1).
+    Row {
+        /// Row.
+        row: usize,
+    },
 }
 
 impl fmt::Display for Location {
@@ -31,6 +36,7 @@ impl fmt::Display for Location {
         match self {
             Location::Line { line, column } => write!(f, "line {line}, column {column}"),
             Location::Cell { row, column } => write!(f, "row {row}, column {column}"),
+            Location::Row { row } => write!(f, "row {row}"),
         }
     }
 }

@@ -333,3 +333,22 @@ pub struct FactorProvenance {
     /// Source citation (`given` for an example override).
     pub source: String,
 }
+
+/// Incremental SHA-256 (for hashing large data files while streaming).
+#[derive(Debug, Clone, Default)]
+pub struct Sha256Stream(Sha256);
+
+impl Sha256Stream {
+    /// A new hasher.
+    pub fn new() -> Self {
+        Sha256Stream(Sha256::new())
+    }
+    /// Adds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    /// The hex digest.
+    pub fn finish_hex(self) -> String {
+        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}

@@ -1,0 +1,194 @@
+//! `pcr run`: evaluate a plan over activity data (JSON: one product; CSV:
+//! a streaming batch) with a factor database.
+
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use pcr_plan::batch::{run_csv, BatchError, BatchOptions, OutputFormat};
+use pcr_plan::data::ActivityData;
+use pcr_plan::eval::Evaluator;
+use pcr_plan::factors::{sha256_hex, FactorDb};
+use pcr_plan::result::ProductResult;
+use pcr_plan::Plan;
+
+/// Output format of `pcr run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunFormat {
+    /// One pretty JSON object (JSON data); JSON lines for CSV data.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV: id, footprint, one column per stage, grade, primary_data_share.
+    Csv,
+}
+
+fn render(diag: &dyn Diagnostic) {
+    let theme = if io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme);
+    let mut s = String::new();
+    if handler.render_report(&mut s, diag).is_err() {
+        s = diag.to_string();
+    }
+    let _ = writeln!(io::stderr().lock(), "{s}");
+}
+
+fn usage(message: &str) -> ExitCode {
+    let _ = writeln!(io::stderr().lock(), "error: {message}");
+    ExitCode::from(2)
+}
+
+fn hash_file(path: &Path) -> io::Result<String> {
+    use pcr_plan::factors::Sha256Stream;
+    let mut f = File::open(path)?;
+    let mut h = Sha256Stream::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finish_hex())
+}
+
+/// Runs `plan` (whose file bytes are `plan_bytes`) on `data` with the factor
+/// files `factors`. Exit codes: 0 success, 1 data errors, 2 usage problems
+/// (a file that cannot be read).
+pub fn run_plan(plan: &Plan, plan_bytes: &[u8], data: &Path, factors: &[PathBuf], format: RunFormat) -> ExitCode {
+    if let Err(e) = File::open(data) {
+        return usage(&format!("cannot read data file `{}`: {e}", data.display()));
+    }
+    for f in factors {
+        if let Err(e) = File::open(f) {
+            return usage(&format!("cannot read factor file `{}`: {e}", f.display()));
+        }
+    }
+    let db = match FactorDb::from_csv_files(factors) {
+        Ok(db) => db,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let resolved = match db.resolve(plan, &Default::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let plan_sha = sha256_hex(plan_bytes);
+    let is_csv = data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let name = data.display().to_string();
+    let mut evaluator = Evaluator::new(plan, resolved);
+    if is_csv {
+        let data_sha = match hash_file(data) {
+            Ok(h) => h,
+            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+        };
+        let file = match File::open(data) {
+            Ok(f) => f,
+            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+        };
+        let out_format = match format {
+            RunFormat::Csv => OutputFormat::Csv,
+            RunFormat::Json | RunFormat::Jsonl => OutputFormat::Jsonl,
+        };
+        let provenance = evaluator.provenance(&plan_sha, &data_sha, &db.sha256());
+        let options = BatchOptions { format: out_format, progress: true, provenance: Some(provenance), ..BatchOptions::default() };
+        let stdout = io::stdout();
+        let result = run_csv(&mut evaluator, BufReader::with_capacity(1 << 16, file), &name, stdout.lock(), &options);
+        match result {
+            Ok(summary) => {
+                if summary.errors.is_empty() {
+                    return ExitCode::SUCCESS;
+                }
+                render(&summary.errors);
+                let mut err = io::stderr().lock();
+                if summary.errors_omitted > 0 {
+                    let _ = writeln!(err, "… and {} more errors", summary.errors_omitted);
+                }
+                let _ = writeln!(
+                    err,
+                    "error: {} of {} rows withheld because of data errors",
+                    summary.failed, summary.rows
+                );
+                ExitCode::from(1)
+            }
+            Err(BatchError::Data(e)) => {
+                render(&e);
+                ExitCode::from(1)
+            }
+            Err(BatchError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(BatchError::Io(e)) => {
+                let _ = writeln!(io::stderr().lock(), "error: reading `{name}` or writing the results failed: {e}");
+                ExitCode::from(1)
+            }
+        }
+    } else {
+        let text = match std::fs::read_to_string(data) {
+            Ok(t) => t,
+            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+        };
+        let activity = match ActivityData::from_json(&text, plan, &name) {
+            Ok(a) => a,
+            Err(e) => {
+                render(&e);
+                return ExitCode::from(1);
+            }
+        };
+        let mut result = match plan.evaluate(&activity, &db) {
+            Ok(r) => r,
+            Err(e) => {
+                render(&e);
+                return ExitCode::from(1);
+            }
+        };
+        if let Some(p) = result.provenance.as_mut() {
+            p.plan_sha256 = plan_sha;
+        }
+        match write_single(&result, format) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                let _ = writeln!(io::stderr().lock(), "error: writing the result failed: {e}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn write_single(r: &ProductResult, format: RunFormat) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        RunFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, r)?;
+            writeln!(out)?;
+        }
+        RunFormat::Jsonl => {
+            serde_json::to_writer(&mut out, r)?;
+            writeln!(out)?;
+        }
+        RunFormat::Csv => {
+            let mut header = vec!["footprint".to_string()];
+            let mut row = vec![r.footprint.to_string()];
+            for (s, v) in &r.stages.0 {
+                header.push(s.clone());
+                row.push(v.to_string());
+            }
+            if let Some(g) = &r.grade {
+                header.push("grade".into());
+                row.push(g.clone());
+            }
+            header.push("primary_data_share".into());
+            row.push(r.primary_data_share.to_string());
+            writeln!(out, "{}", header.join(","))?;
+            writeln!(out, "{}", row.join(","))?;
+        }
+    }
+    out.flush()
+}

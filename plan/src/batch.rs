@@ -1,0 +1,496 @@
+//! Batch evaluation: CSV in, CSV or JSON lines out, streaming in chunks so
+//! memory stays constant in the number of rows.
+//!
+//! Input: one product per row, one column per input. A header may carry a
+//! unit, `electricity [MWh]`: bare numbers in that column are in that unit;
+//! a cell may also carry its own unit (`"450 MWh"`). An `id` column is copied
+//! to the output. An empty cell means "not given" (the rule default, or an
+//! error for a required input). A list input takes a JSON array of objects
+//! in its cell, e.g. `"[{""name"": ""ore"", ""mass"": ""1600 t"", ""ef"": 0.02}]"`.
+//! Text inputs are accepted and ignored.
+//!
+//! Output: rows with a data error are withheld (never a number); every
+//! error is returned in [`BatchSummary::errors`] with its row and column
+//! (the first [`BatchOptions::max_errors`], the rest counted).
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::Instant;
+
+use miette::SourceSpan;
+
+use crate::columns::InputColumns;
+use crate::data::{cell_value, json_list};
+use crate::dimension::{closest, Dimension, UnitValue};
+use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, Location};
+use crate::eval::Evaluator;
+use crate::format::{InputKind, Plan};
+use crate::json;
+use crate::record::{Record, RecordReader};
+use crate::result::Provenance;
+
+/// Output format of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV: `id` (if the input has one), `footprint`, one column per stage
+    /// with emissions, `grade` (if the rule has grades), `primary_data_share`.
+    Csv,
+    /// One JSON result object per line (the single-product result, plus `id`).
+    Jsonl,
+}
+
+/// Options of [`run_csv`].
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Output format.
+    pub format: OutputFormat,
+    /// Rows per chunk (default 4096).
+    pub chunk_rows: usize,
+    /// Print a progress line on stderr (only when stderr is a terminal and
+    /// the batch runs longer than a second).
+    pub progress: bool,
+    /// Provenance added to every JSON line.
+    pub provenance: Option<Provenance>,
+    /// Errors kept in the summary; further ones are only counted.
+    pub max_errors: usize,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions { format: OutputFormat::Csv, chunk_rows: 4096, progress: false, provenance: None, max_errors: 1000 }
+    }
+}
+
+/// What a batch run did.
+#[derive(Debug)]
+pub struct BatchSummary {
+    /// Data rows read.
+    pub rows: usize,
+    /// Rows with a result written.
+    pub written: usize,
+    /// Rows withheld because of data errors.
+    pub failed: usize,
+    /// The errors (at most `max_errors`).
+    pub errors: DataErrors,
+    /// Errors not kept.
+    pub errors_omitted: usize,
+}
+
+/// A batch that could not run at all.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum BatchError {
+    /// Reading or writing failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] io::Error),
+    /// The header, or the factors, are unusable.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Data(#[from] DataErrors),
+}
+
+#[derive(Debug)]
+struct Column {
+    input: usize,
+    unit: Option<UnitValue>,
+}
+
+struct Header {
+    id: Option<usize>,
+    columns: Vec<Option<Column>>,
+}
+
+fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, DataErrors> {
+    let mut errors = DataErrors::new();
+    let mut id = None;
+    let mut columns = Vec::with_capacity(rec.fields.len());
+    let mut seen = vec![false; plan.inputs.len()];
+    for c in 0..rec.fields.len() {
+        let text = rec.field(c);
+        let (o, l) = rec.span(c);
+        let err = |kind: DataErrorKind| {
+            DataError::new(kind).at(Location::Cell { row: 1, column: c + 1 }, src.clone(), SourceSpan::new(o.into(), l), "")
+        };
+        let (name, unit) = match text.find('[') {
+            Some(p) if text.ends_with(']') => (text[..p].trim(), Some(text[p + 1..text.len() - 1].trim())),
+            _ => (text.trim(), None),
+        };
+        if name.eq_ignore_ascii_case("id") && unit.is_none() {
+            id = Some(c);
+            columns.push(None);
+            continue;
+        }
+        let Some(i) = plan.input_index(name) else {
+            let suggestion = closest(name, plan.inputs.iter().map(|i| i.name.as_str()));
+            errors.push(err(DataErrorKind::UnknownInput { input: name.into(), suggestion }));
+            columns.push(None);
+            continue;
+        };
+        if seen[i] {
+            errors.push(err(DataErrorKind::Syntax { format: "CSV".into(), reason: format!("duplicate column for input `{name}`") }));
+            columns.push(None);
+            continue;
+        }
+        seen[i] = true;
+        let input = &plan.inputs[i];
+        let unit = match unit {
+            None => None,
+            Some(u) => {
+                let expected = match &input.kind {
+                    InputKind::Quantity { dimension, .. } => Some(dimension.clone()),
+                    InputKind::Ratio => Some(Dimension::none()),
+                    _ => None,
+                };
+                let Some(expected) = expected else {
+                    errors.push(err(DataErrorKind::BadUnit { input: name.into(), reason: format!("a column of kind {} takes no unit", kind_name(&input.kind)) }));
+                    columns.push(None);
+                    continue;
+                };
+                match plan.units.parse(u) {
+                    Err(e) => {
+                        errors.push(err(DataErrorKind::BadUnit { input: name.into(), reason: e.to_string() }));
+                        columns.push(None);
+                        continue;
+                    }
+                    Ok(uv) if uv.dimension != expected => {
+                        errors.push(err(DataErrorKind::WrongDimension {
+                            input: name.into(),
+                            unit: u.into(),
+                            found: uv.dimension.to_string(),
+                            expected: expected.to_string(),
+                        }));
+                        columns.push(None);
+                        continue;
+                    }
+                    Ok(uv) => Some(uv),
+                }
+            }
+        };
+        columns.push(Some(Column { input: i, unit }));
+    }
+    for (i, input) in plan.inputs.iter().enumerate() {
+        if !seen[i] && input.required() && !matches!(input.kind, InputKind::Text) {
+            errors.push(DataError::new(DataErrorKind::MissingInput { input: input.name.clone() }).at(
+                Location::Cell { row: 1, column: rec.fields.len() + 1 },
+                src.clone(),
+                SourceSpan::new(rec.offset.into(), rec.raw.len()),
+                &format!("no column `{}` in this header", input.name),
+            ));
+        }
+    }
+    errors.into_result(Header { id, columns })
+}
+
+fn kind_name(k: &InputKind) -> &'static str {
+    match k {
+        InputKind::Quantity { .. } => "quantity",
+        InputKind::Ratio => "ratio",
+        InputKind::Bool => "bool",
+        InputKind::Text => "text",
+        InputKind::Enum { .. } => "enum",
+        InputKind::List { .. } => "list",
+    }
+}
+
+struct Errors {
+    kept: DataErrors,
+    omitted: usize,
+    max: usize,
+}
+
+impl Errors {
+    fn push(&mut self, e: impl FnOnce() -> DataError) {
+        if self.kept.errors.len() < self.max {
+            self.kept.push(e());
+        } else {
+            self.omitted += 1;
+        }
+    }
+}
+
+/// Reads one data row into `cols`.
+fn read_row(plan: &Plan, header: &Header, rec: &Record, row: usize, file: &str, cols: &mut InputColumns, errors: &mut Errors) {
+    cols.start_row();
+    let mut bad = false;
+    let mut src: Option<DataSource> = None;
+    for (c, col) in header.columns.iter().enumerate() {
+        let Some(col) = col else { continue };
+        let input = &plan.inputs[col.input];
+        let text = rec.field(c);
+        let mut report = |kind: DataErrorKind, o: usize, l: usize| {
+            bad = true;
+            let s = src.get_or_insert_with(|| DataSource::excerpt(file, &rec.raw, rec.offset, rec.line)).clone();
+            errors.push(|| DataError::new(kind).at(Location::Cell { row, column: c + 1 }, s, SourceSpan::new(o.into(), l), ""));
+        };
+        let (o, l) = rec.span(c);
+        if text.is_empty() {
+            if input.required() && !matches!(input.kind, InputKind::Text) {
+                report(DataErrorKind::MissingInput { input: input.name.clone() }, o, l);
+            }
+            continue;
+        }
+        match &input.kind {
+            InputKind::Text => {}
+            InputKind::List { fields } => {
+                // Offsets inside the cell map to the file approximately (quotes are undone).
+                let base = o + usize::from(rec.raw[o - rec.offset..].starts_with('"'));
+                match json::parse(&text) {
+                    Err(e) => report(
+                        DataErrorKind::Syntax { format: "JSON in CSV cell".into(), reason: format!("input `{}`: {}", input.name, e.reason) },
+                        o,
+                        l,
+                    ),
+                    Ok(v) => {
+                        let mut cell_report = |k: DataErrorKind, a: usize, b: usize| {
+                            let (a, b) = ((base + a).min(o + l), (base + b).min(o + l));
+                            report(k, a, b.saturating_sub(a));
+                        };
+                        json_list(&plan.units, col.input, &input.name, fields, &v, cols, &mut cell_report);
+                    }
+                }
+            }
+            kind => match cell_value(&plan.units, kind, &input.name, col.unit.as_ref(), &text) {
+                Ok(x) => cols.set(col.input, x),
+                Err(k) => report(k, o, l),
+            },
+        }
+    }
+    cols.finish_row();
+    if bad {
+        cols.mark_bad();
+    }
+}
+
+struct Writer {
+    line: Vec<u8>,
+    prefix: Vec<u8>,
+    suffix: Vec<u8>,
+    stage_keys: Vec<Vec<u8>>,
+    category_keys: Vec<(usize, Vec<u8>)>,
+    emission_keys: Vec<Vec<u8>>,
+}
+
+fn num(buf: &mut Vec<u8>, x: f64) {
+    // Shortest round-trip representation; integers keep a `.0`-free form.
+    let _ = write!(buf, "{x}");
+}
+
+fn csv_text(buf: &mut Vec<u8>, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        buf.push(b'"');
+        buf.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        buf.push(b'"');
+    } else {
+        buf.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn json_str(s: &str) -> Vec<u8> {
+    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
+}
+
+/// Runs `plan` over CSV `input` (named `file` in errors), writing one
+/// result per good row to `output`. Factors are resolved once, up front.
+pub fn run_csv<R: BufRead, W: Write>(
+    evaluator: &mut Evaluator<'_>,
+    input: R,
+    file: &str,
+    output: W,
+    options: &BatchOptions,
+) -> Result<BatchSummary, BatchError> {
+    let plan = evaluator.plan();
+    let mut out = io::BufWriter::with_capacity(1 << 16, output);
+    let mut reader = RecordReader::new(input);
+    let mut rec = Record::default();
+    if !reader.read(&mut rec)? {
+        return Err(DataErrors::from(DataError::new(DataErrorKind::Syntax { format: "CSV".into(), reason: format!("`{file}` has no header") }))
+        .into());
+    }
+    let header_src = DataSource::excerpt(file, &rec.raw, rec.offset, rec.line);
+    let header = parse_header(plan, &rec, &header_src)?;
+    let grade_names: Vec<String> = evaluator.grade_names().to_vec();
+    let stages: Vec<usize> = evaluator.stages_with_emissions().to_vec();
+    // Prepare the output's constant parts.
+    let mut w = Writer { line: Vec::with_capacity(1024), prefix: Vec::new(), suffix: Vec::new(), stage_keys: Vec::new(), category_keys: Vec::new(), emission_keys: Vec::new() };
+    match options.format {
+        OutputFormat::Csv => {
+            let mut h = Vec::new();
+            if header.id.is_some() {
+                h.extend_from_slice(b"id,");
+            }
+            h.extend_from_slice(b"footprint");
+            for s in &stages {
+                h.push(b',');
+                csv_text(&mut h, &plan.stages[*s].name);
+            }
+            if plan.grades.is_some() {
+                h.extend_from_slice(b",grade");
+            }
+            h.extend_from_slice(b",primary_data_share\n");
+            out.write_all(&h)?;
+        }
+        OutputFormat::Jsonl => {
+            let rule = serde_json::json!({"name": plan.rule.name, "version": plan.rule.version});
+            let du = serde_json::json!({"amount": plan.declared_unit.amount, "unit": plan.declared_unit.unit});
+            w.prefix = format!("\"rule\":{rule},\"declared_unit\":{du},\"unit\":\"kgCO2e\",\"footprint\":").into_bytes();
+            w.stage_keys = stages.iter().map(|s| json_str(&plan.stages[*s].name)).collect();
+            w.category_keys = plan
+                .categories
+                .iter()
+                .enumerate()
+                .filter(|(c, name)| {
+                    plan.emissions.iter().any(|e| e.category == **name && plan.stages.iter().any(|s| s.name == e.stage && s.in_footprint)) && *c < usize::MAX
+                })
+                .map(|(c, name)| (c, json_str(name)))
+                .collect();
+            w.emission_keys = plan.emissions.iter().map(|e| json_str(&e.name)).collect();
+            if let Some(p) = &options.provenance {
+                w.suffix = format!(",\"provenance\":{}", serde_json::to_string(p).unwrap_or_else(|_| "null".into())).into_bytes();
+            }
+        }
+    }
+    let chunk = options.chunk_rows.max(1);
+    let mut cols = InputColumns::new(plan);
+    let mut ids = String::new();
+    let mut id_ends: Vec<usize> = Vec::with_capacity(chunk);
+    let mut row_numbers: Vec<usize> = Vec::with_capacity(chunk);
+    let mut errors = Errors { kept: DataErrors::new(), omitted: 0, max: options.max_errors };
+    let mut summary_rows = 0usize;
+    let mut written = 0usize;
+    let mut failed = 0usize;
+    let mut row = 1usize;
+    let start = Instant::now();
+    let show_progress = options.progress && io::stderr().is_terminal();
+    let mut last_progress = start;
+    let mut printed = false;
+    loop {
+        cols.clear();
+        ids.clear();
+        id_ends.clear();
+        row_numbers.clear();
+        let mut eof = false;
+        while cols.rows() < chunk {
+            if !reader.read(&mut rec)? {
+                eof = true;
+                break;
+            }
+            row += 1;
+            read_row(plan, &header, &rec, row, file, &mut cols, &mut errors);
+            if let Some(c) = header.id {
+                ids.push_str(&rec.field(c));
+            }
+            id_ends.push(ids.len());
+            row_numbers.push(row);
+        }
+        let n = cols.rows();
+        if n > 0 {
+            summary_rows += n;
+            let res = evaluator.evaluate_batch(&cols);
+            for (r, kind) in &res.errors {
+                let rown = row_numbers[*r];
+                errors.push(|| {
+                    let mut e = DataError::new(kind.clone());
+                    e.location = Some(Location::Row { row: rown });
+                    e
+                });
+            }
+            for r in 0..n {
+                if !res.ok[r] {
+                    failed += 1;
+                    continue;
+                }
+                written += 1;
+                let id = if header.id.is_some() {
+                    let a = if r == 0 { 0 } else { id_ends[r - 1] };
+                    Some(&ids[a..id_ends[r]])
+                } else {
+                    None
+                };
+                w.line.clear();
+                match options.format {
+                    OutputFormat::Csv => {
+                        if let Some(id) = id {
+                            csv_text(&mut w.line, id);
+                            w.line.push(b',');
+                        }
+                        num(&mut w.line, res.footprint[r]);
+                        for s in &stages {
+                            w.line.push(b',');
+                            num(&mut w.line, res.stages[*s][r]);
+                        }
+                        if plan.grades.is_some() {
+                            w.line.push(b',');
+                            csv_text(&mut w.line, &grade_names[res.grade[r]]);
+                        }
+                        w.line.push(b',');
+                        num(&mut w.line, res.primary_data_share[r]);
+                        w.line.push(b'\n');
+                    }
+                    OutputFormat::Jsonl => {
+                        w.line.push(b'{');
+                        if let Some(id) = id {
+                            w.line.extend_from_slice(b"\"id\":");
+                            w.line.extend_from_slice(&json_str(id));
+                            w.line.push(b',');
+                        }
+                        w.line.extend_from_slice(&w.prefix);
+                        num(&mut w.line, res.footprint[r]);
+                        w.line.extend_from_slice(b",\"stages\":{");
+                        for (k, s) in stages.iter().enumerate() {
+                            if k > 0 {
+                                w.line.push(b',');
+                            }
+                            w.line.extend_from_slice(&w.stage_keys[k]);
+                            w.line.push(b':');
+                            num(&mut w.line, res.stages[*s][r]);
+                        }
+                        w.line.extend_from_slice(b"},\"categories\":{");
+                        for (k, (c, key)) in w.category_keys.iter().enumerate() {
+                            if k > 0 {
+                                w.line.push(b',');
+                            }
+                            w.line.extend_from_slice(key);
+                            w.line.push(b':');
+                            num(&mut w.line, res.categories[*c][r]);
+                        }
+                        w.line.extend_from_slice(b"},\"emissions\":{");
+                        for (e, key) in w.emission_keys.iter().enumerate() {
+                            if e > 0 {
+                                w.line.push(b',');
+                            }
+                            w.line.extend_from_slice(key);
+                            w.line.push(b':');
+                            num(&mut w.line, res.emissions[e][r]);
+                        }
+                        w.line.push(b'}');
+                        if plan.grades.is_some() {
+                            w.line.extend_from_slice(b",\"grade\":");
+                            w.line.extend_from_slice(&json_str(&grade_names[res.grade[r]]));
+                        }
+                        w.line.extend_from_slice(b",\"primary_data_share\":");
+                        num(&mut w.line, res.primary_data_share[r]);
+                        w.line.extend_from_slice(&w.suffix);
+                        w.line.extend_from_slice(b"}\n");
+                    }
+                }
+                out.write_all(&w.line)?;
+            }
+        }
+        if show_progress {
+            let now = Instant::now();
+            if now.duration_since(start).as_secs_f64() > 1.0 && now.duration_since(last_progress).as_secs_f64() > 0.2 {
+                last_progress = now;
+                printed = true;
+                let rate = summary_rows as f64 / now.duration_since(start).as_secs_f64();
+                eprint!("\r{summary_rows} rows, {rate:.0} rows/s ");
+            }
+        }
+        if eof {
+            break;
+        }
+    }
+    out.flush()?;
+    if printed {
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!("\r{summary_rows} rows in {secs:.2} s, {:.0} rows/s ", summary_rows as f64 / secs.max(1e-9));
+    }
+    Ok(BatchSummary { rows: summary_rows, written, failed, errors: errors.kept, errors_omitted: errors.omitted })
+}
