@@ -1,0 +1,446 @@
+//! The compiler's entry point: load a file, the prelude and its imports,
+//! build the world, check functions, constants and rules.
+
+use crate::checker::{Checker, Globals, Reference, Slot};
+use crate::diagnostic::Diagnostic;
+use crate::prelude;
+use crate::rule::{check_rule, fn_body, signature, CheckedRule};
+use crate::source::{FileId, Files};
+use crate::types::{FnRef, TExpr, TKind, Type};
+use crate::world::{ModuleInput, World};
+use pcr_lang::ast::{self, Item};
+use pcr_lang::{parse, Span};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Reads an imported module's text (the language server serves open documents from memory).
+pub trait SourceLoader {
+    fn load(&self, path: &Path) -> Option<String>;
+}
+
+/// Reads modules from disk.
+pub struct DiskLoader;
+
+impl SourceLoader for DiskLoader {
+    fn load(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Record every expression's type and every reference (editors).
+    pub record: bool,
+    /// A folder to read the prelude from instead of the embedded one.
+    pub std_dir: Option<PathBuf>,
+}
+
+/// Everything known after checking one file.
+pub struct Analysis {
+    pub files: Files,
+    pub main: FileId,
+    pub modules: Vec<(FileId, ast::Module)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub world: World,
+    pub globals: Globals,
+    pub rules: Vec<CheckedRule>,
+    /// Each expression's type, when recorded.
+    pub types: Vec<(FileId, Span, Type)>,
+    pub refs: Vec<Reference>,
+    /// Files this one imports, directly or not.
+    pub imports: Vec<FileId>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn module(&self, file: FileId) -> Option<&ast::Module> {
+        self.modules
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, m)| m)
+    }
+
+    pub fn rule(&self, name: Option<&str>) -> Result<&CheckedRule, String> {
+        match name {
+            Some(n) => self.rules.iter().find(|r| r.name == n).ok_or_else(|| {
+                let names: Vec<&str> = self.rules.iter().map(|r| r.name.as_str()).collect();
+                format!(
+                    "no rule `{n}` in `{}` (it has {})",
+                    self.files.name(self.main),
+                    list(&names)
+                )
+            }),
+            None => match self.rules.as_slice() {
+                [one] => Ok(one),
+                [] => Err(format!("`{}` declares no rule", self.files.name(self.main))),
+                many => Err(format!(
+                    "`{}` declares several rules ({}): choose one with `--rule NAME`",
+                    self.files.name(self.main),
+                    list(&many.iter().map(|r| r.name.as_str()).collect::<Vec<_>>())
+                )),
+            },
+        }
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    if names.is_empty() {
+        return "none".to_string();
+    }
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn prelude_sources(options: &Options) -> Vec<(String, Option<PathBuf>, String)> {
+    if let Some(dir) = &options.std_dir {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                if p.extension().and_then(|e| e.to_str()) == Some("pcr") {
+                    if let Ok(text) = std::fs::read_to_string(&p) {
+                        out.push((p.display().to_string(), Some(p.clone()), text));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    prelude::prelude_files()
+        .map(|(path, text)| (format!("<stdlib>/{path}"), None, text.to_string()))
+        .collect()
+}
+
+/// Check one file: `name` is shown in messages, `path` locates its imports.
+pub fn analyze(
+    name: &str,
+    path: Option<&Path>,
+    text: &str,
+    loader: &dyn SourceLoader,
+    options: &Options,
+) -> Analysis {
+    let mut files = Files::default();
+    let mut diagnostics = Vec::new();
+    let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
+    let mut prelude_ids = Vec::new();
+    // Checking a prelude file itself: it replaces its embedded copy.
+    let replaces = path
+        .filter(|p| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|d| d == "std")
+        })
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string());
+    for (pname, ppath, ptext) in prelude_sources(options) {
+        if replaces
+            .as_ref()
+            .is_some_and(|r| pname.ends_with(&format!("std/{r}")))
+        {
+            continue;
+        }
+        let id = files.add(pname, ppath.as_deref(), ptext, true);
+        let parsed = parse(files.text(id));
+        diagnostics.extend(syntax_diagnostics(id, &parsed.errors));
+        modules.push((id, parsed.module));
+        prelude_ids.push(id);
+    }
+    let main = files.add(name, path, text, false);
+    let parsed = parse(text);
+    diagnostics.extend(syntax_diagnostics(main, &parsed.errors));
+    let main_module = parsed.module;
+
+    // Imports, depth first, each module once.
+    let mut imports = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pending: Vec<(FileId, ast::Import)> = imports_of(main, &main_module);
+    modules.push((main, main_module));
+    while let Some((from, import)) = pending.pop() {
+        let rel: PathBuf = import
+            .path
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect::<PathBuf>()
+            .with_extension("pcr");
+        let from_dir = files
+            .get(from)
+            .and_then(|f| f.path.as_ref())
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        let on_disk = from_dir.map(|d| d.join(&rel));
+        let key_text = rel.to_string_lossy().replace('\\', "/");
+        let found: Option<(String, Option<PathBuf>, String, bool)> = on_disk
+            .as_ref()
+            .and_then(|p| {
+                loader
+                    .load(p)
+                    .map(|t| (p.display().to_string(), Some(p.clone()), t, false))
+            })
+            .or_else(|| {
+                prelude::embedded_module(&key_text)
+                    .map(|t| (format!("<stdlib>/{key_text}"), None, t.to_string(), true))
+            });
+        let Some((mname, mpath, mtext, embedded)) = found else {
+            let span = import
+                .path
+                .first()
+                .map(|f| f.span)
+                .unwrap_or_default()
+                .to(import.path.last().map(|l| l.span).unwrap_or_default());
+            diagnostics.push(
+                Diagnostic::error(
+                    "E0101",
+                    from,
+                    span,
+                    format!("cannot find module `{}`", dotted(&import)),
+                    "no such module",
+                )
+                .with_note(format!(
+                    "looked for `{key_text}` beside this file and in the standard library"
+                )),
+            );
+            continue;
+        };
+        if !seen.insert(mname.clone()) || files.find_name(&mname).is_some() {
+            continue;
+        }
+        let id = files.add(mname, mpath.as_deref(), mtext, embedded);
+        let parsed = parse(files.text(id));
+        diagnostics.extend(syntax_diagnostics(id, &parsed.errors));
+        pending.extend(imports_of(id, &parsed.module));
+        modules.push((id, parsed.module));
+        imports.push(id);
+    }
+
+    let inputs: Vec<ModuleInput> = modules
+        .iter()
+        .map(|(file, module)| ModuleInput {
+            file: *file,
+            module,
+        })
+        .collect();
+    let world = World::build(&inputs, prelude_ids, &mut diagnostics);
+
+    // Function signatures, then bodies and constants.
+    let globals = {
+        let mut sig_checker_diags = Vec::new();
+        let empty = Globals {
+            fn_sigs: Vec::new(),
+            fn_bodies: RefCell::new(Vec::new()),
+            consts: RefCell::new(Vec::new()),
+        };
+        let mut sigs = Vec::new();
+        for f in &world.fns {
+            let mut c = Checker::new(&world, &empty, f.file, files.text(f.file));
+            sigs.push(signature(&mut c, &f.decl));
+            sig_checker_diags.extend(c.diags);
+        }
+        diagnostics.extend(sig_checker_diags);
+        Globals {
+            fn_bodies: RefCell::new(vec![None; sigs.len()]),
+            fn_sigs: sigs,
+            consts: RefCell::new(vec![Slot::Pending; world.consts.len()]),
+        }
+    };
+    let mut types = Vec::new();
+    let mut refs = Vec::new();
+    for (i, f) in world.fns.iter().enumerate() {
+        let mut c = Checker::new(&world, &globals, f.file, files.text(f.file));
+        c.record = options.record;
+        let sig = globals.fn_sigs[i].clone();
+        let body = fn_body(&mut c, &f.decl, &sig);
+        globals.fn_bodies.borrow_mut()[i] = Some(body);
+        diagnostics.extend(c.diags);
+        types.extend(c.types);
+        refs.extend(c.refs);
+    }
+    for (i, k) in world.consts.iter().enumerate() {
+        let mut c = Checker::new(&world, &globals, k.file, files.text(k.file));
+        c.record = options.record;
+        c.const_type(i, k.decl.name.span);
+        diagnostics.extend(c.diags);
+        types.extend(c.types);
+        refs.extend(c.refs);
+    }
+    diagnostics.extend(recursive_functions(&world, &globals));
+
+    // Rules of the main file.
+    let mut rules: Vec<CheckedRule> = Vec::new();
+    if let Some((_, module)) = modules.iter().find(|(f, _)| *f == main) {
+        for item in &module.items {
+            let Item::Rule(rule) = item else { continue };
+            let mut c = Checker::new(&world, &globals, main, files.text(main));
+            c.record = options.record;
+            if let Some(previous) = rules.iter().find(|r| r.name == rule.name.text) {
+                c.push(
+                    Diagnostic::error(
+                        "E0102",
+                        main,
+                        rule.name.span,
+                        format!("rule `{}` is defined twice", rule.name.text),
+                        "defined again here",
+                    )
+                    .with_label(main, previous.name_span, "first defined here"),
+                );
+            }
+            let checked = check_rule(&mut c, rule);
+            diagnostics.extend(c.diags);
+            types.extend(c.types);
+            refs.extend(c.refs);
+            rules.push(checked);
+        }
+    }
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.file != main,
+            d.primary.file,
+            d.primary.span.start,
+            d.severity,
+        )
+    });
+    Analysis {
+        files,
+        main,
+        modules,
+        diagnostics,
+        world,
+        globals,
+        rules,
+        types,
+        refs,
+        imports,
+    }
+}
+
+fn dotted(import: &ast::Import) -> String {
+    import
+        .path
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn imports_of(file: FileId, module: &ast::Module) -> Vec<(FileId, ast::Import)> {
+    module
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Import(imp) => Some((file, imp.clone())),
+            _ => None,
+        })
+        .rev()
+        .collect()
+}
+
+pub fn syntax_diagnostics(file: FileId, errors: &[pcr_lang::SyntaxError]) -> Vec<Diagnostic> {
+    errors
+        .iter()
+        .map(|e| {
+            let mut d = Diagnostic::error(
+                "E0001",
+                file,
+                e.span,
+                format!("syntax error: {}", e.message),
+                e.label.clone(),
+            );
+            if e.message.starts_with("unexpected end of file") {
+                d = d.with_note("the file ends before this declaration is complete");
+            }
+            d
+        })
+        .collect()
+}
+
+/// Functions may not call themselves, directly or through others (E0103).
+fn recursive_functions(world: &World, globals: &Globals) -> Vec<Diagnostic> {
+    fn calls(e: &TExpr, out: &mut Vec<usize>) {
+        if let TKind::Call(FnRef::Global(i), _) = &e.kind {
+            out.push(*i);
+        }
+        e.for_each_child(&mut |c| calls(c, out));
+    }
+    let bodies = globals.fn_bodies.borrow();
+    let graph: Vec<Vec<usize>> = bodies
+        .iter()
+        .map(|b| {
+            let mut out = Vec::new();
+            if let Some(b) = b {
+                calls(b, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut diags = Vec::new();
+    for start in 0..graph.len() {
+        // Is `start` reachable from itself?
+        let mut stack = graph[start].clone();
+        let mut seen = vec![false; graph.len()];
+        while let Some(n) = stack.pop() {
+            if n == start {
+                let f = &world.fns[start];
+                diags.push(
+                    Diagnostic::error(
+                        "E0103",
+                        f.file,
+                        f.decl.name.span,
+                        format!("function `{}` calls itself", f.name),
+                        "recursive function",
+                    )
+                    .with_note(
+                        "rules are evaluated as a finite plan, so functions cannot be recursive",
+                    ),
+                );
+                break;
+            }
+            if n < seen.len() && !seen[n] {
+                seen[n] = true;
+                stack.extend(graph[n].iter().copied());
+            }
+        }
+    }
+    diags
+}
+
+impl TExpr {
+    /// Visit each direct sub-expression.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&TExpr)) {
+        match &self.kind {
+            TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) => f(a),
+            TKind::Binary(_, a, b) | TKind::Sum(a, b) => {
+                f(a);
+                f(b);
+            }
+            TKind::If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            TKind::Match(a, arms) => {
+                f(a);
+                for (_, e) in arms {
+                    f(e);
+                }
+            }
+            TKind::Call(_, args) | TKind::Builtin(_, args) | TKind::List(args) => {
+                for a in args {
+                    f(a);
+                }
+            }
+            TKind::Record(fields) => {
+                for (_, e) in fields {
+                    f(e);
+                }
+            }
+            _ => {}
+        }
+    }
+}

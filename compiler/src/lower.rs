@@ -1,0 +1,650 @@
+//! Lowering: a checked rule becomes a self-contained calculation plan, with
+//! unit factors folded into canonical `f64` and a DAG of operations.
+
+use crate::analysis::Analysis;
+use crate::dimension::Dimension;
+use crate::rule::{CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, Tolerance};
+use crate::types::{Builtin, ConstValue, FnRef, TExpr, TKind, Type};
+use pcr_lang::ast::{BinOp, UnOp};
+use pcr_plan::format as plan;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// Why a checked rule could not be lowered (the rule has errors, or uses a
+/// construct plans cannot express).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LowerError {
+    pub message: String,
+    pub span: pcr_lang::Span,
+}
+
+pub fn plan_dimension(analysis: &Analysis, dim: &Dimension) -> pcr_plan::dimension::Dimension {
+    let mut map = BTreeMap::new();
+    for (base, e) in dim.factors() {
+        let name = analysis
+            .world
+            .bases
+            .get(*base as usize)
+            .map(|b| b.name.clone())
+            .unwrap_or_default();
+        let ratio = pcr_plan::ratio::Ratio::new(e.num() as i64, e.den() as i64)
+            .unwrap_or(pcr_plan::ratio::Ratio::ONE);
+        map.insert(name, ratio);
+    }
+    pcr_plan::dimension::Dimension(map)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NodeRef {
+    Outer(usize),
+    Body(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Binding {
+    Value(NodeRef),
+    Element,
+}
+
+struct Lowerer<'a> {
+    analysis: &'a Analysis,
+    rule: &'a CheckedRule,
+    outer: Vec<plan::Node>,
+    body: Option<Vec<plan::Node>>,
+    /// Outer nodes already referenced from the current body.
+    outer_in_body: HashMap<usize, usize>,
+    lets: HashMap<usize, usize>,
+    consts: HashMap<usize, usize>,
+    consts_outer: HashMap<u64, usize>,
+    depth: usize,
+}
+
+impl<'a> Lowerer<'a> {
+    fn err<T>(&self, e: &TExpr, message: impl Into<String>) -> Result<T, LowerError> {
+        Err(LowerError {
+            message: message.into(),
+            span: e.span,
+        })
+    }
+
+    fn emit_outer(&mut self, node: plan::Node) -> NodeRef {
+        if let plan::Node::Const { value } = node {
+            let key = value.to_bits();
+            if let Some(i) = self.consts_outer.get(&key) {
+                return NodeRef::Outer(*i);
+            }
+            self.outer.push(node);
+            self.consts_outer.insert(key, self.outer.len() - 1);
+            return NodeRef::Outer(self.outer.len() - 1);
+        }
+        self.outer.push(node);
+        NodeRef::Outer(self.outer.len() - 1)
+    }
+
+    fn emit_body(&mut self, node: plan::Node) -> NodeRef {
+        let body = self.body.get_or_insert_with(Vec::new);
+        body.push(node);
+        NodeRef::Body(body.len() - 1)
+    }
+
+    /// An index usable in the list where a node combining `refs` goes.
+    fn place(&mut self, r: NodeRef, in_body: bool) -> usize {
+        match (r, in_body) {
+            (NodeRef::Outer(i), false) | (NodeRef::Body(i), true) => i,
+            (NodeRef::Outer(i), true) => {
+                if let Some(j) = self.outer_in_body.get(&i) {
+                    return *j;
+                }
+                let NodeRef::Body(j) = self.emit_body(plan::Node::Outer { node: i }) else {
+                    return 0;
+                };
+                self.outer_in_body.insert(i, j);
+                j
+            }
+            (NodeRef::Body(i), false) => i,
+        }
+    }
+
+    fn combine(&mut self, refs: &[NodeRef], make: impl FnOnce(&[usize]) -> plan::Node) -> NodeRef {
+        let in_body = refs.iter().any(|r| matches!(r, NodeRef::Body(_)));
+        let idx: Vec<usize> = refs.iter().map(|r| self.place(*r, in_body)).collect();
+        let node = make(&idx);
+        if in_body {
+            self.emit_body(node)
+        } else {
+            self.emit_outer(node)
+        }
+    }
+
+    fn lower(&mut self, e: &TExpr, env: &[Binding]) -> Result<NodeRef, LowerError> {
+        Ok(match &e.kind {
+            TKind::Const(v) => self.emit_outer(plan::Node::Const { value: *v }),
+            TKind::Bool(b) => self.emit_outer(plan::Node::Const {
+                value: if *b { 1.0 } else { 0.0 },
+            }),
+            TKind::Variant(_, v) => self.emit_outer(plan::Node::EnumConst { variant: *v }),
+            TKind::Text(_) => return self.err(e, "text cannot be computed with"),
+            TKind::Input(i) => {
+                if matches!(self.rule.inputs.get(*i).map(|x| &x.ty), Some(Type::List(_))) {
+                    return self.err(e, "a list input can only be summed over with `sum`");
+                }
+                self.emit_outer(plan::Node::Input { input: *i })
+            }
+            TKind::Factor(i) => self.emit_outer(plan::Node::Factor { factor: *i }),
+            TKind::Let(i) => {
+                if let Some(n) = self.lets.get(i) {
+                    return Ok(NodeRef::Outer(*n));
+                }
+                let Some(Some(value)) = self.rule.lets.get(*i) else {
+                    return self.err(e, "this value has errors");
+                };
+                let r = self.lower_outer(value)?;
+                self.lets.insert(*i, r);
+                NodeRef::Outer(r)
+            }
+            TKind::GlobalConst(i) => {
+                if let Some(n) = self.consts.get(i) {
+                    return Ok(NodeRef::Outer(*n));
+                }
+                let value = match self.analysis.globals.consts.borrow().get(*i) {
+                    Some(crate::checker::Slot::Done(v)) => v.clone(),
+                    _ => return self.err(e, "this constant has errors"),
+                };
+                let r = self.lower_outer(&value)?;
+                self.consts.insert(*i, r);
+                NodeRef::Outer(r)
+            }
+            TKind::Local(i) => match env.get(*i) {
+                Some(Binding::Value(r)) => *r,
+                Some(Binding::Element) => {
+                    return self.err(e, "a list element is used only through its fields")
+                }
+                None => return self.err(e, "internal: unbound local"),
+            },
+            TKind::Field(base, field) => match (&base.kind, env) {
+                (TKind::Local(i), env) if matches!(env.get(*i), Some(Binding::Element)) => {
+                    self.emit_body(plan::Node::Field { field: *field })
+                }
+                _ => return self.err(e, "fields are read from the element of a `sum`"),
+            },
+            TKind::Unary(op, a) => {
+                let a = self.lower(a, env)?;
+                match op {
+                    UnOp::Neg => self.combine(&[a], |x| plan::Node::Neg { a: x[0] }),
+                    UnOp::Not => self.combine(&[a], |x| plan::Node::Not { a: x[0] }),
+                }
+            }
+            TKind::Binary(op, a, b) => {
+                let a = self.lower(a, env)?;
+                let b = self.lower(b, env)?;
+                let op = *op;
+                self.combine(&[a, b], |x| {
+                    let (a, b) = (x[0], x[1]);
+                    match op {
+                        BinOp::Add => plan::Node::Add { a, b },
+                        BinOp::Sub => plan::Node::Sub { a, b },
+                        BinOp::Mul => plan::Node::Mul { a, b },
+                        BinOp::Div => plan::Node::Div { a, b },
+                        BinOp::Lt => plan::Node::Lt { a, b },
+                        BinOp::Le => plan::Node::Le { a, b },
+                        BinOp::Gt => plan::Node::Gt { a, b },
+                        BinOp::Ge => plan::Node::Ge { a, b },
+                        BinOp::Eq => plan::Node::Eq { a, b },
+                        BinOp::Ne => plan::Node::Ne { a, b },
+                        BinOp::And => plan::Node::And { a, b },
+                        BinOp::Or | BinOp::Pow => plan::Node::Or { a, b },
+                    }
+                })
+            }
+            TKind::Pow(a, p) => {
+                let a = self.lower(a, env)?;
+                let exponent = *p;
+                self.combine(&[a], |x| plan::Node::Pow {
+                    base: x[0],
+                    exponent,
+                })
+            }
+            TKind::If(c, a, b) => {
+                let c = self.lower(c, env)?;
+                let a = self.lower(a, env)?;
+                let b = self.lower(b, env)?;
+                self.combine(&[c, a, b], |x| plan::Node::If {
+                    cond: x[0],
+                    then: x[1],
+                    otherwise: x[2],
+                })
+            }
+            TKind::Match(s, arms) => {
+                let mut refs = vec![self.lower(s, env)?];
+                let mut variants = Vec::new();
+                let mut default_at = None;
+                for (v, value) in arms {
+                    let r = self.lower(value, env)?;
+                    match v {
+                        Some(v) => variants.push(*v),
+                        None => default_at = Some(refs.len()),
+                    }
+                    refs.push(r);
+                }
+                self.combine(&refs, |x| {
+                    let mut arms = Vec::new();
+                    let mut k = 1;
+                    let mut vi = 0;
+                    let mut default = None;
+                    while k < x.len() {
+                        if Some(k) == default_at {
+                            default = Some(x[k]);
+                        } else {
+                            arms.push(plan::MatchArm {
+                                variant: variants[vi],
+                                node: x[k],
+                            });
+                            vi += 1;
+                        }
+                        k += 1;
+                    }
+                    plan::Node::Match {
+                        scrutinee: x[0],
+                        arms,
+                        default,
+                    }
+                })
+            }
+            TKind::Sum(list, body) => {
+                let TKind::Input(list_input) = list.kind else {
+                    return self.err(list, "`sum` goes over a list input of the rule");
+                };
+                if self.body.is_some() {
+                    return self.err(
+                        e,
+                        "a `sum` inside another `sum` cannot be expressed in a plan yet",
+                    );
+                }
+                self.body = Some(Vec::new());
+                self.outer_in_body.clear();
+                let mut inner_env = env.to_vec();
+                inner_env.push(Binding::Element);
+                let r = self.lower(body, &inner_env);
+                let nodes = self.body.take().unwrap_or_default();
+                self.outer_in_body.clear();
+                let r = r?;
+                let (nodes, result) = match r {
+                    NodeRef::Body(i) => (nodes, i),
+                    NodeRef::Outer(i) => {
+                        // The body does not depend on the element: sum of a constant.
+                        let mut nodes = nodes;
+                        nodes.push(plan::Node::Outer { node: i });
+                        let n = nodes.len() - 1;
+                        (nodes, n)
+                    }
+                };
+                self.emit_outer(plan::Node::Sum {
+                    list: list_input,
+                    body: nodes,
+                    result,
+                })
+            }
+            TKind::Builtin(b, args) => {
+                let refs: Vec<NodeRef> = args
+                    .iter()
+                    .map(|a| self.lower(a, env))
+                    .collect::<Result<_, _>>()?;
+                match b {
+                    Builtin::Abs => self.combine(&refs[..1], |x| plan::Node::Abs { a: x[0] }),
+                    Builtin::Min | Builtin::Max => {
+                        let mut acc = refs[0];
+                        for r in &refs[1..] {
+                            let is_min = *b == Builtin::Min;
+                            acc = self.combine(&[acc, *r], |x| {
+                                if is_min {
+                                    plan::Node::Min { a: x[0], b: x[1] }
+                                } else {
+                                    plan::Node::Max { a: x[0], b: x[1] }
+                                }
+                            });
+                        }
+                        acc
+                    }
+                }
+            }
+            TKind::Call(f, args) => {
+                self.depth += 1;
+                if self.depth > 64 {
+                    return self.err(e, "functions call each other too deeply");
+                }
+                let arg_refs: Vec<Binding> = args
+                    .iter()
+                    .map(|a| self.lower(a, env).map(Binding::Value))
+                    .collect::<Result<_, _>>()?;
+                let body = match f {
+                    FnRef::Global(i) => self
+                        .analysis
+                        .globals
+                        .fn_bodies
+                        .borrow()
+                        .get(*i)
+                        .cloned()
+                        .flatten(),
+                    FnRef::Rule(i) => self.rule.fns.get(*i).and_then(|f| f.body.clone()),
+                };
+                let Some(body) = body else {
+                    return self.err(e, "this function has errors");
+                };
+                let r = self.lower(&body, &arg_refs);
+                self.depth -= 1;
+                r?
+            }
+            TKind::List(_) | TKind::Record(_) => {
+                return self.err(e, "list literals are only values of `given`")
+            }
+            TKind::Error => return self.err(e, "this expression has errors"),
+        })
+    }
+
+    fn lower_outer(&mut self, e: &TExpr) -> Result<usize, LowerError> {
+        let saved_body = self.body.take();
+        let saved_map = std::mem::take(&mut self.outer_in_body);
+        let r = self.lower(e, &[]);
+        self.body = saved_body;
+        self.outer_in_body = saved_map;
+        match r? {
+            NodeRef::Outer(i) => Ok(i),
+            NodeRef::Body(_) => self.err(
+                e,
+                "internal: a value depends on a list element outside `sum`",
+            ),
+        }
+    }
+}
+
+fn input_kind(analysis: &Analysis, ty: &Type, unit: Option<&(String, f64)>) -> plan::InputKind {
+    match ty {
+        Type::Quantity(d) if d.is_none() && unit.is_none_or(|u| u.0 == "1") => {
+            plan::InputKind::Ratio
+        }
+        Type::Quantity(d) => plan::InputKind::Quantity {
+            dimension: plan_dimension(analysis, d),
+            unit: unit
+                .map(|u| u.0.clone())
+                .unwrap_or_else(|| analysis.world.canonical_unit(d)),
+            factor: unit.map(|u| u.1).unwrap_or(1.0),
+        },
+        Type::Bool => plan::InputKind::Bool,
+        Type::Enum(i) => {
+            let def = &analysis.world.enums[*i];
+            plan::InputKind::Enum {
+                name: def.name.clone(),
+                variants: def.variants.iter().map(|v| v.name.clone()).collect(),
+            }
+        }
+        Type::List(r) | Type::Record(r) => plan::InputKind::List {
+            fields: r
+                .fields
+                .iter()
+                .map(|f| plan::ListField {
+                    name: f.name.clone(),
+                    kind: input_kind(
+                        analysis,
+                        &f.ty,
+                        f.unit.as_ref().map(|u| (u.text.clone(), u.factor)).as_ref(),
+                    ),
+                })
+                .collect(),
+        },
+        Type::Text | Type::Error => plan::InputKind::Text,
+    }
+}
+
+fn plan_value(analysis: &Analysis, v: &ConstValue, ty: &Type) -> plan::Value {
+    match v {
+        ConstValue::Number(n) => plan::Value::Number(*n),
+        ConstValue::Bool(b) => plan::Value::Bool(*b),
+        ConstValue::Text(t) => plan::Value::Text(t.clone()),
+        ConstValue::Variant(e, i) => plan::Value::Text(
+            analysis
+                .world
+                .enums
+                .get(*e)
+                .and_then(|d| d.variants.get(*i))
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+        ),
+        ConstValue::List(items) => {
+            let record = match ty {
+                Type::List(r) => Some(r.clone()),
+                _ => None,
+            };
+            plan::Value::List(
+                items
+                    .iter()
+                    .map(|item| {
+                        let mut map = BTreeMap::new();
+                        if let (ConstValue::Record(fields), Some(r)) = (item, &record) {
+                            for (i, fv) in fields {
+                                if let Some(f) = r.fields.get(*i) {
+                                    map.insert(f.name.clone(), plan_value(analysis, fv, &f.ty));
+                                }
+                            }
+                        }
+                        map
+                    })
+                    .collect(),
+            )
+        }
+        ConstValue::Record(_) => plan::Value::List(Vec::new()),
+    }
+}
+
+/// SHA-256 of a text, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower one checked rule of an analysis into a plan.
+pub fn lower(analysis: &Analysis, rule: &CheckedRule) -> Result<plan::Plan, LowerError> {
+    let at = |message: &str| LowerError {
+        message: message.to_string(),
+        span: rule.name_span,
+    };
+    if rule.has_errors {
+        return Err(at("the rule has errors"));
+    }
+    let declared = rule
+        .declared
+        .clone()
+        .ok_or_else(|| at("the rule has no declared unit"))?;
+    let mut l = Lowerer {
+        analysis,
+        rule,
+        outer: Vec::new(),
+        body: None,
+        outer_in_body: HashMap::new(),
+        lets: HashMap::new(),
+        consts: HashMap::new(),
+        consts_outer: HashMap::new(),
+        depth: 0,
+    };
+    let mut emissions = Vec::new();
+    for e in &rule.emissions {
+        let node = l.lower_outer(&e.value)?;
+        emissions.push(plan::Emission {
+            name: e.name.clone(),
+            stage: e.stage.clone(),
+            category: e.category.clone(),
+            node,
+        });
+    }
+    let mut units = pcr_plan::dimension::UnitTable::new();
+    let mut unit_names: Vec<&String> = analysis.world.units.keys().collect();
+    unit_names.sort();
+    for name in unit_names {
+        let u = &analysis.world.units[name];
+        units.insert(name, u.factor.to_f64(), plan_dimension(analysis, &u.dim));
+    }
+    let inputs = rule
+        .inputs
+        .iter()
+        .map(|i| plan::Input {
+            name: i.name.clone(),
+            doc: i.doc.clone(),
+            kind: input_kind(analysis, &i.ty, i.unit.as_ref()),
+            default: i.default.as_ref().map(|v| plan_value(analysis, v, &i.ty)),
+        })
+        .collect();
+    let factors = rule
+        .factors
+        .iter()
+        .map(|f| {
+            let dim = f.ty.dimension().cloned().unwrap_or_default();
+            plan::Factor {
+                name: f.name.clone(),
+                doc: f.doc.clone(),
+                unit: f
+                    .unit
+                    .as_ref()
+                    .map(|u| u.0.clone())
+                    .unwrap_or_else(|| analysis.world.canonical_unit(&dim)),
+                dimension: plan_dimension(analysis, &dim),
+                factor: f.unit.as_ref().map(|u| u.1).unwrap_or(1.0),
+                value: match &f.value {
+                    CheckedFactorValue::Literal { canonical, in_unit } => {
+                        plan::FactorValue::Literal {
+                            value: *canonical,
+                            value_in_unit: *in_unit,
+                            source: f.source.clone(),
+                        }
+                    }
+                    CheckedFactorValue::Db { key } => plan::FactorValue::Db { key: key.clone() },
+                },
+            }
+        })
+        .collect();
+    let stages = rule
+        .boundary_stages
+        .iter()
+        .map(|s| {
+            let def = analysis.world.stages.get(s);
+            plan::Stage {
+                name: s.clone(),
+                title_zh: def.and_then(|d| d.zh.clone()).unwrap_or_default(),
+                title_en: def.and_then(|d| d.en.clone()).unwrap_or_default(),
+                in_footprint: !def.is_some_and(|d| d.separate),
+            }
+        })
+        .collect();
+    let mut categories: Vec<&crate::world::CategoryDef> =
+        analysis.world.categories.values().collect();
+    categories.sort_by_key(|c| (c.loc.file, c.loc.span.start));
+    let examples = rule
+        .examples
+        .iter()
+        .map(|x| plan::Example {
+            name: x.name.clone(),
+            given: x
+                .givens
+                .iter()
+                .map(|(name, v)| {
+                    let ty = rule
+                        .inputs
+                        .iter()
+                        .find(|i| &i.name == name)
+                        .map(|i| i.ty.clone())
+                        .or_else(|| {
+                            rule.factors
+                                .iter()
+                                .find(|f| &f.name == name)
+                                .map(|f| f.ty.clone())
+                        })
+                        .unwrap_or(Type::Error);
+                    (name.clone(), plan_value(analysis, v, &ty))
+                })
+                .collect(),
+            expects: x.expects.iter().map(expectation).collect(),
+        })
+        .collect();
+    let source = analysis.files.text(rule.file);
+    let plan = plan::Plan {
+        format: plan::FormatVersion,
+        rule: plan::RuleInfo {
+            name: rule.name.clone(),
+            version: rule.version.clone().unwrap_or_default(),
+            title: rule.title.clone().unwrap_or_default(),
+            title_en: rule.title_en.clone().unwrap_or_default(),
+            standard: rule.standard.clone(),
+            source_sha256: sha256_hex(source.as_bytes()),
+            boundary: rule.boundary.clone().unwrap_or_default(),
+            gwp: rule.gwp.clone().unwrap_or_default(),
+            allocation: rule
+                .allocation
+                .as_ref()
+                .map(|(kind, reason)| plan::Allocation {
+                    kind: kind.clone(),
+                    reason: reason.clone().unwrap_or_default(),
+                }),
+            cutoff: plan::Cutoff {
+                item: rule.cutoff.map(|c| c.0).unwrap_or(0.0),
+                total: rule.cutoff.map(|c| c.1).unwrap_or(0.0),
+            },
+        },
+        declared_unit: plan::DeclaredUnit {
+            amount: declared.amount,
+            unit: declared.unit.clone(),
+            dimension: plan_dimension(analysis, &declared.dim),
+            canonical: declared.canonical,
+        },
+        units,
+        inputs,
+        factors,
+        nodes: l.outer,
+        stages,
+        exclusions: rule
+            .exclusions
+            .iter()
+            .map(|x| plan::Exclusion {
+                name: x.name.clone(),
+                reason: x.reason.clone(),
+                share: x.share,
+                stage: x.is_stage,
+            })
+            .collect(),
+        emissions,
+        categories: categories.iter().map(|c| c.name.clone()).collect(),
+        grades: rule.otherwise.as_ref().map(|o| plan::Grades {
+            classes: rule
+                .grades
+                .iter()
+                .map(|(name, max)| plan::GradeClass {
+                    name: name.clone(),
+                    max: *max,
+                })
+                .collect(),
+            otherwise: o.clone(),
+        }),
+        examples,
+    };
+    plan.validate()
+        .map_err(|e| at(&format!("internal: the lowered plan is invalid: {e}")))?;
+    Ok(plan)
+}
+
+fn expectation(e: &CheckedExpect) -> plan::Expectation {
+    plan::Expectation {
+        target: match &e.what {
+            ExpectWhat::Footprint => plan::Target::Footprint,
+            ExpectWhat::Stage(s) => plan::Target::Stage(s.clone()),
+            ExpectWhat::Emission(s) => plan::Target::Emission(s.clone()),
+            ExpectWhat::Category(s) => plan::Target::Category(s.clone()),
+            ExpectWhat::Grade => plan::Target::Grade,
+        },
+        value: match &e.value {
+            Ok(v) => plan::Expected::Number(*v),
+            Err(g) => plan::Expected::Grade(g.clone()),
+        },
+        tolerance: match e.tolerance {
+            Some(Tolerance::Relative(r)) => plan::Tolerance::Relative(r),
+            Some(Tolerance::Absolute(a)) => plan::Tolerance::Absolute(a),
+            None => plan::Tolerance::default(),
+        },
+    }
+}

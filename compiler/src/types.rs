@@ -1,0 +1,189 @@
+//! Types and the typed tree the checker produces for lowering and hover.
+
+use crate::dimension::Dimension;
+use crate::source::FileId;
+use pcr_lang::ast::{BinOp, UnOp};
+use pcr_lang::Span;
+use std::rc::Rc;
+
+/// Where something is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A record type: the element of a `list { … }` input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordType {
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Type,
+    /// The field's declared unit and its factor to canonical units (quantities only).
+    pub unit: Option<UnitSpec>,
+}
+
+impl RecordType {
+    pub fn field(&self, name: &str) -> Option<(usize, &FieldDef)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+    }
+}
+
+/// A declared unit in a type position: its text and factor to canonical units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSpec {
+    pub text: String,
+    pub factor: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// A quantity of a dimension; `ratio` is the empty dimension.
+    Quantity(Dimension),
+    Bool,
+    Text,
+    Enum(usize),
+    List(Rc<RecordType>),
+    Record(Rc<RecordType>),
+    /// The type of an erroneous expression: unifies with everything, reports nothing more.
+    Error,
+}
+
+impl Type {
+    pub fn ratio() -> Type {
+        Type::Quantity(Dimension::none())
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self, Type::Error)
+    }
+
+    pub fn dimension(&self) -> Option<&Dimension> {
+        match self {
+            Type::Quantity(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Min,
+    Max,
+    Abs,
+}
+
+/// A checked expression: its kind, type and span. Quantities are in canonical units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TExpr {
+    pub kind: TKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TKind {
+    /// A number in canonical units.
+    Const(f64),
+    Bool(bool),
+    Text(String),
+    Variant(usize, usize),
+    Input(usize),
+    Factor(usize),
+    Let(usize),
+    /// A top-level `let` constant.
+    GlobalConst(usize),
+    /// A function parameter or a `sum` variable, by its index in the local stack.
+    Local(usize),
+    Field(Box<TExpr>, usize),
+    Unary(UnOp, Box<TExpr>),
+    Binary(BinOp, Box<TExpr>, Box<TExpr>),
+    /// Power with a literal exponent.
+    Pow(Box<TExpr>, f64),
+    If(Box<TExpr>, Box<TExpr>, Box<TExpr>),
+    /// Arms by variant index (`None` for `_`).
+    Match(Box<TExpr>, Vec<(Option<usize>, TExpr)>),
+    Sum(Box<TExpr>, Box<TExpr>),
+    /// A call of a prelude/module function (`Global`) or a rule function (`Local`).
+    Call(FnRef, Vec<TExpr>),
+    Builtin(Builtin, Vec<TExpr>),
+    List(Vec<TExpr>),
+    Record(Vec<(usize, TExpr)>),
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FnRef {
+    Global(usize),
+    Rule(usize),
+}
+
+impl TExpr {
+    pub fn error(span: Span) -> TExpr {
+        TExpr {
+            kind: TKind::Error,
+            ty: Type::Error,
+            span,
+        }
+    }
+}
+
+/// A constant value, as `given`, defaults and literal factors need it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstValue {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+    Variant(usize, usize),
+    List(Vec<ConstValue>),
+    Record(Vec<(usize, ConstValue)>),
+}
+
+/// Evaluate a checked expression that depends on nothing but literals and units.
+pub fn const_value(e: &TExpr) -> Option<ConstValue> {
+    Some(match &e.kind {
+        TKind::Const(v) => ConstValue::Number(*v),
+        TKind::Bool(b) => ConstValue::Bool(*b),
+        TKind::Text(t) => ConstValue::Text(t.clone()),
+        TKind::Variant(a, b) => ConstValue::Variant(*a, *b),
+        TKind::Unary(UnOp::Neg, a) => match const_value(a)? {
+            ConstValue::Number(v) => ConstValue::Number(-v),
+            _ => return None,
+        },
+        TKind::Unary(UnOp::Not, a) => match const_value(a)? {
+            ConstValue::Bool(v) => ConstValue::Bool(!v),
+            _ => return None,
+        },
+        TKind::Binary(op, a, b) => {
+            let (ConstValue::Number(x), ConstValue::Number(y)) = (const_value(a)?, const_value(b)?)
+            else {
+                return None;
+            };
+            match op {
+                BinOp::Add => ConstValue::Number(x + y),
+                BinOp::Sub => ConstValue::Number(x - y),
+                BinOp::Mul => ConstValue::Number(x * y),
+                BinOp::Div => ConstValue::Number(x / y),
+                _ => return None,
+            }
+        }
+        TKind::Pow(a, p) => match const_value(a)? {
+            ConstValue::Number(v) => ConstValue::Number(v.powf(*p)),
+            _ => return None,
+        },
+        TKind::List(items) => {
+            ConstValue::List(items.iter().map(const_value).collect::<Option<Vec<_>>>()?)
+        }
+        TKind::Record(fields) => ConstValue::Record(
+            fields
+                .iter()
+                .map(|(i, e)| Some((*i, const_value(e)?)))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        _ => return None,
+    })
+}
