@@ -1,8 +1,12 @@
 //! `pcr`: the command line of the PCR toolchain.
 
+mod build;
 mod check;
+mod compile;
 mod fmt;
 mod inputs;
+mod run;
+mod test_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,6 +30,13 @@ struct Cli {
 pub enum MessageFormat {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Jsonl,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -52,6 +63,42 @@ enum Command {
         /// Change no file: list those that would change and exit 1.
         #[arg(long)]
         check: bool,
+    },
+    /// Compile a rule into a calculation plan (JSON).
+    Build {
+        /// The rule file.
+        file: PathBuf,
+        /// The rule to build, when the file has several.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Write the plan here instead of to stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Calculate a footprint: run a plan (or a rule file) on activity data.
+    Run {
+        /// A plan (`.json`) or a rule file (`.pcr`).
+        plan: PathBuf,
+        /// Activity data: JSON for one product, CSV for a batch (one product per row).
+        #[arg(long, value_name = "FILE")]
+        data: PathBuf,
+        /// Factor databases (CSV: key,value,unit,source,year,region); later files override earlier ones.
+        #[arg(long = "factors", value_name = "FILE")]
+        factors: Vec<PathBuf>,
+        /// The rule to run, when a `.pcr` file has several.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Output: `json` (default), `jsonl` or `csv`.
+        #[arg(long, value_enum, default_value = "json")]
+        format: OutputFormat,
+    },
+    /// Run the worked examples of rules; ends with `N passed, M failed`.
+    Test {
+        /// Files or folders (default: the current folder).
+        paths: Vec<PathBuf>,
+        /// Factor databases for `db` factors the examples do not give.
+        #[arg(long = "factors", value_name = "FILE")]
+        factors: Vec<PathBuf>,
     },
     /// Explain a diagnostic code, with an example of the mistake and its fix.
     Explain {
@@ -84,6 +131,17 @@ fn main() -> ExitCode {
             no_warnings,
         } => check::run(&paths, message_format, &factors, !no_warnings, &options),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Build { file, rule, output } => {
+            build::run(&file, rule.as_deref(), output.as_ref(), &options)
+        }
+        Command::Run {
+            plan,
+            data,
+            factors,
+            rule,
+            format,
+        } => run_command(&plan, &data, &factors, rule.as_deref(), format, &options),
+        Command::Test { paths, factors } => test_cmd::run(&paths, &factors, &options),
         Command::Explain { code } => explain(&code),
     }
 }
@@ -92,4 +150,47 @@ fn explain(code: &str) -> ExitCode {
     let _ = code;
     eprintln!("error: explanations are not available in this build");
     ExitCode::from(2)
+}
+
+fn run_command(
+    plan_path: &std::path::Path,
+    data: &std::path::Path,
+    factors: &[PathBuf],
+    rule: Option<&str>,
+    format: OutputFormat,
+    options: &pcr_compiler::Options,
+) -> ExitCode {
+    let format = match format {
+        OutputFormat::Json => run::RunFormat::Json,
+        OutputFormat::Jsonl => run::RunFormat::Jsonl,
+        OutputFormat::Csv => run::RunFormat::Csv,
+    };
+    let is_rule = plan_path.extension().and_then(|e| e.to_str()) == Some("pcr");
+    let plan = if is_rule {
+        match compile::plan(plan_path, rule, options) {
+            Ok(p) => p,
+            Err(code) => return code,
+        }
+    } else {
+        let text = match std::fs::read_to_string(plan_path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read plan `{}`: {e}", plan_path.display());
+                return ExitCode::from(2);
+            }
+        };
+        match pcr_plan::format::Plan::from_json(&text) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: `{}` is not a usable plan: {e}", plan_path.display());
+                return ExitCode::from(1);
+            }
+        }
+    };
+    let bytes = if is_rule {
+        plan.to_json_pretty().into_bytes()
+    } else {
+        std::fs::read(plan_path).unwrap_or_default()
+    };
+    run::run_plan(&plan, &bytes, data, factors, format)
 }

@@ -26,7 +26,11 @@ pub enum RunFormat {
 }
 
 fn render(diag: &dyn Diagnostic) {
-    let theme = if io::stderr().is_terminal() { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if io::stderr().is_terminal() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme);
     let mut s = String::new();
     if handler.render_report(&mut s, diag).is_err() {
@@ -58,7 +62,13 @@ fn hash_file(path: &Path) -> io::Result<String> {
 /// Runs `plan` (whose file bytes are `plan_bytes`) on `data` with the factor
 /// files `factors`. Exit codes: 0 success, 1 data errors, 2 usage problems
 /// (a file that cannot be read).
-pub fn run_plan(plan: &Plan, plan_bytes: &[u8], data: &Path, factors: &[PathBuf], format: RunFormat) -> ExitCode {
+pub fn run_plan(
+    plan: &Plan,
+    plan_bytes: &[u8],
+    data: &Path,
+    factors: &[PathBuf],
+    format: RunFormat,
+) -> ExitCode {
     if let Err(e) = File::open(data) {
         return usage(&format!("cannot read data file `{}`: {e}", data.display()));
     }
@@ -82,7 +92,10 @@ pub fn run_plan(plan: &Plan, plan_bytes: &[u8], data: &Path, factors: &[PathBuf]
         }
     };
     let plan_sha = sha256_hex(plan_bytes);
-    let is_csv = data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let is_csv = data
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     let name = data.display().to_string();
     let mut evaluator = Evaluator::new(plan, resolved);
     if is_csv {
@@ -99,9 +112,20 @@ pub fn run_plan(plan: &Plan, plan_bytes: &[u8], data: &Path, factors: &[PathBuf]
             RunFormat::Json | RunFormat::Jsonl => OutputFormat::Jsonl,
         };
         let provenance = evaluator.provenance(&plan_sha, &data_sha, &db.sha256());
-        let options = BatchOptions { format: out_format, progress: true, provenance: Some(provenance), ..BatchOptions::default() };
+        let options = BatchOptions {
+            format: out_format,
+            progress: true,
+            provenance: Some(provenance),
+            ..BatchOptions::default()
+        };
         let stdout = io::stdout();
-        let result = run_csv(&mut evaluator, BufReader::with_capacity(1 << 16, file), &name, stdout.lock(), &options);
+        let result = run_csv(
+            &mut evaluator,
+            BufReader::with_capacity(1 << 16, file),
+            &name,
+            stdout.lock(),
+            &options,
+        );
         match result {
             Ok(summary) => {
                 if summary.errors.is_empty() {
@@ -125,7 +149,10 @@ pub fn run_plan(plan: &Plan, plan_bytes: &[u8], data: &Path, factors: &[PathBuf]
             }
             Err(BatchError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(BatchError::Io(e)) => {
-                let _ = writeln!(io::stderr().lock(), "error: reading `{name}` or writing the results failed: {e}");
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "error: reading `{name}` or writing the results failed: {e}"
+                );
                 ExitCode::from(1)
             }
         }

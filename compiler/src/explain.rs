@@ -63,7 +63,10 @@ mod tests {
                 text.starts_with(&format!("# {code}: ")),
                 "{code}: the first line must be `# {code}: title`"
             );
-            assert!(text.matches("```").count() % 2 == 0, "{code}: unclosed code block");
+            assert!(
+                text.matches("```").count() % 2 == 0,
+                "{code}: unclosed code block"
+            );
         }
     }
 
@@ -71,10 +74,7 @@ mod tests {
     fn codes_are_case_insensitive_and_unknown_codes_have_none() {
         assert_eq!(explain("e0202"), explain("E0202"));
         assert!(explain(" E0202\n").is_some());
-        assert_eq!(
-            title("w0001"),
-            Some("W0001: unused input")
-        );
+        assert_eq!(title("w0001"), Some("W0001: unused input"));
         assert_eq!(explain("E9999"), None);
         assert_eq!(explain(""), None);
     }

@@ -568,6 +568,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     let mut stage_blocks: HashMap<String, Span> = HashMap::new();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
     let mut counted_stages: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut emission_names: Vec<(String, Location)> = Vec::new();
     let mut exclusions: Vec<CheckedExclusion> = Vec::new();
     let mut excluded_stages: HashMap<String, Span> = HashMap::new();
     for clause in &rule.clauses {
@@ -602,6 +603,15 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 if !s.emissions.is_empty() {
                     counted_stages.insert(s.name.text.clone());
                 }
+                emission_names.extend(s.emissions.iter().map(|e| {
+                    (
+                        e.name.text.clone(),
+                        Location {
+                            file,
+                            span: e.name.span,
+                        },
+                    )
+                }));
                 for e in &s.emissions {
                     if let Some(emission) = check_emission(
                         checker,
@@ -792,7 +802,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             examples.push(check_example(
                 checker,
                 x,
-                &emissions,
+                &emission_names,
                 &boundary_stages,
                 &grades,
                 otherwise.as_deref(),
@@ -1289,7 +1299,7 @@ fn fmt_amount(v: f64) -> String {
 fn check_example(
     checker: &mut Checker,
     x: &ast::Example,
-    emissions: &[CheckedEmission],
+    emissions: &[(String, Location)],
     stages: &[String],
     grades: &[(String, f64)],
     otherwise: Option<&str>,
@@ -1412,8 +1422,8 @@ fn check_example(
                         }
                     }
                     ast::ExpectTarget::Emission(n) => {
-                        if let Some(em) = emissions.iter().find(|em| em.name == n.text) {
-                            let loc = em.loc;
+                        if let Some((_, loc)) = emissions.iter().find(|(name, _)| *name == n.text) {
+                            let loc = *loc;
                             checker.refs.push(crate::checker::Reference {
                                 file: checker.file,
                                 span: n.span,
@@ -1428,7 +1438,7 @@ fn check_example(
                                 "unknown emission",
                             );
                             if let Some(h) =
-                                closest(&n.text, emissions.iter().map(|e| e.name.as_str()))
+                                closest(&n.text, emissions.iter().map(|(name, _)| name.as_str()))
                             {
                                 d = d.with_help(format!("did you mean `{h}`?"));
                             }

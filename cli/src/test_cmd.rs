@@ -1,0 +1,125 @@
+//! `pcr test`: run every worked example of every rule; ends with `N passed, M failed`.
+
+use crate::inputs::pcr_files;
+use pcr_compiler::render::render;
+use pcr_compiler::{Diagnostic, Options};
+use pcr_plan::example::{run_example, CheckValue};
+use pcr_plan::factors::FactorDb;
+use pcr_plan::format::{Target, Tolerance};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn target(t: &Target) -> String {
+    match t {
+        Target::Footprint => "footprint".to_string(),
+        Target::Stage(s) => format!("stage {s}"),
+        Target::Emission(s) => format!("emission {s}"),
+        Target::Category(s) => format!("category {s}"),
+        Target::Grade => "grade".to_string(),
+    }
+}
+
+fn value(v: &CheckValue) -> String {
+    match v {
+        CheckValue::Number(n) => format!("{n} kgCO2e"),
+        CheckValue::Grade(g) => g.clone(),
+        CheckValue::Missing => "nothing".to_string(),
+    }
+}
+
+fn tolerance(t: &Tolerance) -> String {
+    match t {
+        Tolerance::Relative(r) => format!("within {}%", r * 100.0),
+        Tolerance::Absolute(a) => format!("within {a} kgCO2e"),
+    }
+}
+
+pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let files = match pcr_files(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let db = match crate::check::load_factors(factors) {
+        Ok(db) => db.unwrap_or_else(FactorDb::new),
+        Err(code) => return code,
+    };
+    let colour = std::io::stderr().is_terminal();
+    let (mut passed, mut failed, mut broken_files) = (0usize, 0usize, 0usize);
+    for path in &files {
+        let analysis = match crate::compile::checked(path, options) {
+            Ok(a) => a,
+            Err(_) => {
+                broken_files += 1;
+                continue;
+            }
+        };
+        for rule in &analysis.rules {
+            if rule.examples.is_empty() {
+                continue;
+            }
+            let plan = match pcr_compiler::lower::lower(&analysis, rule) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: cannot build rule `{}`: {}", rule.name, e.message);
+                    failed += rule.examples.len();
+                    continue;
+                }
+            };
+            for (example, checked) in plan.examples.iter().zip(&rule.examples) {
+                let outcome = run_example(&plan, example, &db);
+                let label = format!("{} :: {} :: {}", path.display(), rule.name, example.name);
+                if outcome.passed() {
+                    passed += 1;
+                    println!("test {label} ... ok");
+                    continue;
+                }
+                failed += 1;
+                println!("test {label} ... FAILED");
+                let mut d = Diagnostic::error(
+                    "E0501",
+                    analysis.main,
+                    checked.span,
+                    format!("example `{}` of rule `{}` failed", example.name, rule.name),
+                    "this example",
+                );
+                for e in &outcome.errors {
+                    d = d.with_note(e.clone());
+                }
+                for (check, expect) in outcome.checks.iter().zip(&checked.expects) {
+                    if !check.passed {
+                        d = d.with_label(
+                            analysis.main,
+                            expect.span,
+                            format!(
+                                "expected {} {} {}, got {}",
+                                target(&check.target),
+                                value(&check.expected),
+                                tolerance(&check.tolerance),
+                                value(&check.actual)
+                            ),
+                        );
+                    }
+                }
+                eprint!("{}", render(&analysis.files, &[d], colour));
+            }
+        }
+    }
+    if broken_files > 0 {
+        eprintln!("{broken_files} file(s) did not compile");
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 || broken_files > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
