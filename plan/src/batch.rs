@@ -56,7 +56,13 @@ pub struct BatchOptions {
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { format: OutputFormat::Csv, chunk_rows: 4096, progress: false, provenance: None, max_errors: 1000 }
+        BatchOptions {
+            format: OutputFormat::Csv,
+            chunk_rows: 4096,
+            progress: false,
+            provenance: None,
+            max_errors: 1000,
+        }
     }
 }
 
@@ -107,10 +113,20 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
         let text = rec.field(c);
         let (o, l) = rec.span(c);
         let err = |kind: DataErrorKind| {
-            DataError::new(kind).at(Location::Cell { row: 1, column: c + 1 }, src.clone(), SourceSpan::new(o.into(), l), "")
+            DataError::new(kind).at(
+                Location::Cell {
+                    row: 1,
+                    column: c + 1,
+                },
+                src.clone(),
+                SourceSpan::new(o.into(), l),
+                "",
+            )
         };
         let (name, unit) = match text.find('[') {
-            Some(p) if text.ends_with(']') => (text[..p].trim(), Some(text[p + 1..text.len() - 1].trim())),
+            Some(p) if text.ends_with(']') => {
+                (text[..p].trim(), Some(text[p + 1..text.len() - 1].trim()))
+            }
             _ => (text.trim(), None),
         };
         if name.eq_ignore_ascii_case("id") && unit.is_none() {
@@ -120,12 +136,18 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
         }
         let Some(i) = plan.input_index(name) else {
             let suggestion = closest(name, plan.inputs.iter().map(|i| i.name.as_str()));
-            errors.push(err(DataErrorKind::UnknownInput { input: name.into(), suggestion }));
+            errors.push(err(DataErrorKind::UnknownInput {
+                input: name.into(),
+                suggestion,
+            }));
             columns.push(None);
             continue;
         };
         if seen[i] {
-            errors.push(err(DataErrorKind::Syntax { format: "CSV".into(), reason: format!("duplicate column for input `{name}`") }));
+            errors.push(err(DataErrorKind::Syntax {
+                format: "CSV".into(),
+                reason: format!("duplicate column for input `{name}`"),
+            }));
             columns.push(None);
             continue;
         }
@@ -140,13 +162,22 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
                     _ => None,
                 };
                 let Some(expected) = expected else {
-                    errors.push(err(DataErrorKind::BadUnit { input: name.into(), reason: format!("a column of kind {} takes no unit", kind_name(&input.kind)) }));
+                    errors.push(err(DataErrorKind::BadUnit {
+                        input: name.into(),
+                        reason: format!(
+                            "a column of kind {} takes no unit",
+                            kind_name(&input.kind)
+                        ),
+                    }));
                     columns.push(None);
                     continue;
                 };
                 match plan.units.parse(u) {
                     Err(e) => {
-                        errors.push(err(DataErrorKind::BadUnit { input: name.into(), reason: e.to_string() }));
+                        errors.push(err(DataErrorKind::BadUnit {
+                            input: name.into(),
+                            reason: e.to_string(),
+                        }));
                         columns.push(None);
                         continue;
                     }
@@ -168,12 +199,20 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
     }
     for (i, input) in plan.inputs.iter().enumerate() {
         if !seen[i] && input.required() && !matches!(input.kind, InputKind::Text) {
-            errors.push(DataError::new(DataErrorKind::MissingInput { input: input.name.clone() }).at(
-                Location::Cell { row: 1, column: rec.fields.len() + 1 },
-                src.clone(),
-                SourceSpan::new(rec.offset.into(), rec.raw.len()),
-                &format!("no column `{}` in this header", input.name),
-            ));
+            errors.push(
+                DataError::new(DataErrorKind::MissingInput {
+                    input: input.name.clone(),
+                })
+                .at(
+                    Location::Cell {
+                        row: 1,
+                        column: rec.fields.len() + 1,
+                    },
+                    src.clone(),
+                    SourceSpan::new(rec.offset.into(), rec.raw.len()),
+                    &format!("no column `{}` in this header", input.name),
+                ),
+            );
         }
     }
     errors.into_result(Header { id, columns })
@@ -207,7 +246,15 @@ impl Errors {
 }
 
 /// Reads one data row into `cols`.
-fn read_row(plan: &Plan, header: &Header, rec: &Record, row: usize, file: &str, cols: &mut InputColumns, errors: &mut Errors) {
+fn read_row(
+    plan: &Plan,
+    header: &Header,
+    rec: &Record,
+    row: usize,
+    file: &str,
+    cols: &mut InputColumns,
+    errors: &mut Errors,
+) {
     cols.start_row();
     let mut bad = false;
     let mut src: Option<DataSource> = None;
@@ -217,13 +264,28 @@ fn read_row(plan: &Plan, header: &Header, rec: &Record, row: usize, file: &str, 
         let text = rec.field(c);
         let mut report = |kind: DataErrorKind, o: usize, l: usize| {
             bad = true;
-            let s = src.get_or_insert_with(|| DataSource::excerpt(file, &rec.raw, rec.offset, rec.line)).clone();
-            errors.push(|| DataError::new(kind).at(Location::Cell { row, column: c + 1 }, s, SourceSpan::new(o.into(), l), ""));
+            let s = src
+                .get_or_insert_with(|| DataSource::excerpt(file, &rec.raw, rec.offset, rec.line))
+                .clone();
+            errors.push(|| {
+                DataError::new(kind).at(
+                    Location::Cell { row, column: c + 1 },
+                    s,
+                    SourceSpan::new(o.into(), l),
+                    "",
+                )
+            });
         };
         let (o, l) = rec.span(c);
         if text.is_empty() {
             if input.required() && !matches!(input.kind, InputKind::Text) {
-                report(DataErrorKind::MissingInput { input: input.name.clone() }, o, l);
+                report(
+                    DataErrorKind::MissingInput {
+                        input: input.name.clone(),
+                    },
+                    o,
+                    l,
+                );
             }
             continue;
         }
@@ -234,7 +296,10 @@ fn read_row(plan: &Plan, header: &Header, rec: &Record, row: usize, file: &str, 
                 let base = o + usize::from(rec.raw[o - rec.offset..].starts_with('"'));
                 match json::parse(&text) {
                     Err(e) => report(
-                        DataErrorKind::Syntax { format: "JSON in CSV cell".into(), reason: format!("input `{}`: {}", input.name, e.reason) },
+                        DataErrorKind::Syntax {
+                            format: "JSON in CSV cell".into(),
+                            reason: format!("input `{}`: {}", input.name, e.reason),
+                        },
                         o,
                         l,
                     ),
@@ -243,7 +308,15 @@ fn read_row(plan: &Plan, header: &Header, rec: &Record, row: usize, file: &str, 
                             let (a, b) = ((base + a).min(o + l), (base + b).min(o + l));
                             report(k, a, b.saturating_sub(a));
                         };
-                        json_list(&plan.units, col.input, &input.name, fields, &v, cols, &mut cell_report);
+                        json_list(
+                            &plan.units,
+                            col.input,
+                            &input.name,
+                            fields,
+                            &v,
+                            cols,
+                            &mut cell_report,
+                        );
                     }
                 }
             }
@@ -301,7 +374,10 @@ pub fn run_csv<R: BufRead, W: Write>(
     let mut reader = RecordReader::new(input);
     let mut rec = Record::default();
     if !reader.read(&mut rec)? {
-        return Err(DataErrors::from(DataError::new(DataErrorKind::Syntax { format: "CSV".into(), reason: format!("`{file}` has no header") }))
+        return Err(DataErrors::from(DataError::new(DataErrorKind::Syntax {
+            format: "CSV".into(),
+            reason: format!("`{file}` has no header"),
+        }))
         .into());
     }
     let header_src = DataSource::excerpt(file, &rec.raw, rec.offset, rec.line);
@@ -309,7 +385,14 @@ pub fn run_csv<R: BufRead, W: Write>(
     let grade_names: Vec<String> = evaluator.grade_names().to_vec();
     let stages: Vec<usize> = evaluator.stages_with_emissions().to_vec();
     // Prepare the output's constant parts.
-    let mut w = Writer { line: Vec::with_capacity(1024), prefix: Vec::new(), suffix: Vec::new(), stage_keys: Vec::new(), category_keys: Vec::new(), emission_keys: Vec::new() };
+    let mut w = Writer {
+        line: Vec::with_capacity(1024),
+        prefix: Vec::new(),
+        suffix: Vec::new(),
+        stage_keys: Vec::new(),
+        category_keys: Vec::new(),
+        emission_keys: Vec::new(),
+    };
     match options.format {
         OutputFormat::Csv => {
             let mut h = Vec::new();
@@ -330,20 +413,36 @@ pub fn run_csv<R: BufRead, W: Write>(
         OutputFormat::Jsonl => {
             let rule = serde_json::json!({"name": plan.rule.name, "version": plan.rule.version});
             let du = serde_json::json!({"amount": plan.declared_unit.amount, "unit": plan.declared_unit.unit});
-            w.prefix = format!("\"rule\":{rule},\"declared_unit\":{du},\"unit\":\"kgCO2e\",\"footprint\":").into_bytes();
-            w.stage_keys = stages.iter().map(|s| json_str(&plan.stages[*s].name)).collect();
+            w.prefix = format!(
+                "\"rule\":{rule},\"declared_unit\":{du},\"unit\":\"kgCO2e\",\"footprint\":"
+            )
+            .into_bytes();
+            w.stage_keys = stages
+                .iter()
+                .map(|s| json_str(&plan.stages[*s].name))
+                .collect();
             w.category_keys = plan
                 .categories
                 .iter()
                 .enumerate()
                 .filter(|(c, name)| {
-                    plan.emissions.iter().any(|e| e.category == **name && plan.stages.iter().any(|s| s.name == e.stage && s.in_footprint)) && *c < usize::MAX
+                    plan.emissions.iter().any(|e| {
+                        e.category == **name
+                            && plan
+                                .stages
+                                .iter()
+                                .any(|s| s.name == e.stage && s.in_footprint)
+                    }) && *c < usize::MAX
                 })
                 .map(|(c, name)| (c, json_str(name)))
                 .collect();
             w.emission_keys = plan.emissions.iter().map(|e| json_str(&e.name)).collect();
             if let Some(p) = &options.provenance {
-                w.suffix = format!(",\"provenance\":{}", serde_json::to_string(p).unwrap_or_else(|_| "null".into())).into_bytes();
+                w.suffix = format!(
+                    ",\"provenance\":{}",
+                    serde_json::to_string(p).unwrap_or_else(|_| "null".into())
+                )
+                .into_bytes();
             }
         }
     }
@@ -352,7 +451,11 @@ pub fn run_csv<R: BufRead, W: Write>(
     let mut ids = String::new();
     let mut id_ends: Vec<usize> = Vec::with_capacity(chunk);
     let mut row_numbers: Vec<usize> = Vec::with_capacity(chunk);
-    let mut errors = Errors { kept: DataErrors::new(), omitted: 0, max: options.max_errors };
+    let mut errors = Errors {
+        kept: DataErrors::new(),
+        omitted: 0,
+        max: options.max_errors,
+    };
     let mut summary_rows = 0usize;
     let mut written = 0usize;
     let mut failed = 0usize;
@@ -463,7 +566,8 @@ pub fn run_csv<R: BufRead, W: Write>(
                         w.line.push(b'}');
                         if plan.grades.is_some() {
                             w.line.extend_from_slice(b",\"grade\":");
-                            w.line.extend_from_slice(&json_str(&grade_names[res.grade[r]]));
+                            w.line
+                                .extend_from_slice(&json_str(&grade_names[res.grade[r]]));
                         }
                         w.line.extend_from_slice(b",\"primary_data_share\":");
                         num(&mut w.line, res.primary_data_share[r]);
@@ -476,7 +580,9 @@ pub fn run_csv<R: BufRead, W: Write>(
         }
         if show_progress {
             let now = Instant::now();
-            if now.duration_since(start).as_secs_f64() > 1.0 && now.duration_since(last_progress).as_secs_f64() > 0.2 {
+            if now.duration_since(start).as_secs_f64() > 1.0
+                && now.duration_since(last_progress).as_secs_f64() > 0.2
+            {
                 last_progress = now;
                 printed = true;
                 let rate = summary_rows as f64 / now.duration_since(start).as_secs_f64();
@@ -490,7 +596,16 @@ pub fn run_csv<R: BufRead, W: Write>(
     out.flush()?;
     if printed {
         let secs = start.elapsed().as_secs_f64();
-        eprintln!("\r{summary_rows} rows in {secs:.2} s, {:.0} rows/s ", summary_rows as f64 / secs.max(1e-9));
+        eprintln!(
+            "\r{summary_rows} rows in {secs:.2} s, {:.0} rows/s ",
+            summary_rows as f64 / secs.max(1e-9)
+        );
     }
-    Ok(BatchSummary { rows: summary_rows, written, failed, errors: errors.kept, errors_omitted: errors.omitted })
+    Ok(BatchSummary {
+        rows: summary_rows,
+        written,
+        failed,
+        errors: errors.kept,
+        errors_omitted: errors.omitted,
+    })
 }

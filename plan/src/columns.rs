@@ -50,7 +50,9 @@ pub(crate) fn prepare(kind: &InputKind, v: &Value) -> Result<Prepared, String> {
                         (InputKind::Text, _) => row.push(0.0),
                         (k, Some(v)) => match prepare(k, v)? {
                             Prepared::Scalar(x) => row.push(x),
-                            Prepared::List(_) => return Err(format!("field `{}` is a list", f.name)),
+                            Prepared::List(_) => {
+                                return Err(format!("field `{}` is a list", f.name))
+                            }
                         },
                         (_, None) => return Err(format!("missing field `{}`", f.name)),
                     }
@@ -59,7 +61,9 @@ pub(crate) fn prepare(kind: &InputKind, v: &Value) -> Result<Prepared, String> {
             }
             Ok(Prepared::List(out))
         }
-        (InputKind::Quantity { .. } | InputKind::Ratio, Value::Number(x)) => Ok(Prepared::Scalar(*x)),
+        (InputKind::Quantity { .. } | InputKind::Ratio, Value::Number(x)) => {
+            Ok(Prepared::Scalar(*x))
+        }
         (InputKind::Bool, Value::Bool(b)) => Ok(Prepared::Scalar(f64::from(u8::from(*b)))),
         (InputKind::Enum { variants, name }, Value::Text(t)) => variants
             .iter()
@@ -88,7 +92,11 @@ impl InputColumns {
                 _ => 0,
             })
             .collect();
-        let is_list = plan.inputs.iter().map(|i| matches!(i.kind, InputKind::List { .. })).collect();
+        let is_list = plan
+            .inputs
+            .iter()
+            .map(|i| matches!(i.kind, InputKind::List { .. }))
+            .collect();
         InputColumns {
             is_list,
             rows: 0,
@@ -96,7 +104,10 @@ impl InputColumns {
             defaulted: vec![Vec::new(); n],
             lists: field_count
                 .iter()
-                .map(|c| ListColumn { offsets: vec![0], fields: vec![Vec::new(); *c] })
+                .map(|c| ListColumn {
+                    offsets: vec![0],
+                    fields: vec![Vec::new(); *c],
+                })
                 .collect(),
             bad: Vec::new(),
             defaults,

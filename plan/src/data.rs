@@ -31,20 +31,38 @@ pub struct ActivityData {
 
 fn unit_error(input: &str, e: UnitError) -> DataErrorKind {
     match e {
-        UnitError::MalformedNumber { text } => DataErrorKind::MalformedNumber { input: input.into(), text },
-        UnitError::NotFinite { text } => DataErrorKind::NotFinite { input: input.into(), text },
+        UnitError::MalformedNumber { text } => DataErrorKind::MalformedNumber {
+            input: input.into(),
+            text,
+        },
+        UnitError::NotFinite { text } => DataErrorKind::NotFinite {
+            input: input.into(),
+            text,
+        },
         e @ (UnitError::UnknownUnit { .. } | UnitError::Syntax { .. }) => {
             let reason = match &e {
-                UnitError::UnknownUnit { suggestion: Some(s), .. } => format!("{e} (did you mean `{s}`?)"),
+                UnitError::UnknownUnit {
+                    suggestion: Some(s),
+                    ..
+                } => format!("{e} (did you mean `{s}`?)"),
                 _ => e.to_string(),
             };
-            DataErrorKind::BadUnit { input: input.into(), reason }
+            DataErrorKind::BadUnit {
+                input: input.into(),
+                reason,
+            }
         }
     }
 }
 
 /// Converts `number` given in `unit` (text) to canonical, checking the dimension.
-fn with_unit(units: &UnitTable, input: &str, dim: &Dimension, number: f64, unit: &str) -> Result<f64, DataErrorKind> {
+fn with_unit(
+    units: &UnitTable,
+    input: &str,
+    dim: &Dimension,
+    number: f64,
+    unit: &str,
+) -> Result<f64, DataErrorKind> {
     let u = units.parse(unit).map_err(|e| unit_error(input, e))?;
     if &u.dimension != dim {
         return Err(DataErrorKind::WrongDimension {
@@ -59,9 +77,15 @@ fn with_unit(units: &UnitTable, input: &str, dim: &Dimension, number: f64, unit:
 
 fn check_quantity(input: &str, v: f64, text: &str) -> Result<f64, DataErrorKind> {
     if !v.is_finite() {
-        Err(DataErrorKind::NotFinite { input: input.into(), text: text.into() })
+        Err(DataErrorKind::NotFinite {
+            input: input.into(),
+            text: text.into(),
+        })
     } else if v < 0.0 {
-        Err(DataErrorKind::NegativeQuantity { input: input.into(), text: text.into() })
+        Err(DataErrorKind::NegativeQuantity {
+            input: input.into(),
+            text: text.into(),
+        })
     } else {
         Ok(v)
     }
@@ -103,13 +127,22 @@ pub(crate) fn ratio_text(units: &UnitTable, input: &str, text: &str) -> Result<f
 }
 
 /// Reads an enum variant name.
-pub(crate) fn variant_text(input: &str, enum_name: &str, variants: &[String], text: &str) -> Result<f64, DataErrorKind> {
-    variants.iter().position(|v| v == text).map(|i| i as f64).ok_or_else(|| DataErrorKind::UnknownVariant {
-        input: input.into(),
-        variant: text.into(),
-        enum_name: enum_name.into(),
-        variants: variants.to_vec(),
-    })
+pub(crate) fn variant_text(
+    input: &str,
+    enum_name: &str,
+    variants: &[String],
+    text: &str,
+) -> Result<f64, DataErrorKind> {
+    variants
+        .iter()
+        .position(|v| v == text)
+        .map(|i| i as f64)
+        .ok_or_else(|| DataErrorKind::UnknownVariant {
+            input: input.into(),
+            variant: text.into(),
+            enum_name: enum_name.into(),
+            variants: variants.to_vec(),
+        })
 }
 
 /// Reads a bool written as text (`true`/`false`, also `yes`/`no`, `1`/`0`).
@@ -117,7 +150,11 @@ pub(crate) fn bool_text(input: &str, text: &str) -> Result<f64, DataErrorKind> {
     match text.to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Ok(1.0),
         "false" | "no" | "0" => Ok(0.0),
-        _ => Err(DataErrorKind::WrongType { input: input.into(), expected: "`true` or `false`".into(), found: format!("`{text}`") }),
+        _ => Err(DataErrorKind::WrongType {
+            input: input.into(),
+            expected: "`true` or `false`".into(),
+            found: format!("`{text}`"),
+        }),
     }
 }
 
@@ -131,7 +168,9 @@ pub(crate) fn cell_value(
     text: &str,
 ) -> Result<f64, DataErrorKind> {
     match kind {
-        InputKind::Quantity { dimension, factor, .. } => {
+        InputKind::Quantity {
+            dimension, factor, ..
+        } => {
             let bare = header_unit.map_or(*factor, |u| u.factor);
             if let Ok(x) = text.parse::<f64>() {
                 return check_quantity(input, x * bare, text);
@@ -150,38 +189,68 @@ pub(crate) fn cell_value(
 
 fn json_number(input: &str, text: &str) -> Result<f64, DataErrorKind> {
     match text {
-        "NaN" | "Infinity" | "-Infinity" => return Err(DataErrorKind::NotFinite { input: input.into(), text: text.into() }),
+        "NaN" | "Infinity" | "-Infinity" => {
+            return Err(DataErrorKind::NotFinite {
+                input: input.into(),
+                text: text.into(),
+            })
+        }
         _ => {}
     }
-    let x: f64 = text.parse().map_err(|_| DataErrorKind::MalformedNumber { input: input.into(), text: text.into() })?;
+    let x: f64 = text.parse().map_err(|_| DataErrorKind::MalformedNumber {
+        input: input.into(),
+        text: text.into(),
+    })?;
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(DataErrorKind::NotFinite { input: input.into(), text: text.into() })
+        Err(DataErrorKind::NotFinite {
+            input: input.into(),
+            text: text.into(),
+        })
     }
 }
 
 fn wrong_type(input: &str, expected: &str, v: &JValue) -> DataErrorKind {
-    DataErrorKind::WrongType { input: input.into(), expected: expected.into(), found: v.kind.describe().into() }
+    DataErrorKind::WrongType {
+        input: input.into(),
+        expected: expected.into(),
+        found: v.kind.describe().into(),
+    }
 }
 
 /// An error at a byte span of the text being read.
 pub(crate) type Report<'r> = &'r mut dyn FnMut(DataErrorKind, usize, usize);
 
 /// Reads a non-list JSON value for an input or list field of `kind`.
-fn json_scalar(units: &UnitTable, kind: &InputKind, input: &str, v: &JValue, report: Report<'_>) -> Option<f64> {
+fn json_scalar(
+    units: &UnitTable,
+    kind: &InputKind,
+    input: &str,
+    v: &JValue,
+    report: Report<'_>,
+) -> Option<f64> {
     let r = match (kind, &v.kind) {
         (InputKind::Quantity { factor, .. }, JKind::Number(t)) => {
             json_number(input, t).and_then(|x| check_quantity(input, x * factor, t))
         }
-        (InputKind::Quantity { dimension, factor, .. }, JKind::Str(s)) => quantity_text(units, input, dimension, *factor, s),
+        (
+            InputKind::Quantity {
+                dimension, factor, ..
+            },
+            JKind::Str(s),
+        ) => quantity_text(units, input, dimension, *factor, s),
         (InputKind::Quantity { dimension, .. }, JKind::Object(members)) => {
             let value = members.iter().find(|m| m.key == "value");
             let unit = members.iter().find(|m| m.key == "unit");
             for m in members {
                 if m.key != "value" && m.key != "unit" {
                     report(
-                        DataErrorKind::WrongType { input: input.into(), expected: "`value` and `unit`".into(), found: format!("member `{}`", m.key) },
+                        DataErrorKind::WrongType {
+                            input: input.into(),
+                            expected: "`value` and `unit`".into(),
+                            found: format!("member `{}`", m.key),
+                        },
                         m.key_start,
                         m.key_end,
                     );
@@ -190,7 +259,11 @@ fn json_scalar(units: &UnitTable, kind: &InputKind, input: &str, v: &JValue, rep
             match (value, unit) {
                 (Some(val), Some(u)) => {
                     let JKind::Str(us) = &u.value.kind else {
-                        report(wrong_type(input, "a unit string", &u.value), u.value.start, u.value.end);
+                        report(
+                            wrong_type(input, "a unit string", &u.value),
+                            u.value.start,
+                            u.value.end,
+                        );
                         return None;
                     };
                     let number = match &val.value.kind {
@@ -220,8 +293,12 @@ fn json_scalar(units: &UnitTable, kind: &InputKind, input: &str, v: &JValue, rep
         (InputKind::Ratio, _) => Err(wrong_type(input, "a ratio", v)),
         (InputKind::Bool, JKind::Bool(b)) => Ok(f64::from(u8::from(*b))),
         (InputKind::Bool, _) => Err(wrong_type(input, "`true` or `false`", v)),
-        (InputKind::Enum { name, variants }, JKind::Str(s)) => variant_text(input, name, variants, s),
-        (InputKind::Enum { name, .. }, _) => Err(wrong_type(input, &format!("a variant of `{name}`"), v)),
+        (InputKind::Enum { name, variants }, JKind::Str(s)) => {
+            variant_text(input, name, variants, s)
+        }
+        (InputKind::Enum { name, .. }, _) => {
+            Err(wrong_type(input, &format!("a variant of `{name}`"), v))
+        }
         (InputKind::Text, JKind::Str(_)) => Ok(0.0),
         (InputKind::Text, _) => Err(wrong_type(input, "a string", v)),
         (InputKind::List { .. }, _) => Err(wrong_type(input, "a value", v)),
@@ -263,15 +340,29 @@ pub(crate) fn json_list(
         for m in members {
             if !fields.iter().any(|f| f.name == m.key) {
                 let suggestion = closest(&m.key, fields.iter().map(|f| f.name.as_str()));
-                report(DataErrorKind::UnknownInput { input: format!("{name}.{}", m.key), suggestion }, m.key_start, m.key_end);
+                report(
+                    DataErrorKind::UnknownInput {
+                        input: format!("{name}.{}", m.key),
+                        suggestion,
+                    },
+                    m.key_start,
+                    m.key_end,
+                );
                 item_ok = false;
             }
         }
         for (fi, f) in fields.iter().enumerate() {
             let fname = format!("{name}.{}", f.name);
-            match members.iter().find(|m| m.key == f.name && m.value.kind != JKind::Null) {
+            match members
+                .iter()
+                .find(|m| m.key == f.name && m.value.kind != JKind::Null)
+            {
                 None => {
-                    report(DataErrorKind::MissingInput { input: fname }, item.start, item.start + 1);
+                    report(
+                        DataErrorKind::MissingInput { input: fname },
+                        item.start,
+                        item.start + 1,
+                    );
                     item_ok = false;
                 }
                 Some(m) => match json_scalar(units, &f.kind, &fname, &m.value, report) {
@@ -308,13 +399,26 @@ impl ActivityData {
             Ok(v) => v,
             Err(e) => {
                 let end = (e.offset + 1).min(text.len());
-                push(DataErrorKind::Syntax { format: "JSON".into(), reason: e.reason }, e.offset, end);
+                push(
+                    DataErrorKind::Syntax {
+                        format: "JSON".into(),
+                        reason: e.reason,
+                    },
+                    e.offset,
+                    end,
+                );
                 return Err(errors);
             }
         };
         let JKind::Object(members) = &root.kind else {
             push(
-                DataErrorKind::Syntax { format: "activity data".into(), reason: format!("expected an object with one member per input, found {}", root.kind.describe()) },
+                DataErrorKind::Syntax {
+                    format: "activity data".into(),
+                    reason: format!(
+                        "expected an object with one member per input, found {}",
+                        root.kind.describe()
+                    ),
+                },
                 root.start,
                 root.end,
             );
@@ -326,7 +430,14 @@ impl ActivityData {
         for m in members {
             let Some(i) = plan.input_index(&m.key) else {
                 let suggestion = closest(&m.key, plan.inputs.iter().map(|i| i.name.as_str()));
-                push(DataErrorKind::UnknownInput { input: m.key.clone(), suggestion }, m.key_start, m.key_end);
+                push(
+                    DataErrorKind::UnknownInput {
+                        input: m.key.clone(),
+                        suggestion,
+                    },
+                    m.key_start,
+                    m.key_end,
+                );
                 continue;
             };
             if m.value.kind == JKind::Null {
@@ -336,10 +447,20 @@ impl ActivityData {
             let input = &plan.inputs[i];
             match &input.kind {
                 InputKind::List { fields } => {
-                    json_list(&plan.units, i, &input.name, fields, &m.value, &mut cols, &mut push);
+                    json_list(
+                        &plan.units,
+                        i,
+                        &input.name,
+                        fields,
+                        &m.value,
+                        &mut cols,
+                        &mut push,
+                    );
                 }
                 kind => {
-                    if let Some(x) = json_scalar(&plan.units, kind, &input.name, &m.value, &mut push) {
+                    if let Some(x) =
+                        json_scalar(&plan.units, kind, &input.name, &m.value, &mut push)
+                    {
                         cols.set(i, x);
                     }
                 }
@@ -347,10 +468,20 @@ impl ActivityData {
         }
         for (i, input) in plan.inputs.iter().enumerate() {
             if !given[i] && input.required() {
-                push(DataErrorKind::MissingInput { input: input.name.clone() }, root.start, root.start + 1);
+                push(
+                    DataErrorKind::MissingInput {
+                        input: input.name.clone(),
+                    },
+                    root.start,
+                    root.start + 1,
+                );
             }
         }
         cols.finish_row();
-        errors.into_result(ActivityData { columns: cols, sha256: sha256_hex(text.as_bytes()), file: file.to_string() })
+        errors.into_result(ActivityData {
+            columns: cols,
+            sha256: sha256_hex(text.as_bytes()),
+            file: file.to_string(),
+        })
     }
 }

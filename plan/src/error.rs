@@ -297,7 +297,11 @@ impl DataError {
         self.location = Some(location);
         self.src = Some(source);
         self.span = Some(span);
-        self.label = if label.is_empty() { default_label(&self.kind) } else { label.to_string() };
+        self.label = if label.is_empty() {
+            default_label(&self.kind)
+        } else {
+            label.to_string()
+        };
         self
     }
 

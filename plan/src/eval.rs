@@ -28,7 +28,6 @@ enum UnOp {
     Not,
     Abs,
     Pow(f64),
-
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,12 +50,40 @@ enum BinOp {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Instr {
-    Un { op: UnOp, a: Loc, out: usize },
-    Bin { op: BinOp, a: Loc, b: Loc, out: usize },
-    If { c: Loc, t: Loc, e: Loc, out: usize },
-    Match { s: Loc, table: Vec<Loc>, default: Loc, out: usize },
-    Sum { list: usize, body: Box<Program>, result: Loc, sum: usize, out: usize },
-    Gather { from: Loc, out: usize },
+    Un {
+        op: UnOp,
+        a: Loc,
+        out: usize,
+    },
+    Bin {
+        op: BinOp,
+        a: Loc,
+        b: Loc,
+        out: usize,
+    },
+    If {
+        c: Loc,
+        t: Loc,
+        e: Loc,
+        out: usize,
+    },
+    Match {
+        s: Loc,
+        table: Vec<Loc>,
+        default: Loc,
+        out: usize,
+    },
+    Sum {
+        list: usize,
+        body: Box<Program>,
+        result: Loc,
+        sum: usize,
+        out: usize,
+    },
+    Gather {
+        from: Loc,
+        out: usize,
+    },
 }
 
 /// A compiled node list.
@@ -191,9 +218,19 @@ impl Program {
         Program::compile_nodes(plan, &plan.nodes, factor_values, None)
     }
 
-    fn compile_nodes(plan: &Plan, nodes: &[Node], factors: &[f64], outer: Option<Outer<'_>>) -> Program {
+    fn compile_nodes(
+        plan: &Plan,
+        nodes: &[Node],
+        factors: &[f64],
+        outer: Option<Outer<'_>>,
+    ) -> Program {
         let in_body = outer.is_some();
-        let mut p = Program { instrs: Vec::new(), locs: Vec::with_capacity(nodes.len()), slots: 0, sums: 0 };
+        let mut p = Program {
+            instrs: Vec::new(),
+            locs: Vec::with_capacity(nodes.len()),
+            slots: 0,
+            sums: 0,
+        };
         for node in nodes {
             let loc = p.compile_node(plan, node, factors, outer.as_ref(), in_body);
             p.locs.push(loc);
@@ -235,11 +272,20 @@ impl Program {
         Loc::Slot(out)
     }
 
-    fn compile_node(&mut self, plan: &Plan, node: &Node, factors: &[f64], outer: Option<&Outer<'_>>, in_body: bool) -> Loc {
+    fn compile_node(
+        &mut self,
+        plan: &Plan,
+        node: &Node,
+        factors: &[f64],
+        outer: Option<&Outer<'_>>,
+        in_body: bool,
+    ) -> Loc {
         match node {
             Node::Const { value } => Loc::Scalar(*value),
             Node::EnumConst { variant } => Loc::Scalar(*variant as f64),
-            Node::Factor { factor } => Loc::Scalar(factors.get(*factor).copied().unwrap_or(f64::NAN)),
+            Node::Factor { factor } => {
+                Loc::Scalar(factors.get(*factor).copied().unwrap_or(f64::NAN))
+            }
             Node::Input { input } => {
                 if in_body {
                     self.gather(Loc::Input(*input))
@@ -249,7 +295,9 @@ impl Program {
             }
             Node::Field { field } => Loc::Field(*field),
             Node::Outer { node } => {
-                let from = outer.and_then(|o| o.locs.get(*node).copied()).unwrap_or(Loc::Scalar(f64::NAN));
+                let from = outer
+                    .and_then(|o| o.locs.get(*node).copied())
+                    .unwrap_or(Loc::Scalar(f64::NAN));
                 self.gather(from)
             }
             Node::Neg { a } => self.un(UnOp::Neg, at(&self.locs, *a)),
@@ -270,7 +318,11 @@ impl Program {
             Node::Ne { a, b } => self.bin(BinOp::Ne, at(&self.locs, *a), at(&self.locs, *b)),
             Node::And { a, b } => self.bin(BinOp::And, at(&self.locs, *a), at(&self.locs, *b)),
             Node::Or { a, b } => self.bin(BinOp::Or, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::If { cond, then, otherwise } => match at(&self.locs, *cond) {
+            Node::If {
+                cond,
+                then,
+                otherwise,
+            } => match at(&self.locs, *cond) {
                 Loc::Scalar(c) => {
                     if c != 0.0 {
                         at(&self.locs, *then)
@@ -280,11 +332,20 @@ impl Program {
                 }
                 c => {
                     let out = self.slot();
-                    self.instrs.push(Instr::If { c, t: at(&self.locs, *then), e: at(&self.locs, *otherwise), out });
+                    self.instrs.push(Instr::If {
+                        c,
+                        t: at(&self.locs, *then),
+                        e: at(&self.locs, *otherwise),
+                        out,
+                    });
                     Loc::Slot(out)
                 }
             },
-            Node::Match { scrutinee, arms, default } => {
+            Node::Match {
+                scrutinee,
+                arms,
+                default,
+            } => {
                 let n = arms.iter().map(|a| a.variant + 1).max().unwrap_or(0);
                 let default = default.map_or(Loc::Scalar(f64::NAN), |d| at(&self.locs, d));
                 let mut table = vec![default; n];
@@ -301,18 +362,34 @@ impl Program {
                     }
                     s => {
                         let out = self.slot();
-                        self.instrs.push(Instr::Match { s, table, default, out });
+                        self.instrs.push(Instr::Match {
+                            s,
+                            table,
+                            default,
+                            out,
+                        });
                         Loc::Slot(out)
                     }
                 }
             }
             Node::Sum { list, body, result } => {
-                let body = Program::compile_nodes(plan, body, factors, Some(Outer { locs: &self.locs }));
-                let result_loc = body.locs.get(*result).copied().unwrap_or(Loc::Scalar(f64::NAN));
+                let body =
+                    Program::compile_nodes(plan, body, factors, Some(Outer { locs: &self.locs }));
+                let result_loc = body
+                    .locs
+                    .get(*result)
+                    .copied()
+                    .unwrap_or(Loc::Scalar(f64::NAN));
                 let out = self.slot();
                 let sum = self.sums;
                 self.sums += 1;
-                self.instrs.push(Instr::Sum { list: *list, body: Box::new(body), result: result_loc, sum, out });
+                self.instrs.push(Instr::Sum {
+                    list: *list,
+                    body: Box::new(body),
+                    result: result_loc,
+                    sum,
+                    out,
+                });
                 Loc::Slot(out)
             }
         }
@@ -324,7 +401,14 @@ impl Program {
         self.run_on(n, &inputs.values, &[], inputs, ws);
     }
 
-    fn run_on(&self, n: usize, inputs: &[Vec<f64>], fields: &[Vec<f64>], cols: &InputColumns, ws: &mut Workspace) {
+    fn run_on(
+        &self,
+        n: usize,
+        inputs: &[Vec<f64>],
+        fields: &[Vec<f64>],
+        cols: &InputColumns,
+        ws: &mut Workspace,
+    ) {
         if ws.slots.len() < self.slots {
             ws.slots.resize_with(self.slots, Vec::new);
         }
@@ -372,7 +456,9 @@ impl Program {
                         };
                     }
                 }
-                Instr::Match { s, table, default, .. } => {
+                Instr::Match {
+                    s, table, default, ..
+                } => {
                     let s = arg(*s);
                     let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
                     let default = arg(*default);
@@ -381,7 +467,11 @@ impl Program {
                             Arg::S(x) => x,
                             Arg::C(c) => c[r],
                         };
-                        let src = if v >= 0.0 { table.get(v as usize).copied().unwrap_or(default) } else { default };
+                        let src = if v >= 0.0 {
+                            table.get(v as usize).copied().unwrap_or(default)
+                        } else {
+                            default
+                        };
                         *o = match src {
                             Arg::S(x) => x,
                             Arg::C(c) => c[r],
@@ -399,7 +489,13 @@ impl Program {
                         }
                     }
                 }
-                Instr::Sum { list, body, result, sum, .. } => {
+                Instr::Sum {
+                    list,
+                    body,
+                    result,
+                    sum,
+                    ..
+                } => {
                     let lc = &cols.lists[*list];
                     let base = lc.offsets[0];
                     let m = lc.offsets[n] - base;
@@ -503,7 +599,9 @@ impl Program {
                         };
                     }
                 }
-                Instr::Match { s, table, default, .. } => {
+                Instr::Match {
+                    s, table, default, ..
+                } => {
                     let s = arg(*s);
                     let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
                     let default = arg(*default);
@@ -512,7 +610,11 @@ impl Program {
                             Arg::S(x) => x,
                             Arg::C(c) => c[r],
                         };
-                        let src = if v >= 0.0 { table.get(v as usize).copied().unwrap_or(default) } else { default };
+                        let src = if v >= 0.0 {
+                            table.get(v as usize).copied().unwrap_or(default)
+                        } else {
+                            default
+                        };
                         *o = match src {
                             Arg::S(x) => x,
                             Arg::C(c) => c[r],
@@ -526,9 +628,19 @@ impl Program {
 
     /// The values of node `node` after [`Program::run`]: calls `f` with
     /// either a scalar (same for all rows) or the column.
-    pub fn node_values<'a>(&self, node: usize, inputs: &'a InputColumns, ws: &'a Workspace) -> NodeValues<'a> {
+    pub fn node_values<'a>(
+        &self,
+        node: usize,
+        inputs: &'a InputColumns,
+        ws: &'a Workspace,
+    ) -> NodeValues<'a> {
         let n = inputs.rows();
-        match self.locs.get(node).copied().unwrap_or(Loc::Scalar(f64::NAN)) {
+        match self
+            .locs
+            .get(node)
+            .copied()
+            .unwrap_or(Loc::Scalar(f64::NAN))
+        {
             Loc::Scalar(x) => NodeValues::Scalar(x),
             Loc::Input(i) => NodeValues::Column(&inputs.values[i][..n]),
             Loc::Slot(s) => NodeValues::Column(&ws.slots[s][..n]),
@@ -573,7 +685,9 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                     }
                 }
                 Node::Outer { node } => add(outer.get(*node).map_or(&[][..], Vec::as_slice)),
-                Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => add(&out[*a]),
+                Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => {
+                    add(&out[*a])
+                }
                 Node::Add { a, b }
                 | Node::Sub { a, b }
                 | Node::Mul { a, b }
@@ -591,12 +705,20 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                     add(&out[*a]);
                     add(&out[*b]);
                 }
-                Node::If { cond, then, otherwise } => {
+                Node::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
                     add(&out[*cond]);
                     add(&out[*then]);
                     add(&out[*otherwise]);
                 }
-                Node::Match { scrutinee, arms, default } => {
+                Node::Match {
+                    scrutinee,
+                    arms,
+                    default,
+                } => {
                     add(&out[*scrutinee]);
                     for a in arms {
                         add(&out[a.node]);
@@ -605,7 +727,11 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                         add(&out[*x]);
                     }
                 }
-                Node::Sum { list: l, body, result } => {
+                Node::Sum {
+                    list: l,
+                    body,
+                    result,
+                } => {
                     add(&[*l]);
                     let inner = deps_of(body, &out, Some(*l));
                     add(inner.get(*result).map_or(&[][..], Vec::as_slice));
@@ -622,7 +748,9 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
 
 /// True if `plan` has a list input (used to pick code paths).
 pub fn has_lists(plan: &Plan) -> bool {
-    plan.inputs.iter().any(|i| matches!(i.kind, InputKind::List { .. }))
+    plan.inputs
+        .iter()
+        .any(|i| matches!(i.kind, InputKind::List { .. }))
 }
 
 // ---------------------------------------------------------------------------
@@ -680,26 +808,54 @@ impl<'p> Evaluator<'p> {
         let program = Program::compile(plan, &factors.values);
         let deps = node_dependencies(plan);
         let stage_of = |n: &str| plan.stages.iter().position(|s| s.name == n).unwrap_or(0);
-        let emission_stage: Vec<usize> = plan.emissions.iter().map(|e| stage_of(&e.stage)).collect();
-        let emission_category =
-            plan.emissions.iter().map(|e| plan.categories.iter().position(|c| *c == e.category).unwrap_or(0)).collect();
-        let in_footprint = emission_stage.iter().map(|s| plan.stages.get(*s).is_some_and(|s| s.in_footprint)).collect();
-        let may_be_negative = plan.emissions.iter().map(|e| e.category == "biogenic_removal").collect();
+        let emission_stage: Vec<usize> =
+            plan.emissions.iter().map(|e| stage_of(&e.stage)).collect();
+        let emission_category = plan
+            .emissions
+            .iter()
+            .map(|e| {
+                plan.categories
+                    .iter()
+                    .position(|c| *c == e.category)
+                    .unwrap_or(0)
+            })
+            .collect();
+        let in_footprint = emission_stage
+            .iter()
+            .map(|s| plan.stages.get(*s).is_some_and(|s| s.in_footprint))
+            .collect();
+        let may_be_negative = plan
+            .emissions
+            .iter()
+            .map(|e| e.category == "biogenic_removal")
+            .collect();
         let defaultable_deps = plan
             .emissions
             .iter()
             .map(|e| {
                 deps.get(e.node)
-                    .map(|d| d.iter().copied().filter(|i| plan.inputs[*i].default.is_some()).collect())
+                    .map(|d| {
+                        d.iter()
+                            .copied()
+                            .filter(|i| plan.inputs[*i].default.is_some())
+                            .collect()
+                    })
                     .unwrap_or_default()
             })
             .collect();
-        let stages_with_emissions =
-            (0..plan.stages.len()).filter(|s| emission_stage.contains(s)).collect();
+        let stages_with_emissions = (0..plan.stages.len())
+            .filter(|s| emission_stage.contains(s))
+            .collect();
         let grade_names = plan
             .grades
             .as_ref()
-            .map(|g| g.classes.iter().map(|c| c.name.clone()).chain([g.otherwise.clone()]).collect())
+            .map(|g| {
+                g.classes
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .chain([g.otherwise.clone()])
+                    .collect()
+            })
             .unwrap_or_default();
         Evaluator {
             plan,
@@ -785,12 +941,23 @@ impl<'p> Evaluator<'p> {
             for (r, &v) in col.iter().enumerate() {
                 if !v.is_finite() {
                     if out.ok[r] {
-                        out.errors.push((r, DataErrorKind::NonFiniteEmission { emission: em.name.clone() }));
+                        out.errors.push((
+                            r,
+                            DataErrorKind::NonFiniteEmission {
+                                emission: em.name.clone(),
+                            },
+                        ));
                     }
                     out.ok[r] = false;
                 } else if v < 0.0 && !self.may_be_negative[e] {
                     if out.ok[r] {
-                        out.errors.push((r, DataErrorKind::NegativeEmission { emission: em.name.clone(), value: v }));
+                        out.errors.push((
+                            r,
+                            DataErrorKind::NegativeEmission {
+                                emission: em.name.clone(),
+                                value: v,
+                            },
+                        ));
                     }
                     out.ok[r] = false;
                 }
@@ -831,7 +998,10 @@ impl<'p> Evaluator<'p> {
         out.grade.clear();
         if let Some(g) = &plan.grades {
             out.grade.extend(out.footprint.iter().map(|f| {
-                g.classes.iter().position(|c| *f <= c.max).unwrap_or(g.classes.len())
+                g.classes
+                    .iter()
+                    .position(|c| *f <= c.max)
+                    .unwrap_or(g.classes.len())
             }));
         } else {
             out.grade.resize(n, 0);
@@ -852,34 +1022,58 @@ impl<'p> Evaluator<'p> {
         let out = &self.out;
         ProductResult {
             id: None,
-            rule: RuleRef { name: plan.rule.name.clone(), version: plan.rule.version.clone() },
-            declared_unit: DeclaredUnitRef { amount: plan.declared_unit.amount, unit: plan.declared_unit.unit.clone() },
+            rule: RuleRef {
+                name: plan.rule.name.clone(),
+                version: plan.rule.version.clone(),
+            },
+            declared_unit: DeclaredUnitRef {
+                amount: plan.declared_unit.amount,
+                unit: plan.declared_unit.unit.clone(),
+            },
             unit: "kgCO2e".into(),
             footprint: out.footprint[r],
             stages: OrderedMap(
-                self.stages_with_emissions.iter().map(|s| (plan.stages[*s].name.clone(), out.stages[*s][r])).collect(),
+                self.stages_with_emissions
+                    .iter()
+                    .map(|s| (plan.stages[*s].name.clone(), out.stages[*s][r]))
+                    .collect(),
             ),
             categories: OrderedMap(
                 plan.categories
                     .iter()
                     .enumerate()
                     .filter(|(c, _)| {
-                        plan.emissions.iter().enumerate().any(|(e, _)| self.in_footprint[e] && self.emission_category[e] == *c)
+                        plan.emissions
+                            .iter()
+                            .enumerate()
+                            .any(|(e, _)| self.in_footprint[e] && self.emission_category[e] == *c)
                     })
                     .map(|(c, name)| (name.clone(), out.categories[c][r]))
                     .collect(),
             ),
             emissions: OrderedMap(
-                plan.emissions.iter().enumerate().map(|(e, em)| (em.name.clone(), out.emissions[e][r])).collect(),
+                plan.emissions
+                    .iter()
+                    .enumerate()
+                    .map(|(e, em)| (em.name.clone(), out.emissions[e][r]))
+                    .collect(),
             ),
-            grade: plan.grades.as_ref().map(|_| self.grade_names[out.grade[r]].clone()),
+            grade: plan
+                .grades
+                .as_ref()
+                .map(|_| self.grade_names[out.grade[r]].clone()),
             primary_data_share: out.primary_data_share[r],
             provenance: None,
         }
     }
 
     /// Provenance for results of this evaluator.
-    pub fn provenance(&self, plan_sha256: &str, data_sha256: &str, factors_sha256: &str) -> Provenance {
+    pub fn provenance(
+        &self,
+        plan_sha256: &str,
+        data_sha256: &str,
+        factors_sha256: &str,
+    ) -> Provenance {
         Provenance {
             plan_sha256: plan_sha256.into(),
             data_sha256: data_sha256.into(),

@@ -57,7 +57,11 @@ pub struct CheckOutcome {
 }
 
 /// Fills one row of `cols` from an example's `given`; returns factor overrides.
-fn given_row(plan: &Plan, ex: &Example, cols: &mut InputColumns) -> Result<BTreeMap<usize, f64>, Vec<String>> {
+fn given_row(
+    plan: &Plan,
+    ex: &Example,
+    cols: &mut InputColumns,
+) -> Result<BTreeMap<usize, f64>, Vec<String>> {
     let mut errors = Vec::new();
     let mut overrides = BTreeMap::new();
     cols.start_row();
@@ -80,7 +84,9 @@ fn given_row(plan: &Plan, ex: &Example, cols: &mut InputColumns) -> Result<BTree
                 crate::format::Value::Number(x) => {
                     overrides.insert(f, *x);
                 }
-                v => errors.push(format!("given `{name}`: a factor takes a number, found {v:?}")),
+                v => errors.push(format!(
+                    "given `{name}`: a factor takes a number, found {v:?}"
+                )),
             }
         } else {
             errors.push(format!("given `{name}` is neither an input nor a factor"));
@@ -103,7 +109,11 @@ fn given_row(plan: &Plan, ex: &Example, cols: &mut InputColumns) -> Result<BTree
 /// factor database for the remaining `db` factors; compares every
 /// expectation with its tolerance.
 pub fn run_example(plan: &Plan, example: &Example, factors: &FactorDb) -> ExampleOutcome {
-    let mut outcome = ExampleOutcome { name: example.name.clone(), errors: Vec::new(), checks: Vec::new() };
+    let mut outcome = ExampleOutcome {
+        name: example.name.clone(),
+        errors: Vec::new(),
+        checks: Vec::new(),
+    };
     let mut cols = InputColumns::new(plan);
     let overrides = match given_row(plan, example, &mut cols) {
         Ok(o) => o,
@@ -133,14 +143,24 @@ pub fn run_example(plan: &Plan, example: &Example, factors: &FactorDb) -> Exampl
                 .stages
                 .iter()
                 .position(|st| st.name == *s)
-                .map_or(CheckValue::Missing, |i| CheckValue::Number(ev.results().stages[i][0])),
-            Target::Emission(e) => result.emissions.get(e).map_or(CheckValue::Missing, |v| CheckValue::Number(*v)),
+                .map_or(CheckValue::Missing, |i| {
+                    CheckValue::Number(ev.results().stages[i][0])
+                }),
+            Target::Emission(e) => result
+                .emissions
+                .get(e)
+                .map_or(CheckValue::Missing, |v| CheckValue::Number(*v)),
             Target::Category(c) => plan
                 .categories
                 .iter()
                 .position(|x| x == c)
-                .map_or(CheckValue::Missing, |i| CheckValue::Number(ev.results().categories[i][0])),
-            Target::Grade => result.grade.clone().map_or(CheckValue::Missing, CheckValue::Grade),
+                .map_or(CheckValue::Missing, |i| {
+                    CheckValue::Number(ev.results().categories[i][0])
+                }),
+            Target::Grade => result
+                .grade
+                .clone()
+                .map_or(CheckValue::Missing, CheckValue::Grade),
         };
         let expected = match &exp.value {
             Expected::Number(x) => CheckValue::Number(*x),
@@ -151,7 +171,13 @@ pub fn run_example(plan: &Plan, example: &Example, factors: &FactorDb) -> Exampl
             (CheckValue::Grade(e), CheckValue::Grade(a)) => e == a,
             _ => false,
         };
-        outcome.checks.push(CheckOutcome { target: exp.target.clone(), expected, actual, tolerance: exp.tolerance, passed });
+        outcome.checks.push(CheckOutcome {
+            target: exp.target.clone(),
+            expected,
+            actual,
+            tolerance: exp.tolerance,
+            passed,
+        });
     }
     outcome
 }
@@ -160,17 +186,29 @@ impl Plan {
     /// Evaluates one product. The provenance's `plan_sha256` is the hash of
     /// this plan's pretty JSON; a caller holding the plan file should
     /// replace it with the hash of the file's bytes (the CLI does).
-    pub fn evaluate(&self, data: &crate::data::ActivityData, factors: &FactorDb) -> Result<crate::result::ProductResult, DataErrors> {
+    pub fn evaluate(
+        &self,
+        data: &crate::data::ActivityData,
+        factors: &FactorDb,
+    ) -> Result<crate::result::ProductResult, DataErrors> {
         let resolved = factors.resolve(self, &BTreeMap::new())?;
         let mut ev = Evaluator::new(self, resolved);
         let res = ev.evaluate_batch(&data.columns);
         if !res.errors.is_empty() {
             return Err(DataErrors {
-                errors: res.errors.iter().map(|(_, k)| DataError::new(k.clone())).collect(),
+                errors: res
+                    .errors
+                    .iter()
+                    .map(|(_, k)| DataError::new(k.clone()))
+                    .collect(),
             });
         }
         if !res.ok.first().copied().unwrap_or(false) {
-            return Err(DataError::new(DataErrorKind::Syntax { format: "activity data".into(), reason: "the product has data errors".into() }).into());
+            return Err(DataError::new(DataErrorKind::Syntax {
+                format: "activity data".into(),
+                reason: "the product has data errors".into(),
+            })
+            .into());
         }
         let mut r = ev.product_result(0);
         let plan_sha = crate::factors::sha256_hex(self.to_json_pretty().as_bytes());

@@ -80,7 +80,9 @@ impl FactorDb {
                         errors.errors.extend(e.errors);
                     }
                 }
-                Err(e) => errors.push(DataError::new(DataErrorKind::FactorDb { reason: format!("cannot read `{name}`: {e}") })),
+                Err(e) => errors.push(DataError::new(DataErrorKind::FactorDb {
+                    reason: format!("cannot read `{name}`: {e}"),
+                })),
             }
         }
         errors.into_result(db)
@@ -122,7 +124,10 @@ impl FactorDb {
     /// Adds one CSV file's rows.
     pub fn add_csv(&mut self, name: &str, text: &str) -> Result<(), DataErrors> {
         let file_index = self.files.len();
-        self.files.push(FactorFile { name: name.to_string(), sha256: sha256_hex(text.as_bytes()) });
+        self.files.push(FactorFile {
+            name: name.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+        });
         self.hasher_all.extend_from_slice(text.as_bytes());
         let src = DataSource::file(name, Arc::from(text));
         let mut errors = DataErrors::new();
@@ -131,7 +136,10 @@ impl FactorDb {
         let cell_err = |rec: &Record, row: usize, col: usize, reason: String, label: &str| {
             let (o, l) = rec.span(col);
             DataError::new(DataErrorKind::FactorDb { reason }).at(
-                Location::Cell { row, column: col + 1 },
+                Location::Cell {
+                    row,
+                    column: col + 1,
+                },
                 src.clone(),
                 SourceSpan::new(o.into(), l),
                 label,
@@ -140,21 +148,33 @@ impl FactorDb {
         match reader.read(&mut rec) {
             Ok(true) => {}
             Ok(false) => {
-                errors.push(DataError::new(DataErrorKind::FactorDb { reason: format!("`{name}` is empty") }));
+                errors.push(DataError::new(DataErrorKind::FactorDb {
+                    reason: format!("`{name}` is empty"),
+                }));
                 return Err(errors);
             }
             Err(e) => {
-                errors.push(DataError::new(DataErrorKind::FactorDb { reason: format!("`{name}`: {e}") }));
+                errors.push(DataError::new(DataErrorKind::FactorDb {
+                    reason: format!("`{name}`: {e}"),
+                }));
                 return Err(errors);
             }
         }
-        let header: Vec<String> = (0..rec.fields.len()).map(|i| rec.field(i).to_lowercase()).collect();
+        let header: Vec<String> = (0..rec.fields.len())
+            .map(|i| rec.field(i).to_lowercase())
+            .collect();
         let col = |n: &str| header.iter().position(|h| h == n);
         let (kc, vc, uc, sc) = (col("key"), col("value"), col("unit"), col("source"));
         let (yc, rc) = (col("year"), col("region"));
         for (c, n) in [(kc, "key"), (vc, "value"), (uc, "unit"), (sc, "source")] {
             if c.is_none() {
-                errors.push(cell_err(&rec, 1, 0, format!("missing column `{n}` in the header of `{name}`"), "this header"));
+                errors.push(cell_err(
+                    &rec,
+                    1,
+                    0,
+                    format!("missing column `{n}` in the header of `{name}`"),
+                    "this header",
+                ));
             }
         }
         let (Some(kc), Some(vc), Some(uc), Some(sc)) = (kc, vc, uc, sc) else {
@@ -167,7 +187,9 @@ impl FactorDb {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    errors.push(DataError::new(DataErrorKind::FactorDb { reason: format!("`{name}`: {e}") }));
+                    errors.push(DataError::new(DataErrorKind::FactorDb {
+                        reason: format!("`{name}`: {e}"),
+                    }));
                     break;
                 }
             }
@@ -180,20 +202,46 @@ impl FactorDb {
             let vtext = rec.field(vc);
             let value = match split_quantity(&vtext) {
                 Ok(q) if q.unit.is_none() && !q.percent => q.number,
-                Ok(_) | Err(UnitError::MalformedNumber { .. } | UnitError::Syntax { .. } | UnitError::UnknownUnit { .. }) => {
-                    errors.push(cell_err(&rec, row, vc, format!("malformed value `{vtext}` for key `{key}`"), "not a number"));
+                Ok(_)
+                | Err(
+                    UnitError::MalformedNumber { .. }
+                    | UnitError::Syntax { .. }
+                    | UnitError::UnknownUnit { .. },
+                ) => {
+                    errors.push(cell_err(
+                        &rec,
+                        row,
+                        vc,
+                        format!("malformed value `{vtext}` for key `{key}`"),
+                        "not a number",
+                    ));
                     continue;
                 }
                 Err(UnitError::NotFinite { .. }) => {
-                    errors.push(cell_err(&rec, row, vc, format!("value `{vtext}` for key `{key}` is not finite"), "not finite"));
+                    errors.push(cell_err(
+                        &rec,
+                        row,
+                        vc,
+                        format!("value `{vtext}` for key `{key}` is not finite"),
+                        "not finite",
+                    ));
                     continue;
                 }
             };
             if let Some(prev) = seen.insert(key.clone(), row) {
-                errors.push(cell_err(&rec, row, kc, format!("duplicate key `{key}` (first on row {prev})"), "duplicate"));
+                errors.push(cell_err(
+                    &rec,
+                    row,
+                    kc,
+                    format!("duplicate key `{key}` (first on row {prev})"),
+                    "duplicate",
+                ));
                 continue;
             }
-            let opt = |c: Option<usize>| c.map(|c| rec.field(c).to_string()).filter(|s| !s.is_empty());
+            let opt = |c: Option<usize>| {
+                c.map(|c| rec.field(c).to_string())
+                    .filter(|s| !s.is_empty())
+            };
             let entry = FactorEntry {
                 value,
                 unit: rec.field(uc).to_string(),
@@ -214,10 +262,16 @@ impl FactorDb {
     }
 
     fn entry_error(&self, e: &FactorEntry, kind: DataErrorKind, label: &str) -> DataError {
-        let name = self.files.get(e.file).map_or("factors", |f| f.name.as_str());
+        let name = self
+            .files
+            .get(e.file)
+            .map_or("factors", |f| f.name.as_str());
         let src = DataSource::excerpt(name, &e.record, e.record_offset, e.record_line);
         let unit_col = e.unit_span.0.saturating_sub(e.record_offset);
-        let column = e.record[..unit_col.min(e.record.len())].matches(',').count() + 1;
+        let column = e.record[..unit_col.min(e.record.len())]
+            .matches(',')
+            .count()
+            + 1;
         DataError::new(kind).at(
             Location::Cell { row: e.row, column },
             src,
@@ -229,7 +283,11 @@ impl FactorDb {
     /// Resolves every factor of `plan` to a canonical value: `overrides`
     /// (factor index → canonical value) first, then literals, then the
     /// database. Collects every missing key and dimension mismatch.
-    pub fn resolve(&self, plan: &Plan, overrides: &BTreeMap<usize, f64>) -> Result<ResolvedFactors, DataErrors> {
+    pub fn resolve(
+        &self,
+        plan: &Plan,
+        overrides: &BTreeMap<usize, f64>,
+    ) -> Result<ResolvedFactors, DataErrors> {
         let mut errors = DataErrors::new();
         let mut values = Vec::with_capacity(plan.factors.len());
         let mut provenance = Vec::with_capacity(plan.factors.len());
@@ -246,7 +304,11 @@ impl FactorDb {
                 continue;
             }
             match &f.value {
-                FactorValue::Literal { value, value_in_unit, source } => {
+                FactorValue::Literal {
+                    value,
+                    value_in_unit,
+                    source,
+                } => {
                     values.push(*value);
                     provenance.push(FactorProvenance {
                         name: f.name.clone(),
@@ -258,7 +320,8 @@ impl FactorDb {
                 }
                 FactorValue::Db { key } => {
                     let Some(e) = self.get(key) else {
-                        let suggestion = crate::dimension::closest(key, self.entries.keys().map(String::as_str));
+                        let suggestion =
+                            crate::dimension::closest(key, self.entries.keys().map(String::as_str));
                         errors.push(DataError::new(DataErrorKind::MissingFactorKey {
                             factor: f.name.clone(),
                             key: key.clone(),
@@ -272,7 +335,9 @@ impl FactorDb {
                         Err(err) => {
                             errors.push(self.entry_error(
                                 e,
-                                DataErrorKind::FactorDb { reason: format!("key `{key}`: {err}") },
+                                DataErrorKind::FactorDb {
+                                    reason: format!("key `{key}`: {err}"),
+                                },
                                 "unknown unit",
                             ));
                             values.push(f64::NAN);
@@ -349,6 +414,10 @@ impl Sha256Stream {
     }
     /// The hex digest.
     pub fn finish_hex(self) -> String {
-        self.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }

@@ -56,7 +56,12 @@ pub struct RecordReader<R> {
 impl<R: BufRead> RecordReader<R> {
     /// Wraps a reader.
     pub fn new(r: R) -> Self {
-        RecordReader { r, buf: Vec::with_capacity(256), offset: 0, line: 0 }
+        RecordReader {
+            r,
+            buf: Vec::with_capacity(256),
+            offset: 0,
+            line: 0,
+        }
     }
 
     /// Reads the next non-empty record into `rec`; `false` at end of input.
@@ -88,10 +93,18 @@ impl<R: BufRead> RecordReader<R> {
                 end -= 1;
             }
             self.buf.truncate(end);
-            let text = std::str::from_utf8(&self.buf)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("invalid UTF-8 on line {}", start_line + 1)))?;
+            let text = std::str::from_utf8(&self.buf).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("invalid UTF-8 on line {}", start_line + 1),
+                )
+            })?;
             // Skip a UTF-8 byte-order mark on the first record.
-            let (text, bom) = if start == 0 && text.starts_with('\u{feff}') { (&text[3..], 3) } else { (text, 0) };
+            let (text, bom) = if start == 0 && text.starts_with('\u{feff}') {
+                (&text[3..], 3)
+            } else {
+                (text, 0)
+            };
             if text.trim().is_empty() {
                 continue;
             }

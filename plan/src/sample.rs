@@ -18,7 +18,16 @@ pub fn units() -> UnitTable {
     for (n, f) in [("m", 1.0), ("km", 1e3)] {
         u.insert(n, f, len.clone());
     }
-    for (n, f) in [("J", 1.0), ("kJ", 1e3), ("MJ", 1e6), ("GJ", 1e9), ("Wh", 3600.0), ("kWh", 3.6e6), ("MWh", 3.6e9), ("GWh", 3.6e12)] {
+    for (n, f) in [
+        ("J", 1.0),
+        ("kJ", 1e3),
+        ("MJ", 1e6),
+        ("GJ", 1e9),
+        ("Wh", 3600.0),
+        ("kWh", 3.6e6),
+        ("MWh", 3.6e9),
+        ("GWh", 3.6e12),
+    ] {
         u.insert(n, f, energy.clone());
     }
     u.insert("tkm", 1e6, mass.mul(&len));
@@ -33,59 +42,104 @@ pub fn units() -> UnitTable {
 }
 
 fn quantity(units: &UnitTable, unit: &str) -> InputKind {
-    let u = units.parse(unit).unwrap_or(crate::dimension::UnitValue { factor: f64::NAN, dimension: Dimension::none() });
-    InputKind::Quantity { dimension: u.dimension, unit: unit.into(), factor: u.factor }
+    let u = units.parse(unit).unwrap_or(crate::dimension::UnitValue {
+        factor: f64::NAN,
+        dimension: Dimension::none(),
+    });
+    InputKind::Quantity {
+        dimension: u.dimension,
+        unit: unit.into(),
+        factor: u.factor,
+    }
 }
 
 fn literal(units: &UnitTable, name: &str, unit: &str, value: f64, source: &str) -> Factor {
-    let u = units.parse(unit).unwrap_or(crate::dimension::UnitValue { factor: f64::NAN, dimension: Dimension::none() });
+    let u = units.parse(unit).unwrap_or(crate::dimension::UnitValue {
+        factor: f64::NAN,
+        dimension: Dimension::none(),
+    });
     Factor {
         name: name.into(),
         doc: None,
         unit: unit.into(),
         dimension: u.dimension,
         factor: u.factor,
-        value: FactorValue::Literal { value: value * u.factor, value_in_unit: value, source: Some(source.into()) },
+        value: FactorValue::Literal {
+            value: value * u.factor,
+            value_in_unit: value,
+            source: Some(source.into()),
+        },
     }
 }
 
 fn nodes() -> Vec<Node> {
     use Node::*;
     vec![
-        Input { input: 0 },                                                              // 0 output
-        Sum { list: 5, body: vec![Field { field: 1 }], result: 0 },                      // 1 material_mass
-        Sum { list: 5, body: vec![Field { field: 1 }, Field { field: 2 }, Mul { a: 0, b: 1 }], result: 2 }, // 2
-        Div { a: 2, b: 0 },                                                              // 3 materials
-        Input { input: 4 },                                                              // 4 distance
-        Factor { factor: 2 },                                                            // 5 truck
-        Mul { a: 1, b: 4 },                                                              // 6
-        Mul { a: 6, b: 5 },                                                              // 7
-        Div { a: 7, b: 0 },                                                              // 8 inbound_transport
-        Input { input: 1 },                                                              // 9 electricity
-        Factor { factor: 0 },                                                            // 10 grid
-        Mul { a: 9, b: 10 },                                                             // 11
-        Div { a: 11, b: 0 },                                                             // 12 electricity
-        Input { input: 2 },                                                              // 13 natural_gas
-        Factor { factor: 1 },                                                            // 14 gas_ef
-        Mul { a: 13, b: 14 },                                                            // 15
-        Factor { factor: 3 },                                                            // 16 gwp.CO2
-        Mul { a: 15, b: 16 },                                                            // 17
-        Div { a: 17, b: 0 },                                                             // 18 gas
+        Input { input: 0 }, // 0 output
+        Sum {
+            list: 5,
+            body: vec![Field { field: 1 }],
+            result: 0,
+        }, // 1 material_mass
+        Sum {
+            list: 5,
+            body: vec![Field { field: 1 }, Field { field: 2 }, Mul { a: 0, b: 1 }],
+            result: 2,
+        }, // 2
+        Div { a: 2, b: 0 }, // 3 materials
+        Input { input: 4 }, // 4 distance
+        Factor { factor: 2 }, // 5 truck
+        Mul { a: 1, b: 4 }, // 6
+        Mul { a: 6, b: 5 }, // 7
+        Div { a: 7, b: 0 }, // 8 inbound_transport
+        Input { input: 1 }, // 9 electricity
+        Factor { factor: 0 }, // 10 grid
+        Mul { a: 9, b: 10 }, // 11
+        Div { a: 11, b: 0 }, // 12 electricity
+        Input { input: 2 }, // 13 natural_gas
+        Factor { factor: 1 }, // 14 gas_ef
+        Mul { a: 13, b: 14 }, // 15
+        Factor { factor: 3 }, // 16 gwp.CO2
+        Mul { a: 15, b: 16 }, // 17
+        Div { a: 17, b: 0 }, // 18 gas
     ]
 }
 
 /// The `hot_rolled_coil` rule of LANGUAGE.md §6 as a plan.
 pub fn hot_rolled_coil() -> Plan {
     let units = units();
-    let grid_unit = units.parse("kgCO2e/kWh").unwrap_or(crate::dimension::UnitValue { factor: f64::NAN, dimension: Dimension::none() });
+    let grid_unit = units
+        .parse("kgCO2e/kWh")
+        .unwrap_or(crate::dimension::UnitValue {
+            factor: f64::NAN,
+            dimension: Dimension::none(),
+        });
     let inputs = vec![
-        Input { name: "output".into(), doc: Some("Coil produced in the reference period.".into()), kind: quantity(&units, "t"), default: None },
-        Input { name: "electricity".into(), doc: None, kind: quantity(&units, "MWh"), default: None },
-        Input { name: "natural_gas".into(), doc: None, kind: quantity(&units, "GJ"), default: None },
+        Input {
+            name: "output".into(),
+            doc: Some("Coil produced in the reference period.".into()),
+            kind: quantity(&units, "t"),
+            default: None,
+        },
+        Input {
+            name: "electricity".into(),
+            doc: None,
+            kind: quantity(&units, "MWh"),
+            default: None,
+        },
+        Input {
+            name: "natural_gas".into(),
+            doc: None,
+            kind: quantity(&units, "GJ"),
+            default: None,
+        },
         Input {
             name: "route".into(),
             doc: None,
-            kind: InputKind::Enum { name: "Route".into(), variants: vec!["bf_bof".into(), "eaf".into()] },
+            kind: InputKind::Enum {
+                name: "Route".into(),
+                variants: vec!["bf_bof".into(), "eaf".into()],
+            },
             default: Some(Value::Text("bf_bof".into())),
         },
         Input {
@@ -99,9 +153,18 @@ pub fn hot_rolled_coil() -> Plan {
             doc: None,
             kind: InputKind::List {
                 fields: vec![
-                    ListField { name: "name".into(), kind: InputKind::Text },
-                    ListField { name: "mass".into(), kind: quantity(&units, "t") },
-                    ListField { name: "ef".into(), kind: quantity(&units, "kgCO2e/kg") },
+                    ListField {
+                        name: "name".into(),
+                        kind: InputKind::Text,
+                    },
+                    ListField {
+                        name: "mass".into(),
+                        kind: quantity(&units, "t"),
+                    },
+                    ListField {
+                        name: "ef".into(),
+                        kind: quantity(&units, "kgCO2e/kg"),
+                    },
                 ],
             },
             default: None,
@@ -114,14 +177,33 @@ pub fn hot_rolled_coil() -> Plan {
             unit: "kgCO2e/kWh".into(),
             dimension: grid_unit.dimension,
             factor: grid_unit.factor,
-            value: FactorValue::Db { key: "CN.electricity.footprint.2023".into() },
+            value: FactorValue::Db {
+                key: "CN.electricity.footprint.2023".into(),
+            },
         },
-        literal(&units, "gas_ef", "kgCO2/GJ", 56.1, "IPCC 2006 Vol.2 Table 2.2"),
+        literal(
+            &units,
+            "gas_ef",
+            "kgCO2/GJ",
+            56.1,
+            "IPCC 2006 Vol.2 Table 2.2",
+        ),
         literal(&units, "truck", "kgCO2e/tkm", 0.06, "illustrative"),
-        literal(&units, "gwp.CO2", "kgCO2e/kgCO2", 1.0, "IPCC AR6 WG1 Table 7.SM.7"),
+        literal(
+            &units,
+            "gwp.CO2",
+            "kgCO2e/kgCO2",
+            1.0,
+            "IPCC AR6 WG1 Table 7.SM.7",
+        ),
     ];
     let nodes = nodes();
-    let emission = |name: &str, stage: &str, node: usize| Emission { name: name.into(), stage: stage.into(), category: "fossil".into(), node };
+    let emission = |name: &str, stage: &str, node: usize| Emission {
+        name: name.into(),
+        stage: stage.into(),
+        category: "fossil".into(),
+        node,
+    };
     let mut given = BTreeMap::new();
     given.insert("output".to_string(), Value::Number(1000.0 * 1e3));
     given.insert("electricity".to_string(), Value::Number(450.0 * 3.6e9));
@@ -143,41 +225,87 @@ pub fn hot_rolled_coil() -> Plan {
             source_sha256: "0".repeat(64),
             boundary: "cradle_to_gate".into(),
             gwp: "ar6".into(),
-            allocation: Some(Allocation { kind: "physical".into(), reason: "Mass allocation between coil and slag".into() }),
-            cutoff: Cutoff { item: 0.01, total: 0.05 },
+            allocation: Some(Allocation {
+                kind: "physical".into(),
+                reason: "Mass allocation between coil and slag".into(),
+            }),
+            cutoff: Cutoff {
+                item: 0.01,
+                total: 0.05,
+            },
         },
-        declared_unit: DeclaredUnit { amount: 1.0, unit: "t".into(), dimension: Dimension::base("Mass"), canonical: 1000.0 },
+        declared_unit: DeclaredUnit {
+            amount: 1.0,
+            unit: "t".into(),
+            dimension: Dimension::base("Mass"),
+            canonical: 1000.0,
+        },
         units,
         inputs,
         factors,
         nodes,
         stages: vec![
-            Stage { name: "raw_material_acquisition".into(), title_zh: "原材料获取".into(), title_en: "raw material acquisition".into(), in_footprint: true },
-            Stage { name: "production".into(), title_zh: "生产".into(), title_en: "production".into(), in_footprint: true },
+            Stage {
+                name: "raw_material_acquisition".into(),
+                title_zh: "原材料获取".into(),
+                title_en: "raw material acquisition".into(),
+                in_footprint: true,
+            },
+            Stage {
+                name: "production".into(),
+                title_zh: "生产".into(),
+                title_en: "production".into(),
+                in_footprint: true,
+            },
         ],
-        exclusions: vec![Exclusion { name: "capital_goods".into(), reason: "Capital goods, per the general rule".into(), share: 0.005, stage: false }],
+        exclusions: vec![Exclusion {
+            name: "capital_goods".into(),
+            reason: "Capital goods, per the general rule".into(),
+            share: 0.005,
+            stage: false,
+        }],
         emissions: vec![
             emission("materials", "raw_material_acquisition", 3),
             emission("inbound_transport", "raw_material_acquisition", 8),
             emission("electricity", "production", 12),
             emission("gas", "production", 18),
         ],
-        categories: ["fossil", "biogenic", "biogenic_removal", "dluc", "aircraft"].iter().map(|s| s.to_string()).collect(),
+        categories: ["fossil", "biogenic", "biogenic_removal", "dluc", "aircraft"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         grades: Some(Grades {
-            classes: vec![GradeClass { name: "A".into(), max: 1600.0 }, GradeClass { name: "B".into(), max: 2000.0 }],
+            classes: vec![
+                GradeClass {
+                    name: "A".into(),
+                    max: 1600.0,
+                },
+                GradeClass {
+                    name: "B".into(),
+                    max: 2000.0,
+                },
+            ],
             otherwise: "C".into(),
         }),
         examples: vec![Example {
             name: "integrated plant".into(),
             given,
             expects: vec![
-                Expectation { target: Target::Footprint, value: Expected::Number(452.225), tolerance: Tolerance::Relative(0.001) },
+                Expectation {
+                    target: Target::Footprint,
+                    value: Expected::Number(452.225),
+                    tolerance: Tolerance::Relative(0.001),
+                },
                 Expectation {
                     target: Target::Stage("production".into()),
                     value: Expected::Number(391.425),
                     tolerance: Tolerance::Relative(0.001),
                 },
-                Expectation { target: Target::Grade, value: Expected::Grade("A".into()), tolerance: Tolerance::default() },
+                Expectation {
+                    target: Target::Grade,
+                    value: Expected::Grade("A".into()),
+                    tolerance: Tolerance::default(),
+                },
             ],
         }],
     }

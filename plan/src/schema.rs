@@ -37,12 +37,25 @@ mod tests {
     fn check(what: &str, s: &Value, obj: &Value, all_present: bool) {
         let props = keys(&s["properties"]);
         let got = keys(obj);
-        assert!(got.is_subset(&props), "{what}: members {:?} not in the schema", got.difference(&props).collect::<Vec<_>>());
-        let required: BTreeSet<String> =
-            s["required"].as_array().map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect()).unwrap_or_default();
-        assert!(required.is_subset(&got), "{what}: required {:?} missing", required.difference(&got).collect::<Vec<_>>());
+        assert!(
+            got.is_subset(&props),
+            "{what}: members {:?} not in the schema",
+            got.difference(&props).collect::<Vec<_>>()
+        );
+        let required: BTreeSet<String> = s["required"]
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        assert!(
+            required.is_subset(&got),
+            "{what}: required {:?} missing",
+            required.difference(&got).collect::<Vec<_>>()
+        );
         if all_present {
-            assert_eq!(props, got, "{what}: the schema lists properties that serialisation never produces");
+            assert_eq!(
+                props, got,
+                "{what}: the schema lists properties that serialisation never produces"
+            );
         }
     }
 
@@ -56,9 +69,24 @@ mod tests {
         let d = |n: &str| def(&schema, &["$defs", n]);
         check("plan", &schema, &v, true);
         check("rule", d("rule"), &v["rule"], true);
-        check("allocation", &d("rule")["properties"]["allocation"], &v["rule"]["allocation"], true);
-        check("cutoff", &d("rule")["properties"]["cutoff"], &v["rule"]["cutoff"], true);
-        check("declared_unit", d("declared_unit"), &v["declared_unit"], true);
+        check(
+            "allocation",
+            &d("rule")["properties"]["allocation"],
+            &v["rule"]["allocation"],
+            true,
+        );
+        check(
+            "cutoff",
+            &d("rule")["properties"]["cutoff"],
+            &v["rule"]["cutoff"],
+            true,
+        );
+        check(
+            "declared_unit",
+            d("declared_unit"),
+            &v["declared_unit"],
+            true,
+        );
         for u in v["units"].as_object().unwrap().values() {
             check("unit", d("unit"), u, true);
         }
@@ -67,7 +95,11 @@ mod tests {
             check("input", d("input"), i, false);
             input_keys.extend(keys(i));
             let kind_props = keys(&d("kind")["properties"]);
-            assert!(keys(&i["kind"]).is_subset(&kind_props), "kind {:?}", i["kind"]);
+            assert!(
+                keys(&i["kind"]).is_subset(&kind_props),
+                "kind {:?}",
+                i["kind"]
+            );
         }
         assert_eq!(input_keys, keys(&d("input")["properties"]));
         let mut factor_keys = BTreeSet::new();
@@ -76,8 +108,12 @@ mod tests {
             factor_keys.extend(keys(f));
         }
         assert_eq!(factor_keys, keys(&d("factor")["properties"]));
-        let node_ops: BTreeSet<String> =
-            d("node")["properties"]["op"]["enum"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
+        let node_ops: BTreeSet<String> = d("node")["properties"]["op"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect();
         let node_props = keys(&d("node")["properties"]);
         let every_node = vec![
             Node::Const { value: 1.0 },
@@ -91,7 +127,10 @@ mod tests {
             Node::Sub { a: 0, b: 0 },
             Node::Mul { a: 0, b: 0 },
             Node::Div { a: 0, b: 0 },
-            Node::Pow { base: 0, exponent: 2.0 },
+            Node::Pow {
+                base: 0,
+                exponent: 2.0,
+            },
             Node::Min { a: 0, b: 0 },
             Node::Max { a: 0, b: 0 },
             Node::Lt { a: 0, b: 0 },
@@ -102,9 +141,24 @@ mod tests {
             Node::Ne { a: 0, b: 0 },
             Node::And { a: 0, b: 0 },
             Node::Or { a: 0, b: 0 },
-            Node::If { cond: 0, then: 0, otherwise: 0 },
-            Node::Match { scrutinee: 0, arms: vec![MatchArm { variant: 0, node: 0 }], default: Some(0) },
-            Node::Sum { list: 0, body: vec![Node::Field { field: 0 }, Node::Outer { node: 0 }], result: 0 },
+            Node::If {
+                cond: 0,
+                then: 0,
+                otherwise: 0,
+            },
+            Node::Match {
+                scrutinee: 0,
+                arms: vec![MatchArm {
+                    variant: 0,
+                    node: 0,
+                }],
+                default: Some(0),
+            },
+            Node::Sum {
+                list: 0,
+                body: vec![Node::Field { field: 0 }, Node::Outer { node: 0 }],
+                result: 0,
+            },
             Node::Field { field: 0 },
             Node::Outer { node: 0 },
         ];

@@ -35,7 +35,12 @@ fn expected() -> Expected {
     let transport = 1600.0 * 300.0 * 0.06 / output_t; // t × km × kgCO2e/tkm
     let electricity = 450.0 * 1000.0 * 0.6205 / output_t; // MWh → kWh
     let gas = 2000.0 * 56.1 * 1.0 / output_t;
-    Expected { materials, transport, electricity, gas }
+    Expected {
+        materials,
+        transport,
+        electricity,
+        gas,
+    }
 }
 
 #[test]
@@ -48,15 +53,27 @@ fn footprint_of_the_worked_example() {
     let e = expected();
     let total = e.materials + e.transport + e.electricity + e.gas;
     assert!(close(r.footprint, total), "{} vs {}", r.footprint, total);
-    assert!(close(*r.stages.get("production").unwrap(), e.electricity + e.gas));
-    assert!(close(*r.stages.get("raw_material_acquisition").unwrap(), e.materials + e.transport));
-    assert!(close(*r.emissions.get("inbound_transport").unwrap(), e.transport));
+    assert!(close(
+        *r.stages.get("production").unwrap(),
+        e.electricity + e.gas
+    ));
+    assert!(close(
+        *r.stages.get("raw_material_acquisition").unwrap(),
+        e.materials + e.transport
+    ));
+    assert!(close(
+        *r.emissions.get("inbound_transport").unwrap(),
+        e.transport
+    ));
     assert!(close(*r.categories.get("fossil").unwrap(), total));
     assert_eq!(r.grade.as_deref(), Some("A"));
     // distance fell back to the rule default: inbound transport is secondary.
     assert!(close(r.primary_data_share, (total - e.transport) / total));
     let prov = r.provenance.unwrap();
-    assert_eq!(prov.factors[0].key.as_deref(), Some("CN.electricity.footprint.2023"));
+    assert_eq!(
+        prov.factors[0].key.as_deref(),
+        Some("CN.electricity.footprint.2023")
+    );
     assert!(close(prov.factors[0].value, 0.6205));
     assert_eq!(prov.factors[0].source, "MEE 2023 grid factor");
     assert_eq!(prov.data_sha256.len(), 64);
@@ -66,11 +83,17 @@ fn footprint_of_the_worked_example() {
 fn measured_distance_is_primary() {
     let plan = hot_rolled_coil();
     let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
-    let data = DATA.replace("\"natural_gas\": 2000,", "\"natural_gas\": 2000, \"distance\": \"150 km\",");
+    let data = DATA.replace(
+        "\"natural_gas\": 2000,",
+        "\"natural_gas\": 2000, \"distance\": \"150 km\",",
+    );
     let data = ActivityData::from_json(&data, &plan, "data.json").unwrap();
     let r = plan.evaluate(&data, &db).unwrap();
     assert_eq!(r.primary_data_share, 1.0);
-    assert!(close(*r.emissions.get("inbound_transport").unwrap(), expected().transport / 2.0));
+    assert!(close(
+        *r.emissions.get("inbound_transport").unwrap(),
+        expected().transport / 2.0
+    ));
 }
 
 #[test]
@@ -89,12 +112,26 @@ fn the_rules_own_example_passes() {
     let mut ex = plan.examples[0].clone();
     ex.given.remove("grid");
     let out = run_example(&plan, &ex, &FactorDb::new());
-    assert!(out.errors.iter().any(|e| e.contains("CN.electricity.footprint.2023")), "{out:?}");
+    assert!(
+        out.errors
+            .iter()
+            .any(|e| e.contains("CN.electricity.footprint.2023")),
+        "{out:?}"
+    );
 }
 
 fn with_grades(mut plan: Plan, a: f64, b: f64) -> Plan {
     plan.grades = Some(Grades {
-        classes: vec![GradeClass { name: "A".into(), max: a }, GradeClass { name: "B".into(), max: b }],
+        classes: vec![
+            GradeClass {
+                name: "A".into(),
+                max: a,
+            },
+            GradeClass {
+                name: "B".into(),
+                max: b,
+            },
+        ],
         otherwise: "C".into(),
     });
     plan
@@ -105,7 +142,11 @@ fn grade_selection() {
     let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
     let e = expected();
     let total = e.materials + e.transport + e.electricity + e.gas;
-    for (a, b, want) in [(total, total + 1.0, "A"), (total - 1.0, total, "B"), (total - 2.0, total - 1.0, "C")] {
+    for (a, b, want) in [
+        (total, total + 1.0, "A"),
+        (total - 1.0, total, "B"),
+        (total - 2.0, total - 1.0, "C"),
+    ] {
         let plan = with_grades(hot_rolled_coil(), a, b);
         let data = ActivityData::from_json(DATA, &plan, "data.json").unwrap();
         let r = plan.evaluate(&data, &db).unwrap();
@@ -116,14 +157,27 @@ fn grade_selection() {
 #[test]
 fn module_d_is_reported_but_not_summed() {
     let mut plan = hot_rolled_coil();
-    plan.stages.push(Stage { name: "D".into(), title_zh: "D".into(), title_en: "benefits beyond the boundary".into(), in_footprint: false });
+    plan.stages.push(Stage {
+        name: "D".into(),
+        title_zh: "D".into(),
+        title_en: "benefits beyond the boundary".into(),
+        in_footprint: false,
+    });
     // Reuse the gas node as a module D credit-like emission.
-    plan.emissions.push(Emission { name: "recycling".into(), stage: "D".into(), category: "fossil".into(), node: 18 });
+    plan.emissions.push(Emission {
+        name: "recycling".into(),
+        stage: "D".into(),
+        category: "fossil".into(),
+        node: 18,
+    });
     let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
     let data = ActivityData::from_json(DATA, &plan, "data.json").unwrap();
     let r = plan.evaluate(&data, &db).unwrap();
     let e = expected();
-    assert!(close(r.footprint, e.materials + e.transport + e.electricity + e.gas));
+    assert!(close(
+        r.footprint,
+        e.materials + e.transport + e.electricity + e.gas
+    ));
     assert!(close(*r.stages.get("D").unwrap(), e.gas));
     assert!(close(*r.categories.get("fossil").unwrap(), r.footprint));
 }
@@ -137,13 +191,24 @@ fn negative_emission_is_refused_outside_biogenic_removal() {
     let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
     let data = ActivityData::from_json(DATA, &plan, "data.json").unwrap();
     let err = plan.evaluate(&data, &db).unwrap_err();
-    assert!(err.errors[0].to_string().contains("emission `materials` is negative"), "{err:?}");
+    assert!(
+        err.errors[0]
+            .to_string()
+            .contains("emission `materials` is negative"),
+        "{err:?}"
+    );
     // Allowed in biogenic_removal, and it nets in the footprint.
     plan.emissions[0].category = "biogenic_removal".into();
     let r = plan.evaluate(&data, &db).unwrap();
     let e = expected();
-    assert!(close(r.footprint, -e.materials + e.transport + e.electricity + e.gas));
-    assert!(close(*r.categories.get("biogenic_removal").unwrap(), -e.materials));
+    assert!(close(
+        r.footprint,
+        -e.materials + e.transport + e.electricity + e.gas
+    ));
+    assert!(close(
+        *r.categories.get("biogenic_removal").unwrap(),
+        -e.materials
+    ));
 }
 
 #[test]
@@ -154,5 +219,8 @@ fn plan_round_trips_through_json() {
     let back = Plan::from_json(&json).unwrap();
     assert_eq!(back, plan);
     let bad = json.replace("pcr-plan/1", "pcr-plan/9");
-    assert!(Plan::from_json(&bad).unwrap_err().to_string().contains("pcr-plan/9"));
+    assert!(Plan::from_json(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("pcr-plan/9"));
 }
