@@ -303,7 +303,9 @@ impl Layout {
                             matches!(t, Token::Ident(_)) && next == Some(&Token::Assign)
                         }
                     };
-                    if starts || i == 0 {
+                    // After `.`, a keyword is a module path segment (`import general.allocation`).
+                    let after_dot = prev.is_some_and(|p| p.1 == Token::Dot);
+                    if (starts && !after_dot) || i == 0 {
                         lay.newline = true;
                         lay.indent = depth;
                         lay.comment_indent = depth;
@@ -659,6 +661,14 @@ rule r {
 }
 ";
         assert_formats(source, expected);
+    }
+
+    #[test]
+    fn keywords_in_module_paths_do_not_start_lines() {
+        assert_formats(
+            "import general . allocation import general.unit\nimport a.rule rule r {}",
+            "import general.allocation\nimport general.unit\nimport a.rule\nrule r {}\n",
+        );
     }
 
     #[test]
