@@ -46,7 +46,7 @@ impl Dimension {
     pub fn mul(&self, other: &Dimension) -> Dimension {
         let mut m = self.0.clone();
         for (k, v) in &other.0 {
-            let e = m.get(k).copied().unwrap_or(Ratio::ZERO).add(*v);
+            let e = m.get(k).copied().unwrap_or(Ratio::ZERO) + *v;
             if e.is_zero() {
                 m.remove(k);
             } else {
@@ -66,7 +66,7 @@ impl Dimension {
         if e.is_zero() {
             return Dimension::none();
         }
-        Dimension(self.0.iter().map(|(k, v)| (k.clone(), v.mul(e))).collect())
+        Dimension(self.0.iter().map(|(k, v)| (k.clone(), *v * e)).collect())
     }
 }
 
@@ -95,7 +95,7 @@ impl fmt::Display for Dimension {
         }
         for (n, e) in neg {
             f.write_str("/")?;
-            f.write_str(&term(&(n, &e.neg())))?;
+            f.write_str(&term(&(n, &-*e)))?;
         }
         Ok(())
     }

@@ -647,7 +647,7 @@ impl Plan {
                     e.name, e.stage
                 ));
             }
-            if !self.categories.iter().any(|c| *c == e.category) {
+            if !self.categories.contains(&e.category) {
                 return bad(format!(
                     "emission `{}` names unknown category `{}`",
                     e.name, e.category

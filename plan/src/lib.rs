@@ -66,6 +66,8 @@
 //! [`batch::run_csv`], or fill [`columns::InputColumns`] yourself and call
 //! [`Evaluator::evaluate_batch`].
 
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod batch;
 pub mod columns;
 pub mod data;

@@ -70,8 +70,7 @@ impl Ratio {
         self.den == 1
     }
 
-    /// Sum (saturating on the unlikely overflow).
-    pub fn add(self, o: Ratio) -> Ratio {
+    fn plus(self, o: Ratio) -> Ratio {
         let num = self
             .num
             .saturating_mul(o.den)
@@ -80,8 +79,7 @@ impl Ratio {
         Ratio::new(num, den).unwrap_or(Ratio::ZERO)
     }
 
-    /// Product.
-    pub fn mul(self, o: Ratio) -> Ratio {
+    fn times(self, o: Ratio) -> Ratio {
         Ratio::new(
             self.num.saturating_mul(o.num),
             self.den.saturating_mul(o.den),
@@ -89,8 +87,7 @@ impl Ratio {
         .unwrap_or(Ratio::ZERO)
     }
 
-    /// Negation.
-    pub fn neg(self) -> Ratio {
+    fn negated(self) -> Ratio {
         Ratio {
             num: -self.num,
             den: self.den,
@@ -100,6 +97,30 @@ impl Ratio {
     /// As a float.
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
+    }
+}
+
+/// Sum (saturating on the unlikely overflow).
+impl std::ops::Add for Ratio {
+    type Output = Ratio;
+    fn add(self, o: Ratio) -> Ratio {
+        self.plus(o)
+    }
+}
+
+/// Product (saturating on the unlikely overflow).
+impl std::ops::Mul for Ratio {
+    type Output = Ratio;
+    fn mul(self, o: Ratio) -> Ratio {
+        self.times(o)
+    }
+}
+
+/// Negation.
+impl std::ops::Neg for Ratio {
+    type Output = Ratio;
+    fn neg(self) -> Ratio {
+        self.negated()
     }
 }
 
@@ -177,7 +198,7 @@ mod tests {
         assert_eq!(back, Ratio::int(-2));
         assert!(Ratio::new(1, 0).is_none());
         assert_eq!(
-            Ratio::new(1, 2).unwrap().add(Ratio::new(1, 2).unwrap()),
+            Ratio::new(1, 2).unwrap() + Ratio::new(1, 2).unwrap(),
             Ratio::ONE
         );
     }

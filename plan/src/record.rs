@@ -81,7 +81,7 @@ impl<R: BufRead> RecordReader<R> {
                 self.offset += n;
                 self.line += 1;
                 quotes += self.buf[before..].iter().filter(|b| **b == b'"').count();
-                if quotes % 2 == 0 {
+                if quotes & 1 == 0 {
                     break;
                 }
             }

@@ -1,5 +1,7 @@
 //! The worked example of LANGUAGE.md §6, evaluated from JSON data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use pcr_plan::data::ActivityData;
 use pcr_plan::example::run_example;
 use pcr_plan::factors::FactorDb;
