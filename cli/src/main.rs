@@ -52,7 +52,7 @@ enum Command {
         /// Factor databases (CSV) to resolve `db` keys against (E0401, E0402).
         #[arg(long = "factors", value_name = "FILE")]
         factors: Vec<PathBuf>,
-        /// Report warnings as well as errors (on by default).
+        /// Report only errors, not warnings (W codes).
         #[arg(long)]
         no_warnings: bool,
     },
@@ -147,9 +147,19 @@ fn main() -> ExitCode {
 }
 
 fn explain(code: &str) -> ExitCode {
-    let _ = code;
-    eprintln!("error: explanations are not available in this build");
-    ExitCode::from(2)
+    match pcr_compiler::explain::explain(code) {
+        Some(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!(
+                "error: no explanation for `{code}`; the codes are {}",
+                pcr_compiler::explain::CODES.join(", ")
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn run_command(

@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod checker;
 pub mod diagnostic;
 pub mod dimension;
+pub mod explain;
 pub mod factor_check;
 pub mod lower;
 pub mod prelude;

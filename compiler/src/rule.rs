@@ -311,6 +311,19 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
 
+    // A clause that did not parse was still written: it is not "missing".
+    let broken: Vec<&str> = rule
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::Error(span) => checker
+                .text
+                .get(span.range())
+                .and_then(|t| t.split_whitespace().next()),
+            _ => None,
+        })
+        .collect();
+    let written = |k: &str| broken.contains(&k);
     let title = single(checker, rule, &c.titles, "title", |t| t.span);
     let version = single(checker, rule, &c.versions, "version", |t| t.span);
     let standard = single(checker, rule, &c.standards, "standard", |t| t.span);
@@ -320,22 +333,22 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     let cutoff_clause = single(checker, rule, &c.cutoffs, "cutoff", |t| t.span);
     let allocation = single(checker, rule, &c.allocations, "allocation", |t| t.span);
     let grades_clause = single(checker, rule, &c.grades, "grades", |t| t.span);
-    if title.is_none() {
+    if title.is_none() && !written("title") {
         missing(checker, rule, "title", "title \"…\" en \"…\"");
     }
-    if version.is_none() {
+    if version.is_none() && !written("version") {
         missing(checker, rule, "version", "version \"0.1.0\"");
     }
-    if declared_clause.is_none() {
+    if declared_clause.is_none() && !written("declared_unit") {
         missing(checker, rule, "declared_unit", "declared_unit 1 t");
     }
-    if boundary_clause.is_none() {
+    if boundary_clause.is_none() && !written("boundary") {
         missing(checker, rule, "boundary", "boundary cradle_to_gate");
     }
-    if gwp_clause.is_none() {
+    if gwp_clause.is_none() && !written("gwp") {
         missing(checker, rule, "gwp", "gwp ar6");
     }
-    if cutoff_clause.is_none() {
+    if cutoff_clause.is_none() && !written("cutoff") {
         missing(checker, rule, "cutoff", "cutoff item 1% total 5%");
     }
 

@@ -244,6 +244,19 @@ impl World {
         if let Some(u) = named.first() {
             return u.name.clone();
         }
+        // `kgCO2/J`: a canonical unit over another canonical unit.
+        let mut canonical: Vec<&UnitDef> = self
+            .units
+            .values()
+            .filter(|u| u.factor == Rational::ONE && !u.dim.is_none())
+            .collect();
+        canonical.sort_by(|a, b| a.name.len().cmp(&b.name.len()).then(a.name.cmp(&b.name)));
+        for below in &canonical {
+            let top = dim.mul(&below.dim);
+            if let Some(above) = canonical.iter().find(|u| u.dim == top) {
+                return format!("{}/{}", above.name, below.name);
+            }
+        }
         let atoms: Vec<(String, Rational)> = dim
             .factors()
             .iter()

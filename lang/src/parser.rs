@@ -1,7 +1,9 @@
 //! The parser: tokens to a syntax tree, recovering from every syntax error.
 
 use crate::ast::{
-    Clause, Example, ExampleStatement, ExpectTarget, Exponent, Item, Module, Name, StageBlock, Str,
+    Clause, EmissionDecl, Example, ExampleStatement, ExpectTarget, Exponent, Expr, ExprKind,
+    FactorDecl, FactorValue, InputDecl, Item, LetDecl, Module, Name, StageBlock, Str, TypeExpr,
+    TypeKind,
 };
 use crate::lexer::{lex, CommentKind, Lexed, Token};
 use crate::span::Span;
@@ -416,6 +418,21 @@ impl Recovery<'_> {
                             grammar::EmissionLineParser::new().parse(docs, toks)
                         }) {
                             emissions.push(e);
+                        } else if let (Token::Emission, Some(name)) =
+                            (&self.tokens[a].1, self.name_at(a + 1))
+                        {
+                            // Keep the broken emission's name: its stage is still counted.
+                            let span = self.span_of(a, b);
+                            emissions.push(EmissionDecl {
+                                name,
+                                value: Expr {
+                                    kind: ExprKind::Error,
+                                    span,
+                                },
+                                category: None,
+                                doc: self.docs.at(self.tokens[a].0),
+                                span,
+                            });
                         }
                     }
                     self.trailing(after, end);
@@ -458,7 +475,42 @@ impl Recovery<'_> {
         self.part(start, end, |docs, toks| {
             grammar::ClauseParser::new().parse(docs, toks)
         });
-        Clause::Error(span)
+        // A broken declaration still declares its name, so that its uses
+        // raise no second error: the checker gives it the error type.
+        let doc = self.docs.at(self.tokens[start].0);
+        let error_type = |span: Span| TypeExpr {
+            kind: TypeKind::Error,
+            span,
+        };
+        let error_expr = |span: Span| Expr {
+            kind: ExprKind::Error,
+            span,
+        };
+        match (head, self.name_at(start + 1)) {
+            (Token::Input, Some(name)) => Clause::Input(InputDecl {
+                ty: error_type(span),
+                default: None,
+                name,
+                doc,
+                span,
+            }),
+            (Token::Factor, Some(name)) => Clause::Factor(FactorDecl {
+                ty: error_type(span),
+                value: FactorValue::Literal(error_expr(span)),
+                source: None,
+                name,
+                doc,
+                span,
+            }),
+            (Token::Let, Some(name)) => Clause::Let(LetDecl {
+                ty: None,
+                value: error_expr(span),
+                name,
+                doc,
+                span,
+            }),
+            _ => Clause::Error(span),
+        }
     }
 }
 
