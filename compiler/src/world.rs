@@ -200,6 +200,11 @@ impl World {
         if dim.is_none() {
             return "ratio".to_string();
         }
+        if let [(base, e)] = dim.factors() {
+            if *e == Rational::ONE {
+                return self.base_name(*base);
+            }
+        }
         let mut named: Vec<&DimensionDef> = self.dimensions.values().filter(|d| !d.base).collect();
         named.sort_by(|a, b| a.name.cmp(&b.name));
         if let Some(d) = named.iter().find(|d| &d.dim == dim) {

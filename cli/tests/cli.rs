@@ -1,0 +1,268 @@
+//! End-to-end tests of the `pcr` binary: exit codes, diagnostics in both
+//! forms, plans, runs on JSON and CSV data, bad data, examples.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn pcr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pcr"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn temp(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pcr-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+const COIL: &str = "tests/rules/hot_rolled_coil.pcr";
+
+#[test]
+fn two_syntax_errors_with_lines_and_columns_in_both_forms() {
+    let src = "rule r {\n    title \"t\"\n    input a t\n    input b: t = 1 +\n}\n";
+    let file = temp("two_errors.pcr", src);
+    let f = file.to_string_lossy().to_string();
+    let human = pcr(&["check", &f]);
+    assert_eq!(human.status.code(), Some(1));
+    let err = text(&human.stderr);
+    assert_eq!(err.matches("error[E0001]").count(), 2, "{err}");
+    assert!(err.contains("two_errors.pcr:3:13"), "{err}");
+    assert!(err.contains("two_errors.pcr:5:1"), "{err}");
+
+    let json = pcr(&["check", "--message-format", "json", &f]);
+    assert_eq!(json.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&json.stdout)
+        .lines()
+        .filter(|l| l.contains("E0001"))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (lines[0]["line"].as_u64(), lines[0]["column"].as_u64()),
+        (Some(3), Some(13))
+    );
+    assert_eq!(
+        (
+            lines[0]["end_line"].as_u64(),
+            lines[0]["end_column"].as_u64()
+        ),
+        (Some(3), Some(14))
+    );
+    assert_eq!(
+        (lines[1]["line"].as_u64(), lines[1]["column"].as_u64()),
+        (Some(5), Some(1))
+    );
+    for l in &lines {
+        assert_eq!(l["severity"], "error");
+        assert!(l["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("two_errors.pcr")));
+        assert!(l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("syntax error")));
+    }
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(pcr(&["check", COIL]).status.code(), Some(0));
+    assert_eq!(pcr(&["check", "no/such/file.pcr"]).status.code(), Some(2));
+    assert_eq!(pcr(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(pcr(&["explain", "E9999"]).status.code(), Some(2));
+    let explain = pcr(&["explain", "E0202"]);
+    assert_eq!(explain.status.code(), Some(0));
+    assert!(text(&explain.stdout).contains("```pcr"));
+}
+
+/// The reference rule's footprint, computed from the activity data of tests/data/coil.json.
+fn coil_expected() -> (f64, f64, f64) {
+    let output_t = 1000.0;
+    let materials = 1600.0 * 1000.0 * 0.02 / output_t; // kgCO2e per t
+    let transport = 1600.0 * 300.0 * 0.06 / output_t; // t * km * kgCO2e/tkm per t
+    let electricity = 450_000.0 * 0.6205 / output_t; // kWh * kgCO2e/kWh per t
+    let gas = 2000.0 * 56.1 * 1.0 / output_t; // GJ * kgCO2/GJ * GWP(CO2) per t
+    let production = electricity + gas;
+    (
+        materials + transport + production,
+        production,
+        materials + transport,
+    )
+}
+
+#[test]
+fn build_and_run_on_json_data_gives_the_hand_calculation() {
+    let plan = temp("coil.plan.json", "");
+    let p = plan.to_string_lossy().to_string();
+    let built = pcr(&["build", COIL, "-o", &p]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    let plan_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap_or_default())
+            .unwrap_or_default();
+    assert_eq!(plan_json["format"], "pcr-plan/1");
+
+    for source in [COIL, p.as_str()] {
+        let run = pcr(&[
+            "run",
+            source,
+            "--data",
+            "tests/data/coil.json",
+            "--factors",
+            "tests/data/grid.csv",
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        let result: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_default();
+        let (footprint, production, raw) = coil_expected();
+        let got = result["footprint"].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            (got - footprint).abs() < 1e-6,
+            "footprint {got} vs {footprint}"
+        );
+        assert!((result["stages"]["production"].as_f64().unwrap_or(0.0) - production).abs() < 1e-6);
+        assert!(
+            (result["stages"]["raw_material_acquisition"]
+                .as_f64()
+                .unwrap_or(0.0)
+                - raw)
+                .abs()
+                < 1e-6
+        );
+        assert_eq!(result["grade"], "A");
+        assert_eq!(result["unit"], "kgCO2e");
+        assert_eq!(result["rule"]["name"], "hot_rolled_coil");
+        assert_eq!(
+            result["provenance"]["factors"][0]["key"],
+            "CN.electricity.footprint.2023"
+        );
+        // `distance` fell back to its default: the transport emission is secondary data.
+        let share = result["primary_data_share"].as_f64().unwrap_or(0.0);
+        let transport = 1600.0 * 300.0 * 0.06 / 1000.0;
+        assert!(
+            (share - (footprint - transport) / footprint).abs() < 1e-9,
+            "{share}"
+        );
+    }
+}
+
+#[test]
+fn bad_data_is_refused_naming_every_fault() {
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil_bad.json",
+        "--factors",
+        "tests/data/grid.csv",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        run.stdout.is_empty(),
+        "no number on bad data: {}",
+        text(&run.stdout)
+    );
+    let err = text(&run.stderr);
+    for needle in ["output", "electricity", "natural_gas", "colour"] {
+        assert!(err.contains(needle), "missing `{needle}` in:\n{err}");
+    }
+}
+
+#[test]
+fn a_missing_factor_key_is_refused() {
+    let db = temp("empty.csv", "key,value,unit,source,year,region\n");
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil.json",
+        "--factors",
+        &db.to_string_lossy(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stderr).contains("CN.electricity.footprint.2023"));
+}
+
+#[test]
+fn batch_csv_gives_one_row_per_product() {
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil_batch.csv",
+        "--factors",
+        "tests/data/grid.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let out = text(&run.stdout);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[1].starts_with("plant-a,"));
+    let (footprint, _, _) = coil_expected();
+    let first: f64 = rows[1]
+        .split(',')
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!((first - footprint).abs() < 1e-6, "{first}");
+}
+
+#[test]
+fn check_with_a_factor_database_reports_missing_keys_and_wrong_units() {
+    let empty = temp(
+        "keys.csv",
+        "key,value,unit,source,year,region\nother,1,kgCO2e/kWh,x,2023,CN\n",
+    );
+    let missing = pcr(&["check", COIL, "--factors", &empty.to_string_lossy()]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("E0401"));
+    let wrong = pcr(&["check", COIL, "--factors", "tests/data/grid_wrong_unit.csv"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(text(&wrong.stderr).contains("E0402"));
+}
+
+#[test]
+fn examples_run_as_tests() {
+    let ok = pcr(&["test", COIL]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).lines().any(|l| l == "1 passed, 0 failed"));
+
+    let source = std::fs::read_to_string(root().join(COIL)).unwrap_or_default();
+    let broken = source.replace(
+        "expect footprint == 452.225 kgCO2e",
+        "expect footprint == 500 kgCO2e",
+    );
+    assert_ne!(broken, source);
+    let file = temp("failing.pcr", &broken);
+    let failed = pcr(&["test", &file.to_string_lossy()]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(text(&failed.stdout)
+        .lines()
+        .any(|l| l == "0 passed, 1 failed"));
+    let err = text(&failed.stderr);
+    assert!(err.contains("E0501"), "{err}");
+    assert!(err.contains("expected footprint 500 kgCO2e"), "{err}");
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change() {
+    let file = temp("messy.pcr", "rule  r{title \"t\"\n version    \"1\"}\n");
+    let f = file.to_string_lossy().to_string();
+    let check = pcr(&["fmt", "--check", &f]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("messy.pcr"));
+    assert_eq!(pcr(&["fmt", &f]).status.code(), Some(0));
+    assert_eq!(pcr(&["fmt", "--check", &f]).status.code(), Some(0));
+}
