@@ -8,9 +8,14 @@ pub fn run(
     file: &Path,
     rule: Option<&str>,
     output: Option<&PathBuf>,
+    factors: &[PathBuf],
     options: &Options,
 ) -> ExitCode {
-    let plan = match crate::compile::plan(file, rule, options) {
+    let db = match crate::check::load_factors(factors) {
+        Ok(db) => db,
+        Err(code) => return code,
+    };
+    let plan = match crate::compile::plan(file, rule, options, db.as_ref()) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -7,18 +7,23 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Read and check a rule file; on errors, render them and return exit code 1 (2 for unreadable files).
-pub fn checked(path: &Path, options: &Options) -> Result<Analysis, ExitCode> {
+/// With a factor database, its `db` keys and units are checked too (E0401, E0402).
+pub fn checked(path: &Path, options: &Options, db: Option<&pcr_plan::factors::FactorDb>) -> Result<Analysis, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         eprintln!("error: cannot read `{}`: {e}", path.display());
         ExitCode::from(2)
     })?;
-    let analysis = analyze(
+    let mut analysis = analyze(
         &path.display().to_string(),
         Some(path),
         &text,
         &DiskLoader,
         options,
     );
+    if let Some(db) = db {
+        let extra = pcr_compiler::factor_check::check_factor_db(&analysis, db);
+        analysis.diagnostics.extend(extra);
+    }
     let errors: Vec<_> = analysis
         .diagnostics
         .iter()
@@ -45,8 +50,9 @@ pub fn plan(
     path: &Path,
     rule: Option<&str>,
     options: &Options,
+    db: Option<&pcr_plan::factors::FactorDb>,
 ) -> Result<pcr_plan::format::Plan, ExitCode> {
-    let analysis = checked(path, options)?;
+    let analysis = checked(path, options, db)?;
     let rule = analysis.rule(rule).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)

@@ -74,6 +74,9 @@ enum Command {
         /// Write the plan here instead of to stdout.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Factor databases to check `db` keys and units against (E0401, E0402).
+        #[arg(long = "factors", value_name = "FILE")]
+        factors: Vec<PathBuf>,
     },
     /// Calculate a footprint: run a plan (or a rule file) on activity data.
     Run {
@@ -131,9 +134,12 @@ fn main() -> ExitCode {
             no_warnings,
         } => check::run(&paths, message_format, &factors, !no_warnings, &options),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Build { file, rule, output } => {
-            build::run(&file, rule.as_deref(), output.as_ref(), &options)
-        }
+        Command::Build {
+            file,
+            rule,
+            output,
+            factors,
+        } => build::run(&file, rule.as_deref(), output.as_ref(), &factors, &options),
         Command::Run {
             plan,
             data,
@@ -177,7 +183,7 @@ fn run_command(
     };
     let is_rule = plan_path.extension().and_then(|e| e.to_str()) == Some("pcr");
     let plan = if is_rule {
-        match compile::plan(plan_path, rule, options) {
+        match compile::plan(plan_path, rule, options, None) {
             Ok(p) => p,
             Err(code) => return code,
         }
