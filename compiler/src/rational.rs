@@ -21,6 +21,8 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
     a
 }
 
+// Checked operations: they return `None` on overflow, so they are not the `std::ops` traits.
+#[allow(clippy::should_implement_trait)]
 impl Rational {
     pub const ZERO: Rational = Rational { num: 0, den: 1 };
     pub const ONE: Rational = Rational { num: 1, den: 1 };

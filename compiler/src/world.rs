@@ -13,6 +13,9 @@ use pcr_lang::Span;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Looks up a unit's exact factor and dimension while units are being resolved.
+type UnitLookup<'a> = dyn FnMut(&mut World, &ast::Name, &mut Vec<Diagnostic>) -> Option<(Rational, Dimension)> + 'a;
+
 #[derive(Debug, Clone)]
 pub struct BaseDimension {
     pub name: String,
@@ -748,11 +751,7 @@ impl World {
         &mut self,
         e: &ast::Expr,
         file: FileId,
-        unit: &mut dyn FnMut(
-            &mut World,
-            &ast::Name,
-            &mut Vec<Diagnostic>,
-        ) -> Option<(Rational, Dimension)>,
+        unit: &mut UnitLookup<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Rational, Dimension)> {
         let number = |n: &ast::NumberLit| -> Option<Rational> {
@@ -839,11 +838,7 @@ impl World {
         &mut self,
         n: &ast::Name,
         file: FileId,
-        unit: &mut dyn FnMut(
-            &mut World,
-            &ast::Name,
-            &mut Vec<Diagnostic>,
-        ) -> Option<(Rational, Dimension)>,
+        unit: &mut UnitLookup<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Rational, Dimension)> {
         if !self.units.contains_key(&n.text) {

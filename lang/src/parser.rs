@@ -290,7 +290,7 @@ impl Recovery<'_> {
             let parsed = {
                 let toks: Vec<Result<Tok, UserError>> =
                     self.tokens[a..b].iter().cloned().map(Ok).collect();
-                grammar::ItemParser::new().parse(self.docs, toks.into_iter())
+                grammar::ItemParser::new().parse(self.docs, toks)
             };
             match parsed {
                 Ok(item) => items.push(item),
@@ -401,7 +401,7 @@ impl Recovery<'_> {
         let parsed = {
             let toks: Vec<Result<Tok, UserError>> =
                 self.tokens[start..end].iter().cloned().map(Ok).collect();
-            grammar::ClauseParser::new().parse(self.docs, toks.into_iter())
+            grammar::ClauseParser::new().parse(self.docs, toks)
         };
         if let Ok(clause) = parsed {
             return clause;
