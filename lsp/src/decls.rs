@@ -1,0 +1,636 @@
+//! An index of a module's declarations (for symbols, hover, rename) and of
+//! the name uses the compiler does not record as references: stages,
+//! boundaries, GWP sets, categories, units and enums in type positions,
+//! `given` and `expect` targets.
+
+use pcr_compiler::checker::Reference;
+use pcr_compiler::types::Location;
+use pcr_compiler::world::World;
+use pcr_compiler::FileId;
+use pcr_lang::ast::{
+    self, Clause, ExampleStatement, ExpectTarget, Expr, ExprKind, FactorValue, Item, Name,
+    TypeExpr, TypeKind, UnitDefinition,
+};
+use pcr_lang::Span;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclKind {
+    Rule,
+    Input,
+    Factor,
+    Let,
+    Fn,
+    Param,
+    StageBlock,
+    Emission,
+    Example,
+    Exclusion,
+    Grade,
+    Enum,
+    Variant,
+    Unit,
+    Dimension,
+    GwpSet,
+    Gas,
+    Stage,
+    Boundary,
+    Category,
+    Const,
+    SumVar,
+    Field,
+}
+
+impl DeclKind {
+    /// The keyword that declares it, as shown in hovers.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DeclKind::Rule => "rule",
+            DeclKind::Input => "input",
+            DeclKind::Factor => "factor",
+            DeclKind::Let | DeclKind::Const => "let",
+            DeclKind::Fn => "fn",
+            DeclKind::Param => "parameter",
+            DeclKind::StageBlock | DeclKind::Stage => "stage",
+            DeclKind::Emission => "emission",
+            DeclKind::Example => "example",
+            DeclKind::Exclusion => "exclude",
+            DeclKind::Grade => "grade",
+            DeclKind::Enum => "enum",
+            DeclKind::Variant => "variant",
+            DeclKind::Unit => "unit",
+            DeclKind::Dimension => "dimension",
+            DeclKind::GwpSet => "gwp_set",
+            DeclKind::Gas => "gas",
+            DeclKind::Boundary => "boundary",
+            DeclKind::Category => "category",
+            DeclKind::SumVar => "sum variable",
+            DeclKind::Field => "field",
+        }
+    }
+}
+
+/// One declaration of a module.
+#[derive(Debug, Clone)]
+pub struct Decl {
+    pub kind: DeclKind,
+    pub name: String,
+    pub name_span: Span,
+    /// The whole declaration.
+    pub span: Span,
+    pub doc: Option<String>,
+    /// The enclosing declaration's index (rule, stage block, enum, …).
+    pub parent: Option<usize>,
+    /// Type or value text as written, for symbols and hovers.
+    pub detail: Option<String>,
+    /// Bilingual labels, when declared.
+    pub zh: Option<String>,
+    pub en: Option<String>,
+}
+
+/// The declarations of one module and its unrecorded name uses.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub decls: Vec<Decl>,
+    pub refs: Vec<Reference>,
+}
+
+impl Index {
+    /// The declaration whose name is at `span`.
+    pub fn by_name_span(&self, span: Span) -> Option<&Decl> {
+        self.decls.iter().find(|d| d.name_span == span)
+    }
+
+    /// The declaration whose name contains `offset`.
+    pub fn name_at(&self, offset: usize) -> Option<&Decl> {
+        self.decls.iter().find(|d| d.name_span.contains(offset))
+    }
+}
+
+fn slice(text: &str, span: Span) -> Option<String> {
+    text.get(span.range()).map(|s| s.trim().to_string())
+}
+
+fn labels(l: &ast::Labels) -> (Option<String>, Option<String>) {
+    (
+        l.zh.as_ref().map(|s| s.value.clone()),
+        l.en.as_ref().map(|s| s.value.clone()),
+    )
+}
+
+struct Builder<'a> {
+    file: FileId,
+    text: &'a str,
+    world: &'a World,
+    out: Index,
+}
+
+impl Builder<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        kind: DeclKind,
+        name: &Name,
+        span: Span,
+        doc: &Option<String>,
+        parent: Option<usize>,
+        detail: Option<String>,
+        l: Option<&ast::Labels>,
+    ) -> usize {
+        let (zh, en) = l.map(labels).unwrap_or_default();
+        self.out.decls.push(Decl {
+            kind,
+            name: name.text.clone(),
+            name_span: name.span,
+            span,
+            doc: doc.clone(),
+            parent,
+            detail,
+            zh,
+            en,
+        });
+        self.out.decls.len() - 1
+    }
+
+    fn reference(&mut self, span: Span, target: Option<Location>) {
+        if let Some(target) = target {
+            self.out.refs.push(Reference {
+                file: self.file,
+                span,
+                target,
+            });
+        }
+    }
+
+    fn local(&mut self, span: Span, target: Option<Span>) {
+        let file = self.file;
+        self.reference(span, target.map(|s| Location { file, span: s }));
+    }
+
+    fn stage(&mut self, n: &Name) {
+        let loc = self.world.stages.get(&n.text).map(|s| s.loc);
+        self.reference(n.span, loc);
+    }
+
+    fn category(&mut self, n: &Name) {
+        let loc = self.world.categories.get(&n.text).map(|s| s.loc);
+        self.reference(n.span, loc);
+    }
+
+    /// Names in a type position: units, enums, dimensions.
+    fn type_expr(&mut self, t: &TypeExpr, dims_first: bool, parent: Option<usize>) {
+        match &t.kind {
+            TypeKind::Named(n) => {
+                let unit = self.world.units.get(&n.text).map(|u| u.loc);
+                let dim = self.world.dimensions.get(&n.text).map(|d| d.loc);
+                let en = self
+                    .world
+                    .enum_id(&n.text)
+                    .and_then(|i| self.world.enums.get(i))
+                    .map(|e| e.loc);
+                let loc = if dims_first {
+                    dim.or(unit).or(en)
+                } else {
+                    unit.or(en).or(dim)
+                };
+                self.reference(n.span, loc);
+            }
+            TypeKind::Mul(a, b) | TypeKind::Div(a, b) => {
+                self.type_expr(a, dims_first, parent);
+                self.type_expr(b, dims_first, parent);
+            }
+            TypeKind::Pow(a, _) => self.type_expr(a, dims_first, parent),
+            TypeKind::List(fields) => {
+                for f in fields {
+                    let detail = slice(self.text, f.ty.span);
+                    self.push(
+                        DeclKind::Field,
+                        &f.name,
+                        f.span,
+                        &None,
+                        parent,
+                        detail,
+                        None,
+                    );
+                    self.type_expr(&f.ty, dims_first, parent);
+                }
+            }
+            TypeKind::Number(_) | TypeKind::Error => {}
+        }
+    }
+
+    /// `sum` variables inside an expression.
+    fn expr(&mut self, e: &Expr, parent: Option<usize>) {
+        walk_expr(e, &mut |e| {
+            if let ExprKind::Sum { var, .. } = &e.kind {
+                self.out.decls.push(Decl {
+                    kind: DeclKind::SumVar,
+                    name: var.text.clone(),
+                    name_span: var.span,
+                    span: e.span,
+                    doc: None,
+                    parent,
+                    detail: None,
+                    zh: None,
+                    en: None,
+                });
+            }
+        });
+    }
+
+    fn function(&mut self, f: &ast::FnDecl, parent: Option<usize>) {
+        let detail = slice(
+            self.text,
+            Span::new(f.name.span.end as usize, f.body.span.start as usize),
+        )
+        .map(|s| s.trim_end_matches('=').trim().to_string());
+        let me = self.push(DeclKind::Fn, &f.name, f.span, &f.doc, parent, detail, None);
+        for p in &f.params {
+            let detail = slice(self.text, p.ty.span);
+            self.push(
+                DeclKind::Param,
+                &p.name,
+                p.span,
+                &None,
+                Some(me),
+                detail,
+                None,
+            );
+            self.type_expr(&p.ty, false, Some(me));
+        }
+        if let Some(r) = &f.ret {
+            self.type_expr(r, false, Some(me));
+        }
+        self.expr(&f.body, Some(me));
+    }
+
+    fn item(&mut self, item: &Item) {
+        match item {
+            Item::Import(_) | Item::Error(_) => {}
+            Item::Dimension(d) => {
+                let detail = d.definition.as_ref().and_then(|t| slice(self.text, t.span));
+                self.push(
+                    DeclKind::Dimension,
+                    &d.name,
+                    d.span,
+                    &d.doc,
+                    None,
+                    detail,
+                    Some(&d.labels),
+                );
+                if let Some(t) = &d.definition {
+                    self.type_expr(t, true, None);
+                }
+            }
+            Item::Unit(u) => {
+                let detail = match &u.definition {
+                    UnitDefinition::Base(n) => Some(n.text.clone()),
+                    UnitDefinition::Derived(e) => slice(self.text, e.span),
+                };
+                self.push(
+                    DeclKind::Unit,
+                    &u.name,
+                    u.span,
+                    &u.doc,
+                    None,
+                    detail,
+                    Some(&u.labels),
+                );
+                if let UnitDefinition::Base(n) = &u.definition {
+                    let loc = self.world.dimensions.get(&n.text).map(|d| d.loc);
+                    self.reference(n.span, loc);
+                }
+            }
+            Item::GwpSet(g) => {
+                let detail = g.source.as_ref().map(|s| s.value.clone());
+                let me = self.push(
+                    DeclKind::GwpSet,
+                    &g.name,
+                    g.span,
+                    &g.doc,
+                    None,
+                    detail,
+                    None,
+                );
+                for e in &g.entries {
+                    let detail = slice(self.text, e.value.span);
+                    self.push(DeclKind::Gas, &e.gas, e.span, &None, Some(me), detail, None);
+                }
+            }
+            Item::Stage(s) => {
+                self.push(
+                    DeclKind::Stage,
+                    &s.name,
+                    s.span,
+                    &s.doc,
+                    None,
+                    None,
+                    Some(&s.labels),
+                );
+            }
+            Item::Boundary(b) => {
+                let detail = Some(
+                    b.stages
+                        .iter()
+                        .map(|s| s.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
+                self.push(
+                    DeclKind::Boundary,
+                    &b.name,
+                    b.span,
+                    &b.doc,
+                    None,
+                    detail,
+                    Some(&b.labels),
+                );
+                for s in &b.stages {
+                    self.stage(s);
+                }
+            }
+            Item::Category(c) => {
+                self.push(
+                    DeclKind::Category,
+                    &c.name,
+                    c.span,
+                    &c.doc,
+                    None,
+                    None,
+                    Some(&c.labels),
+                );
+            }
+            Item::Enum(e) => {
+                let me = self.push(DeclKind::Enum, &e.name, e.span, &e.doc, None, None, None);
+                for v in &e.variants {
+                    self.push(
+                        DeclKind::Variant,
+                        &v.name,
+                        v.span,
+                        &v.doc,
+                        Some(me),
+                        None,
+                        Some(&v.labels),
+                    );
+                }
+            }
+            Item::Fn(f) => self.function(f, None),
+            Item::Let(l) => {
+                let detail = l.ty.as_ref().and_then(|t| slice(self.text, t.span));
+                let me = self.push(DeclKind::Const, &l.name, l.span, &l.doc, None, detail, None);
+                if let Some(t) = &l.ty {
+                    self.type_expr(t, false, Some(me));
+                }
+                self.expr(&l.value, Some(me));
+            }
+            Item::Rule(r) => self.rule(r),
+        }
+    }
+
+    fn rule(&mut self, r: &ast::Rule) {
+        let me = self.push(DeclKind::Rule, &r.name, r.span, &r.doc, None, None, None);
+        // Rule-local names, for `given` and `expect emission`.
+        let mut values: HashMap<&str, Span> = HashMap::new();
+        let mut emissions: HashMap<&str, Span> = HashMap::new();
+        for c in &r.clauses {
+            match c {
+                Clause::Input(i) => {
+                    values.entry(&i.name.text).or_insert(i.name.span);
+                }
+                Clause::Factor(f) => {
+                    values.entry(&f.name.text).or_insert(f.name.span);
+                }
+                Clause::Let(l) => {
+                    values.entry(&l.name.text).or_insert(l.name.span);
+                }
+                Clause::Stage(s) => {
+                    for e in &s.emissions {
+                        emissions.entry(&e.name.text).or_insert(e.name.span);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for c in &r.clauses {
+            match c {
+                Clause::Boundary(b) => {
+                    let loc = self.world.boundaries.get(&b.name.text).map(|d| d.loc);
+                    self.reference(b.name.span, loc);
+                }
+                Clause::Gwp(g) => {
+                    let loc = self.world.gwp_sets.get(&g.name.text).map(|d| d.loc);
+                    self.reference(g.name.span, loc);
+                }
+                Clause::Input(i) => {
+                    let detail = slice(self.text, i.ty.span);
+                    let id = self.push(
+                        DeclKind::Input,
+                        &i.name,
+                        i.span,
+                        &i.doc,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    self.type_expr(&i.ty, false, Some(id));
+                    if let Some(d) = &i.default {
+                        self.expr(d, Some(id));
+                    }
+                }
+                Clause::Factor(f) => {
+                    let detail = slice(self.text, f.ty.span);
+                    let id = self.push(
+                        DeclKind::Factor,
+                        &f.name,
+                        f.span,
+                        &f.doc,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    self.type_expr(&f.ty, false, Some(id));
+                    if let FactorValue::Literal(e) = &f.value {
+                        self.expr(e, Some(id));
+                    }
+                }
+                Clause::Let(l) => {
+                    let detail = l.ty.as_ref().and_then(|t| slice(self.text, t.span));
+                    let id = self.push(
+                        DeclKind::Let,
+                        &l.name,
+                        l.span,
+                        &l.doc,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    if let Some(t) = &l.ty {
+                        self.type_expr(t, false, Some(id));
+                    }
+                    self.expr(&l.value, Some(id));
+                }
+                Clause::Fn(f) => self.function(f, Some(me)),
+                Clause::Stage(s) => {
+                    let id = self.push(
+                        DeclKind::StageBlock,
+                        &s.name,
+                        s.span,
+                        &s.doc,
+                        Some(me),
+                        None,
+                        None,
+                    );
+                    self.stage(&s.name);
+                    for e in &s.emissions {
+                        let detail = e.category.as_ref().map(|c| format!("as {}", c.text));
+                        let eid = self.push(
+                            DeclKind::Emission,
+                            &e.name,
+                            e.span,
+                            &e.doc,
+                            Some(id),
+                            detail,
+                            None,
+                        );
+                        if let Some(c) = &e.category {
+                            self.category(c);
+                        }
+                        self.expr(&e.value, Some(eid));
+                    }
+                }
+                Clause::Exclude(x) => {
+                    let detail = Some(x.reason.value.clone());
+                    self.push(
+                        DeclKind::Exclusion,
+                        &x.name,
+                        x.span,
+                        &x.doc,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    if x.is_stage {
+                        self.stage(&x.name);
+                    }
+                }
+                Clause::Grades(g) => {
+                    for e in &g.entries {
+                        let detail = slice(self.text, e.threshold.span).map(|t| format!("<= {t}"));
+                        self.push(
+                            DeclKind::Grade,
+                            &e.name,
+                            e.span,
+                            &g.doc,
+                            Some(me),
+                            detail,
+                            None,
+                        );
+                    }
+                    if let Some(o) = &g.otherwise {
+                        let detail = Some("otherwise".to_string());
+                        self.push(DeclKind::Grade, o, o.span, &g.doc, Some(me), detail, None);
+                    }
+                }
+                Clause::Example(x) => {
+                    let name = Name {
+                        text: x.name.value.clone(),
+                        span: x.name.span,
+                    };
+                    let id = self.push(
+                        DeclKind::Example,
+                        &name,
+                        x.span,
+                        &x.doc,
+                        Some(me),
+                        None,
+                        None,
+                    );
+                    for s in &x.statements {
+                        match s {
+                            ExampleStatement::Given(g) => {
+                                let target = values.get(g.name.text.as_str()).copied();
+                                self.local(g.name.span, target);
+                                self.expr(&g.value, Some(id));
+                            }
+                            ExampleStatement::Expect(e) => match &e.target {
+                                ExpectTarget::Stage(n) => self.stage(n),
+                                ExpectTarget::Category(n) => self.category(n),
+                                ExpectTarget::Emission(n) => {
+                                    let target = emissions.get(n.text.as_str()).copied();
+                                    self.local(n.span, target);
+                                }
+                                _ => {}
+                            },
+                            ExampleStatement::Error(_) => {}
+                        }
+                    }
+                }
+                Clause::Title(_)
+                | Clause::Version(_)
+                | Clause::Standard(_)
+                | Clause::DeclaredUnit(_)
+                | Clause::Cutoff(_)
+                | Clause::Allocation(_)
+                | Clause::Error(_) => {}
+            }
+        }
+    }
+}
+
+/// Index one module of an analysis.
+pub fn index(module: &ast::Module, file: FileId, text: &str, world: &World) -> Index {
+    let mut b = Builder {
+        file,
+        text,
+        world,
+        out: Index::default(),
+    };
+    for item in &module.items {
+        b.item(item);
+    }
+    b.out
+}
+
+/// Visit an expression and every sub-expression, outermost first.
+pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::Paren(a) => walk_expr(a, f),
+        ExprKind::Binary(_, a, b) => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+        }
+        ExprKind::If(a, b, c) => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+            walk_expr(c, f);
+        }
+        ExprKind::Match(a, arms) => {
+            walk_expr(a, f);
+            for arm in arms {
+                walk_expr(&arm.value, f);
+            }
+        }
+        ExprKind::Sum { list, body, .. } => {
+            walk_expr(list, f);
+            walk_expr(body, f);
+        }
+        ExprKind::Call(_, args) | ExprKind::List(args) => {
+            for a in args {
+                walk_expr(a, f);
+            }
+        }
+        ExprKind::Record(fields) => {
+            for r in fields {
+                walk_expr(&r.value, f);
+            }
+        }
+        ExprKind::Number(_)
+        | ExprKind::Quantity { .. }
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Name(_)
+        | ExprKind::Gwp(_)
+        | ExprKind::Error => {}
+    }
+}

@@ -1,0 +1,201 @@
+//! Diagnostics: the compiler's, converted, for the document's own file; those
+//! of imported files are summarised at the `import` that brings them in.
+
+use crate::analysis_cache::Analyzed;
+use crate::stdlib::StdlibDir;
+use pcr_compiler::diagnostic::{Diagnostic as CDiagnostic, Severity};
+use pcr_compiler::FileId;
+use pcr_lang::ast::Item;
+use pcr_lang::Span;
+use std::collections::HashMap;
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString,
+};
+
+/// The protocol's diagnostics for the analysed document.
+pub fn diagnostics(a: &Analyzed, stdlib: &StdlibDir) -> Vec<Diagnostic> {
+    let main = a.main();
+    let import_of = import_spans(a);
+    let mut out = Vec::new();
+    for d in &a.analysis.diagnostics {
+        if d.primary.file == main {
+            if let Some(converted) = convert(a, d, stdlib) {
+                out.push(converted);
+            }
+        } else if d.is_error() {
+            // An error in an imported module: show it at the import.
+            let is_prelude = a.file(d.primary.file).is_some_and(|f| f.embedded)
+                && a.analysis.world.is_prelude(d.primary.file);
+            let span = import_of.get(&d.primary.file).copied();
+            let Some(range) = span
+                .and_then(|s| a.range(main, s))
+                .or_else(|| is_prelude.then(|| a.range(main, Span::default())).flatten())
+            else {
+                continue;
+            };
+            let name = a
+                .file(d.primary.file)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            let related = a
+                .location(
+                    pcr_compiler::types::Location {
+                        file: d.primary.file,
+                        span: d.primary.span,
+                    },
+                    stdlib,
+                )
+                .map(|location| {
+                    vec![DiagnosticRelatedInformation {
+                        location,
+                        message: d.primary.message.clone(),
+                    }]
+                });
+            out.push(Diagnostic {
+                range,
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String(d.code.to_string())),
+                source: Some("pcr".to_string()),
+                message: format!("in imported module `{name}`: {}", d.message),
+                related_information: related,
+                ..Diagnostic::default()
+            });
+        }
+    }
+    out
+}
+
+fn convert(a: &Analyzed, d: &CDiagnostic, stdlib: &StdlibDir) -> Option<Diagnostic> {
+    let range = a.range(d.primary.file, d.primary.span)?;
+    let mut message = d.message.clone();
+    for note in &d.notes {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let mut related: Vec<DiagnosticRelatedInformation> = Vec::new();
+    if !d.primary.message.is_empty() {
+        if let Some(location) = a.location(
+            pcr_compiler::types::Location {
+                file: d.primary.file,
+                span: d.primary.span,
+            },
+            stdlib,
+        ) {
+            related.push(DiagnosticRelatedInformation {
+                location,
+                message: d.primary.message.clone(),
+            });
+        }
+    }
+    for l in &d.secondary {
+        let loc = pcr_compiler::types::Location {
+            file: l.file,
+            span: l.span,
+        };
+        if let Some(location) = a.location(loc, stdlib) {
+            related.push(DiagnosticRelatedInformation {
+                location,
+                message: l.message.clone(),
+            });
+        }
+    }
+    let data = d.fix.as_ref().and_then(|f| {
+        let range = a.range(f.file, f.span)?;
+        Some(serde_json::json!({
+            "title": f.title,
+            "replacement": f.replacement,
+            "range": range,
+        }))
+    });
+    Some(Diagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some("pcr".to_string()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        data,
+        ..Diagnostic::default()
+    })
+}
+
+/// For each imported file, the span of the main file's `import` that brings it in.
+fn import_spans(a: &Analyzed) -> HashMap<FileId, Span> {
+    let mut out = HashMap::new();
+    let Some(main_module) = a.analysis.module(a.main()) else {
+        return out;
+    };
+    // Which file each module's imports resolved to, by the dotted path's file name.
+    let resolve = |from: FileId, import: &pcr_lang::ast::Import| -> Option<FileId> {
+        let rel: String = import
+            .path
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect::<Vec<_>>()
+            .join("/")
+            + ".pcr";
+        let from_dir = a
+            .file(from)
+            .and_then(|f| f.path.as_ref())
+            .and_then(|p| p.parent().map(|d| d.join(&rel)));
+        a.analysis.imports.iter().copied().find(|id| {
+            a.file(*id).is_some_and(|f| {
+                (from_dir.is_some() && f.path == from_dir) || f.name == format!("<stdlib>/{rel}")
+            })
+        })
+    };
+    for item in &main_module.items {
+        let Item::Import(import) = item else { continue };
+        let Some(first) = resolve(a.main(), import) else {
+            continue;
+        };
+        // Everything reachable from this import.
+        let mut stack = vec![first];
+        while let Some(id) = stack.pop() {
+            if out.contains_key(&id) {
+                continue;
+            }
+            out.insert(id, import.span);
+            if let Some(m) = a.analysis.module(id) {
+                for it in &m.items {
+                    if let Item::Import(i) = it {
+                        if let Some(next) = resolve(id, i) {
+                            stack.push(next);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Re-check documents: the diagnostics to publish for each open one.
+pub fn check(
+    state: &mut crate::engine::State,
+    uris: &[tower_lsp_server::ls_types::Uri],
+) -> Vec<crate::server::Publication> {
+    let mut out = Vec::new();
+    for uri in uris {
+        let Some(version) = state.docs.get(uri).map(|d| d.version) else {
+            continue;
+        };
+        if state.is_stdlib(uri) {
+            // The prelude's files are read-only references.
+            out.push((uri.clone(), Vec::new(), Some(version)));
+            continue;
+        }
+        let Some(a) = state.analyzed(uri) else {
+            continue;
+        };
+        out.push((uri.clone(), diagnostics(&a, &state.stdlib), Some(version)));
+    }
+    out
+}
