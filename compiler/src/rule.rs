@@ -582,6 +582,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
     let mut counted_stages: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut emission_names: Vec<(String, Location)> = Vec::new();
+    let mut seen_emissions: HashMap<String, Location> = HashMap::new();
     let mut exclusions: Vec<CheckedExclusion> = Vec::new();
     let mut excluded_stages: HashMap<String, Span> = HashMap::new();
     for clause in &rule.clauses {
@@ -632,10 +633,11 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         &s.name.text,
                         emission_dim.as_ref(),
                         declared.as_ref(),
-                        &emissions,
+                        &seen_emissions,
                     ) {
                         emissions.push(emission);
                     }
+                    seen_emissions.entry(e.name.text.clone()).or_insert(Location { file, span: e.name.span });
                 }
             }
             Clause::Exclude(x) => {
@@ -1133,11 +1135,11 @@ fn check_emission(
     stage: &str,
     expected: Option<&Dimension>,
     declared: Option<&DeclaredUnit>,
-    previous: &[CheckedEmission],
+    previous: &HashMap<String, Location>,
 ) -> Option<CheckedEmission> {
     let file = checker.file;
     let mut ok = true;
-    if let Some(p) = previous.iter().find(|p| p.name == e.name.text) {
+    if let Some(p) = previous.get(&e.name.text) {
         let d = checker
             .error(
                 "E0102",
@@ -1145,7 +1147,7 @@ fn check_emission(
                 format!("emission `{}` is declared twice", e.name.text),
                 "declared again here",
             )
-            .with_label(p.loc.file, p.loc.span, "first declared here")
+            .with_label(p.file, p.span, "first declared here")
             .with_note("emission names label results, so each is unique within the rule");
         checker.push(d);
         ok = false;
