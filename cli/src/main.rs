@@ -103,6 +103,8 @@ enum Command {
         #[arg(long = "factors", value_name = "FILE")]
         factors: Vec<PathBuf>,
     },
+    /// Run the language server over stdio (for editors).
+    Lsp,
     /// Explain a diagnostic code, with an example of the mistake and its fix.
     Explain {
         /// A code such as `E0202`.
@@ -148,6 +150,7 @@ fn main() -> ExitCode {
             format,
         } => run_command(&plan, &data, &factors, rule.as_deref(), format, &options),
         Command::Test { paths, factors } => test_cmd::run(&paths, &factors, &options),
+        Command::Lsp => pcr_lsp::run_stdio(),
         Command::Explain { code } => explain(&code),
     }
 }
