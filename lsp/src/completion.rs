@@ -1,6 +1,683 @@
-//! Completion.
+//! Completion: keywords for the block the cursor is in, names in scope in
+//! expressions, units after a number and in type positions, stages after
+//! `stage`, categories after `as`, variants in `match`, fields after `.`,
+//! GWP gases after `gwp.`.
+
+use crate::analysis_cache::Analyzed;
+use crate::decls::DeclKind;
 use crate::engine::State;
-use tower_lsp_server::ls_types::{CompletionResponse, Position, Uri};
-pub fn completion(_s: &mut State, _uri: &Uri, _pos: Position) -> Option<CompletionResponse> {
-    None
+use crate::hover::describe_type;
+use pcr_compiler::types::Type;
+use pcr_lang::lexer::{lex, Token};
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent,
+    MarkupKind, Position, Uri,
+};
+
+const TOP_KEYWORDS: &[&str] = &[
+    "import",
+    "rule",
+    "enum",
+    "fn",
+    "let",
+    "unit",
+    "dimension",
+    "gwp_set",
+    "stage",
+    "boundary",
+    "category",
+];
+const RULE_KEYWORDS: &[&str] = &[
+    "title",
+    "version",
+    "standard",
+    "declared_unit",
+    "boundary",
+    "gwp",
+    "cutoff",
+    "allocation",
+    "input",
+    "factor",
+    "let",
+    "fn",
+    "stage",
+    "exclude",
+    "grades",
+    "example",
+];
+const EXPR_KEYWORDS: &[&str] = &[
+    "if", "then", "else", "match", "sum", "in", "and", "or", "not", "true", "false", "gwp",
+];
+const EXPECT_TARGETS: &[&str] = &["footprint", "stage", "emission", "category", "grade"];
+const ALLOCATIONS: &[&str] = &["none", "physical", "economic", "system_expansion"];
+const TYPE_WORDS: &[&str] = &["ratio", "bool", "text", "list"];
+
+/// The block the cursor is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Top,
+    Rule,
+    Stage,
+    Example,
+    Grades,
+    Enum,
+    GwpSet,
+    Match,
+    Other,
+}
+
+struct Items {
+    out: Vec<CompletionItem>,
+}
+
+impl Items {
+    fn add(
+        &mut self,
+        label: &str,
+        kind: CompletionItemKind,
+        detail: Option<String>,
+        doc: Option<&str>,
+    ) {
+        if label.is_empty() || self.out.iter().any(|i| i.label == label) {
+            return;
+        }
+        self.out.push(CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            detail,
+            documentation: doc.map(|d| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: d.to_string(),
+                })
+            }),
+            ..CompletionItem::default()
+        });
+    }
+
+    fn keywords(&mut self, words: &[&str]) {
+        for w in words {
+            self.add(w, CompletionItemKind::KEYWORD, None, None);
+        }
+    }
+}
+
+fn labels(zh: &Option<String>, en: &Option<String>) -> Option<String> {
+    let parts: Vec<&str> = [zh, en].iter().filter_map(|l| l.as_deref()).collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+fn is_name_char(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+pub fn completion(s: &mut State, uri: &Uri, pos: Position) -> Option<CompletionResponse> {
+    let a = s.analyzed(uri)?;
+    let items = complete(&a, a.offset(pos)?);
+    Some(CompletionResponse::Array(items))
+}
+
+/// The completions at a byte offset of the analysed document.
+pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
+    let text = a.text();
+    let offset = offset.min(text.len());
+    let Some(before_cursor) = text.get(..offset) else {
+        return Vec::new();
+    };
+    // The word being typed.
+    let word_start = before_cursor
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_name_char(*c))
+        .last()
+        .map(|(i, _)| i)
+        .unwrap_or(offset);
+    // Lex from the start of the top-level item the cursor is in.
+    let item_start = a
+        .analysis
+        .module(a.main())
+        .and_then(|m| {
+            m.items
+                .iter()
+                .map(|i| i.span().start as usize)
+                .filter(|s| *s <= word_start)
+                .max()
+        })
+        .unwrap_or(0);
+    let chunk = text.get(item_start..word_start).unwrap_or("");
+    let tokens: Vec<(usize, Token, usize)> = lex(chunk).tokens;
+    let mut blocks = vec![Block::Top];
+    let mut head: Option<Block> = None;
+    let mut match_heads: Vec<usize> = Vec::new();
+    let mut match_starts: Vec<usize> = Vec::new();
+    for (i, (_, tok, _)) in tokens.iter().enumerate() {
+        match tok {
+            Token::Rule => head = Some(Block::Rule),
+            Token::Stage if blocks.last() == Some(&Block::Rule) => head = Some(Block::Stage),
+            Token::Example => head = Some(Block::Example),
+            Token::Grades => head = Some(Block::Grades),
+            Token::Enum => head = Some(Block::Enum),
+            Token::GwpSet => head = Some(Block::GwpSet),
+            Token::Match => {
+                head = Some(Block::Match);
+                match_heads.push(i);
+            }
+            Token::LBrace => {
+                let b = head.take().unwrap_or(Block::Other);
+                if b == Block::Match {
+                    match_starts.push(match_heads.last().copied().unwrap_or(0));
+                }
+                blocks.push(b);
+            }
+            Token::RBrace => {
+                if blocks.pop() == Some(Block::Match) {
+                    match_starts.pop();
+                }
+                if blocks.is_empty() {
+                    blocks.push(Block::Top);
+                }
+                head = None;
+            }
+            _ => {}
+        }
+    }
+    let block = blocks.last().copied().unwrap_or(Block::Top);
+    let prev = tokens.last().map(|(_, t, _)| t);
+    let prev2 = tokens
+        .len()
+        .checked_sub(2)
+        .and_then(|i| tokens.get(i))
+        .map(|(_, t, _)| t);
+    let prev_end = tokens
+        .last()
+        .map(|(_, _, e)| item_start + e)
+        .unwrap_or(item_start);
+    let line_start = text
+        .get(prev_end..word_start)
+        .is_some_and(|gap| gap.contains('\n'))
+        || tokens.is_empty();
+
+    let world = &a.analysis.world;
+    let rule = enclosing_rule(a, offset);
+    let mut items = Items { out: Vec::new() };
+
+    match prev {
+        Some(Token::Dot) => {
+            match prev2 {
+                Some(Token::Gwp) => {
+                    let set = rule
+                        .and_then(|r| r.gwp.clone())
+                        .or_else(|| gwp_in_tokens(&tokens))
+                        .unwrap_or_else(|| "ar6".to_string());
+                    if let Some(set) = world.gwp_sets.get(&set) {
+                        for v in &set.values {
+                            let detail = format!("{} kgCO2e/kg{} ({})", v.value, v.gas, set.name);
+                            items.add(
+                                &v.gas,
+                                CompletionItemKind::CONSTANT,
+                                Some(detail),
+                                v.source.as_deref(),
+                            );
+                        }
+                    }
+                }
+                Some(Token::Ident(name)) => {
+                    if let Some(e) = world.enum_id(name).and_then(|i| world.enums.get(i)) {
+                        for v in &e.variants {
+                            items.add(
+                                &v.name,
+                                CompletionItemKind::ENUM_MEMBER,
+                                labels(&v.zh, &v.en),
+                                None,
+                            );
+                        }
+                    } else if let Some(record) = record_of(a, name, text, offset) {
+                        for f in &record.fields {
+                            items.add(
+                                &f.name,
+                                CompletionItemKind::FIELD,
+                                Some(describe_type(world, &f.ty)),
+                                None,
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return items.out;
+        }
+        Some(Token::Stage) => {
+            let mut names: Vec<&pcr_compiler::world::StageDef> = world.stages.values().collect();
+            names.sort_by_key(|st| world.stage_order.iter().position(|n| *n == st.name));
+            let inside: Vec<String> = rule.map(|r| r.boundary_stages.clone()).unwrap_or_default();
+            for st in names {
+                let mut item_detail = labels(&st.zh, &st.en);
+                if inside.contains(&st.name) {
+                    item_detail =
+                        Some(format!("in boundary · {}", item_detail.unwrap_or_default()));
+                }
+                items.add(
+                    &st.name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    item_detail,
+                    st.doc.as_deref(),
+                );
+            }
+            // Boundary stages first.
+            for it in &mut items.out {
+                let first = inside.contains(&it.label);
+                it.sort_text = Some(format!("{}{}", if first { "0" } else { "1" }, it.label));
+            }
+            return items.out;
+        }
+        Some(Token::As) | Some(Token::Category)
+            if matches!(prev, Some(Token::As)) || matches!(prev2, Some(Token::Expect)) =>
+        {
+            let mut cats: Vec<_> = world.categories.values().collect();
+            cats.sort_by(|x, y| x.name.cmp(&y.name));
+            for c in cats {
+                items.add(
+                    &c.name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    labels(&c.zh, &c.en),
+                    c.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Boundary) if block == Block::Rule => {
+            let mut bs: Vec<_> = world.boundaries.values().collect();
+            bs.sort_by(|x, y| x.name.cmp(&y.name));
+            for b in bs {
+                items.add(
+                    &b.name,
+                    CompletionItemKind::ENUM,
+                    Some(b.stages.join(", ")),
+                    b.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Gwp) if block == Block::Rule && line_start_of(&tokens, text, item_start) => {
+            let mut sets: Vec<_> = world.gwp_sets.values().collect();
+            sets.sort_by(|x, y| x.name.cmp(&y.name));
+            for g in sets {
+                items.add(
+                    &g.name,
+                    CompletionItemKind::MODULE,
+                    g.source.clone(),
+                    g.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Expect) => {
+            items.keywords(EXPECT_TARGETS);
+            return items.out;
+        }
+        Some(Token::Emission) if matches!(prev2, Some(Token::Expect)) => {
+            for d in rule_decls(a, offset, DeclKind::Emission) {
+                items.add(
+                    &d.name,
+                    CompletionItemKind::FIELD,
+                    d.detail.clone(),
+                    d.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Given) => {
+            for kind in [DeclKind::Input, DeclKind::Factor] {
+                for d in rule_decls(a, offset, kind) {
+                    items.add(
+                        &d.name,
+                        CompletionItemKind::VARIABLE,
+                        d.detail.clone(),
+                        d.doc.as_deref(),
+                    );
+                }
+            }
+            return items.out;
+        }
+        Some(Token::Allocation) => {
+            items.keywords(ALLOCATIONS);
+            return items.out;
+        }
+        Some(Token::Import) => {
+            for (path, _) in pcr_compiler::prelude::EMBEDDED {
+                if let Some(m) = path.strip_suffix(".pcr").filter(|p| !p.starts_with("std/")) {
+                    items.add(&m.replace('/', "."), CompletionItemKind::MODULE, None, None);
+                }
+            }
+            if let Some(dir) = a
+                .file(a.main())
+                .and_then(|f| f.path.as_ref())
+                .and_then(|p| p.parent())
+            {
+                if let Ok(entries) = std::fs::read_dir(dir) {
+                    for e in entries.flatten() {
+                        let p = e.path();
+                        if p.extension().is_some_and(|x| x == "pcr")
+                            && Some(p.as_path()) != a.file(a.main()).and_then(|f| f.path.as_deref())
+                        {
+                            if let Some(stem) = p.file_stem().and_then(|s| s.to_str()) {
+                                items.add(stem, CompletionItemKind::MODULE, None, None);
+                            }
+                        }
+                    }
+                }
+            }
+            return items.out;
+        }
+        Some(Token::Number(_)) if !line_start => {
+            units(a, &mut items);
+            return items.out;
+        }
+        Some(Token::Colon) | Some(Token::Arrow) | Some(Token::Star) | Some(Token::Slash)
+            if in_type_position(&tokens) =>
+        {
+            units(a, &mut items);
+            for e in &world.enums {
+                items.add(&e.name, CompletionItemKind::ENUM, None, e.doc.as_deref());
+            }
+            if matches!(prev, Some(Token::Colon) | Some(Token::Arrow)) {
+                items.keywords(TYPE_WORDS);
+            }
+            return items.out;
+        }
+        _ => {}
+    }
+
+    // Arms of a `match`: the variants of the matched enum.
+    if block == Block::Match
+        && (line_start || matches!(prev, Some(Token::LBrace) | Some(Token::Comma) | None))
+    {
+        if let Some(start) = match_starts.last() {
+            let scrutinee: Vec<&Token> = tokens
+                .iter()
+                .skip(start + 1)
+                .map(|(_, t, _)| t)
+                .take_while(|t| !matches!(t, Token::LBrace))
+                .collect();
+            if let [Token::Ident(name)] = scrutinee[..] {
+                if let Some(Type::Enum(id)) = type_of_name(a, name, offset) {
+                    if let Some(e) = world.enums.get(id) {
+                        for v in &e.variants {
+                            items.add(
+                                &v.name,
+                                CompletionItemKind::ENUM_MEMBER,
+                                labels(&v.zh, &v.en),
+                                None,
+                            );
+                        }
+                        items.add(
+                            "_",
+                            CompletionItemKind::KEYWORD,
+                            Some("any other variant".to_string()),
+                            None,
+                        );
+                        return items.out;
+                    }
+                }
+            }
+        }
+    }
+
+    // The start of a statement: the keywords of the block.
+    if line_start || matches!(prev, Some(Token::LBrace) | Some(Token::RBrace)) {
+        match block {
+            Block::Top => {
+                items.keywords(TOP_KEYWORDS);
+                return items.out;
+            }
+            Block::Rule => {
+                items.keywords(RULE_KEYWORDS);
+                return items.out;
+            }
+            Block::Stage => {
+                items.keywords(&["emission"]);
+                return items.out;
+            }
+            Block::Example => {
+                items.keywords(&["given", "expect"]);
+                return items.out;
+            }
+            Block::Grades => {
+                items.keywords(&["otherwise"]);
+                return items.out;
+            }
+            Block::Enum | Block::GwpSet => return items.out,
+            Block::Match | Block::Other => {}
+        }
+    }
+
+    // An expression: names in scope.
+    expression_names(a, offset, &mut items);
+    items.keywords(EXPR_KEYWORDS);
+    items.out
+}
+
+/// Whether the last `:`/`->` of the statement opens a type (not a record field value or `sum` body).
+fn in_type_position(tokens: &[(usize, Token, usize)]) -> bool {
+    for (_, t, _) in tokens.iter().rev() {
+        match t {
+            Token::Colon | Token::Arrow => return true,
+            Token::Ident(_)
+            | Token::Star
+            | Token::Slash
+            | Token::Caret
+            | Token::Number(_)
+            | Token::LBrace
+            | Token::List
+            | Token::Comma => {}
+            Token::LParen | Token::RParen => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+fn line_start_of(tokens: &[(usize, Token, usize)], text: &str, item_start: usize) -> bool {
+    // `gwp` begins its line (the rule clause), not `gwp.` in an expression.
+    let n = tokens.len();
+    if n < 2 {
+        return true;
+    }
+    let (_, _, prev_end) = tokens[n - 2];
+    let (start, _, _) = tokens[n - 1];
+    text.get(item_start + prev_end..item_start + start)
+        .is_some_and(|gap| gap.contains('\n'))
+}
+
+fn gwp_in_tokens(tokens: &[(usize, Token, usize)]) -> Option<String> {
+    tokens.windows(2).find_map(|w| match (&w[0].1, &w[1].1) {
+        (Token::Gwp, Token::Ident(n)) => Some(n.clone()),
+        _ => None,
+    })
+}
+
+fn enclosing_rule(a: &Analyzed, offset: usize) -> Option<&pcr_compiler::rule::CheckedRule> {
+    a.analysis
+        .rules
+        .iter()
+        .filter(|r| (r.span.start as usize) <= offset)
+        .max_by_key(|r| r.span.start)
+}
+
+/// The index's declarations of one kind in the rule around `offset`.
+fn rule_decls(a: &Analyzed, offset: usize, kind: DeclKind) -> Vec<&crate::decls::Decl> {
+    let decls = &a.index.decls;
+    let rule = decls
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kind == DeclKind::Rule && (d.span.start as usize) <= offset)
+        .max_by_key(|(_, d)| d.span.start)
+        .map(|(i, _)| i);
+    let in_rule = |mut i: Option<usize>| {
+        while let Some(j) = i {
+            if Some(j) == rule {
+                return true;
+            }
+            i = decls.get(j).and_then(|d| d.parent);
+        }
+        false
+    };
+    decls
+        .iter()
+        .filter(|d| d.kind == kind && in_rule(d.parent))
+        .collect()
+}
+
+fn units(a: &Analyzed, items: &mut Items) {
+    let world = &a.analysis.world;
+    let mut units: Vec<_> = world.units.values().collect();
+    units.sort_by(|x, y| x.name.cmp(&y.name));
+    for u in units {
+        let mut detail = describe_type(world, &Type::Quantity(u.dim.clone()));
+        if let Some(l) = labels(&u.zh, &u.en) {
+            detail = format!("{detail} · {l}");
+        }
+        items.add(
+            &u.name,
+            CompletionItemKind::UNIT,
+            Some(detail),
+            u.doc.as_deref(),
+        );
+    }
+}
+
+/// The type of a name in scope at `offset`: a rule's input, factor or `let`, or any recorded use.
+fn type_of_name(a: &Analyzed, name: &str, offset: usize) -> Option<Type> {
+    if let Some(r) = enclosing_rule(a, offset) {
+        if let Some(i) = r.inputs.iter().find(|i| i.name == name) {
+            return Some(i.ty.clone());
+        }
+        if let Some(f) = r.factors.iter().find(|f| f.name == name) {
+            return Some(f.ty.clone());
+        }
+    }
+    let text = a.text();
+    let main = a.main();
+    a.analysis
+        .types
+        .iter()
+        .filter(|(f, s, t)| *f == main && !t.is_error() && text.get(s.range()) == Some(name))
+        .min_by_key(|(_, s, _)| (s.start as i64 - offset as i64).abs())
+        .map(|(_, _, t)| t.clone())
+}
+
+/// The record type behind `name.`: a list input's element, or a `sum` variable's.
+fn record_of(
+    a: &Analyzed,
+    name: &str,
+    text: &str,
+    offset: usize,
+) -> Option<std::rc::Rc<pcr_compiler::types::RecordType>> {
+    match type_of_name(a, name, offset) {
+        Some(Type::Record(r)) | Some(Type::List(r)) => return Some(r),
+        _ => {}
+    }
+    // `sum(m in materials: m.` while the expression is still unfinished.
+    let before = text.get(..offset)?;
+    let toks = lex(before
+        .get(before.len().saturating_sub(400)..)
+        .unwrap_or(before))
+    .tokens;
+    let list = toks
+        .windows(3)
+        .rev()
+        .find_map(|w| match (&w[0].1, &w[1].1, &w[2].1) {
+            (Token::Ident(v), Token::In, Token::Ident(list)) if v == name => Some(list.clone()),
+            _ => None,
+        })?;
+    match type_of_name(a, &list, offset) {
+        Some(Type::List(r)) => Some(r),
+        _ => None,
+    }
+}
+
+fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
+    let world = &a.analysis.world;
+    let main = a.main();
+    let types: std::collections::HashMap<pcr_lang::Span, &Type> = a
+        .analysis
+        .types
+        .iter()
+        .filter(|(f, _, _)| *f == main)
+        .map(|(_, s, t)| (*s, t))
+        .collect();
+    // Locals: parameters and `sum` variables around the cursor.
+    for d in &a.index.decls {
+        let visible = match d.kind {
+            DeclKind::SumVar => d.span.contains(offset),
+            DeclKind::Param => d
+                .parent
+                .and_then(|p| a.index.decls.get(p))
+                .is_some_and(|f| f.span.contains(offset)),
+            _ => false,
+        };
+        if visible {
+            items.add(
+                &d.name,
+                CompletionItemKind::VARIABLE,
+                d.detail.clone(),
+                None,
+            );
+        }
+    }
+    let rule = enclosing_rule(a, offset);
+    for (kind, ck) in [
+        (DeclKind::Input, CompletionItemKind::VARIABLE),
+        (DeclKind::Factor, CompletionItemKind::CONSTANT),
+        (DeclKind::Let, CompletionItemKind::VARIABLE),
+        (DeclKind::Fn, CompletionItemKind::FUNCTION),
+    ] {
+        for d in rule_decls(a, offset, kind) {
+            let ty = match kind {
+                DeclKind::Input => rule
+                    .and_then(|r| r.inputs.iter().find(|i| i.name == d.name))
+                    .map(|i| i.ty.clone()),
+                DeclKind::Factor => rule
+                    .and_then(|r| r.factors.iter().find(|f| f.name == d.name))
+                    .map(|f| f.ty.clone()),
+                DeclKind::Let => d
+                    .value_span
+                    .and_then(|v| types.get(&v))
+                    .map(|t| (*t).clone()),
+                _ => None,
+            };
+            let detail = ty
+                .filter(|t| !t.is_error())
+                .map(|t| describe_type(world, &t))
+                .or_else(|| d.detail.clone());
+            items.add(&d.name, ck, detail, d.doc.as_deref());
+        }
+    }
+    for c in &world.consts {
+        items.add(
+            &c.name,
+            CompletionItemKind::CONSTANT,
+            None,
+            c.decl.doc.as_deref(),
+        );
+    }
+    for f in &world.fns {
+        items.add(
+            &f.name,
+            CompletionItemKind::FUNCTION,
+            None,
+            f.decl.doc.as_deref(),
+        );
+    }
+    for e in &world.enums {
+        items.add(&e.name, CompletionItemKind::ENUM, None, e.doc.as_deref());
+    }
+    for b in ["min", "max", "abs"] {
+        items.add(
+            b,
+            CompletionItemKind::FUNCTION,
+            Some("built-in".to_string()),
+            None,
+        );
+    }
 }

@@ -86,6 +86,12 @@ pub struct Decl {
     /// Bilingual labels, when declared.
     pub zh: Option<String>,
     pub en: Option<String>,
+    /// The value as written: an input's default, a factor's value or `db` key, a `let`'s expression.
+    pub value: Option<String>,
+    /// The span of the value expression, whose type the compiler recorded.
+    pub value_span: Option<Span>,
+    /// Where a factor's value comes from.
+    pub source: Option<String>,
 }
 
 /// The declarations of one module and its unrecorded name uses.
@@ -148,8 +154,19 @@ impl Builder<'_> {
             detail,
             zh,
             en,
+            value: None,
+            value_span: None,
+            source: None,
         });
         self.out.decls.len() - 1
+    }
+
+    fn value(&mut self, id: usize, e: &Expr) {
+        let text = slice(self.text, e.span);
+        if let Some(d) = self.out.decls.get_mut(id) {
+            d.value = text;
+            d.value_span = Some(e.span);
+        }
     }
 
     fn reference(&mut self, span: Span, target: Option<Location>) {
@@ -233,6 +250,9 @@ impl Builder<'_> {
                     detail: None,
                     zh: None,
                     en: None,
+                    value: None,
+                    value_span: None,
+                    source: None,
                 });
             }
         });
@@ -287,7 +307,7 @@ impl Builder<'_> {
                     UnitDefinition::Base(n) => Some(n.text.clone()),
                     UnitDefinition::Derived(e) => slice(self.text, e.span),
                 };
-                self.push(
+                let id = self.push(
                     DeclKind::Unit,
                     &u.name,
                     u.span,
@@ -296,6 +316,9 @@ impl Builder<'_> {
                     detail,
                     Some(&u.labels),
                 );
+                if let UnitDefinition::Derived(e) = &u.definition {
+                    self.value(id, e);
+                }
                 if let UnitDefinition::Base(n) = &u.definition {
                     let loc = self.world.dimensions.get(&n.text).map(|d| d.loc);
                     self.reference(n.span, loc);
@@ -314,7 +337,12 @@ impl Builder<'_> {
                 );
                 for e in &g.entries {
                     let detail = slice(self.text, e.value.span);
-                    self.push(DeclKind::Gas, &e.gas, e.span, &None, Some(me), detail, None);
+                    let gid =
+                        self.push(DeclKind::Gas, &e.gas, e.span, &None, Some(me), detail, None);
+                    self.value(gid, &e.value);
+                    if let (Some(src), Some(d)) = (&e.source, self.out.decls.get_mut(gid)) {
+                        d.source = Some(src.value.clone());
+                    }
                 }
             }
             Item::Stage(s) => {
@@ -378,6 +406,7 @@ impl Builder<'_> {
             Item::Let(l) => {
                 let detail = l.ty.as_ref().and_then(|t| slice(self.text, t.span));
                 let me = self.push(DeclKind::Const, &l.name, l.span, &l.doc, None, detail, None);
+                self.value(me, &l.value);
                 if let Some(t) = &l.ty {
                     self.type_expr(t, false, Some(me));
                 }
@@ -434,6 +463,7 @@ impl Builder<'_> {
                     );
                     self.type_expr(&i.ty, false, Some(id));
                     if let Some(d) = &i.default {
+                        self.value(id, d);
                         self.expr(d, Some(id));
                     }
                 }
@@ -449,8 +479,19 @@ impl Builder<'_> {
                         None,
                     );
                     self.type_expr(&f.ty, false, Some(id));
-                    if let FactorValue::Literal(e) = &f.value {
-                        self.expr(e, Some(id));
+                    match &f.value {
+                        FactorValue::Literal(e) => {
+                            self.value(id, e);
+                            self.expr(e, Some(id));
+                        }
+                        FactorValue::Db(key) => {
+                            if let Some(d) = self.out.decls.get_mut(id) {
+                                d.value = Some(format!("db \"{}\"", key.value));
+                            }
+                        }
+                    }
+                    if let (Some(src), Some(d)) = (&f.source, self.out.decls.get_mut(id)) {
+                        d.source = Some(src.value.clone());
                     }
                 }
                 Clause::Let(l) => {
@@ -464,6 +505,7 @@ impl Builder<'_> {
                         detail,
                         None,
                     );
+                    self.value(id, &l.value);
                     if let Some(t) = &l.ty {
                         self.type_expr(t, false, Some(id));
                     }
@@ -492,6 +534,7 @@ impl Builder<'_> {
                             detail,
                             None,
                         );
+                        self.value(eid, &e.value);
                         if let Some(c) = &e.category {
                             self.category(c);
                         }

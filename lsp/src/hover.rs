@@ -1,6 +1,275 @@
-//! Hover.
+//! Hover: the dimension and unit of any name or expression, and for a
+//! declaration its documentation, labels, default, source, and for `gwp.X`
+//! the value and the table it comes from.
+
+use crate::analysis_cache::Analyzed;
+use crate::decls::{Decl, DeclKind};
+use crate::definition::symbol_at;
 use crate::engine::State;
-use tower_lsp_server::ls_types::{Hover, Position, Uri};
-pub fn hover(_s: &mut State, _uri: &Uri, _pos: Position) -> Option<Hover> {
-    None
+use pcr_compiler::types::{Location as CLocation, Type};
+use pcr_compiler::world::World;
+use pcr_lang::Span;
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
+
+/// `CO2e/Mass · kgCO2e/kg`, `ratio`, `bool`, `enum Route`, `list { … }`.
+pub fn describe_type(world: &World, ty: &Type) -> String {
+    match ty {
+        Type::Quantity(d) if d.is_none() => "ratio".to_string(),
+        Type::Quantity(d) => format!("{} · {}", world.dimension_name(d), world.canonical_unit(d)),
+        Type::Bool => "bool".to_string(),
+        Type::Text => "text".to_string(),
+        Type::Enum(i) => world
+            .enums
+            .get(*i)
+            .map(|e| format!("enum {}", e.name))
+            .unwrap_or_else(|| "enum".to_string()),
+        Type::List(r) | Type::Record(r) => {
+            let fields: Vec<String> = r
+                .fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, describe_type(world, &f.ty)))
+                .collect();
+            let body = format!("{{ {} }}", fields.join(", "));
+            if matches!(ty, Type::List(_)) {
+                format!("list {body}")
+            } else {
+                body
+            }
+        }
+        Type::Error => "unknown (the expression has an error)".to_string(),
+    }
+}
+
+/// The innermost expression of the document around `offset` whose type the compiler recorded.
+pub fn type_at(a: &Analyzed, offset: usize) -> Option<(Span, &Type)> {
+    let main = a.main();
+    a.analysis
+        .types
+        .iter()
+        .filter(|(f, span, _)| *f == main && span.contains(offset))
+        .min_by_key(|(_, span, _)| (span.end as usize == offset, span.len()))
+        .map(|(_, span, ty)| (*span, ty))
+}
+
+/// The recorded type of exactly this span of a file.
+fn type_of(a: &Analyzed, file: pcr_compiler::FileId, span: Span) -> Option<&Type> {
+    a.analysis
+        .types
+        .iter()
+        .rev()
+        .find(|(f, s, _)| *f == file && *s == span)
+        .map(|(_, _, t)| t)
+}
+
+/// The type of a declaration, from the checked rules or its value's recorded type.
+fn decl_type(a: &Analyzed, target: CLocation, decl: &Decl) -> Option<Type> {
+    let world = &a.analysis.world;
+    match decl.kind {
+        DeclKind::Input => a
+            .analysis
+            .rules
+            .iter()
+            .flat_map(|r| r.inputs.iter())
+            .find(|i| i.loc == target)
+            .map(|i| i.ty.clone()),
+        DeclKind::Factor => a
+            .analysis
+            .rules
+            .iter()
+            .flat_map(|r| r.factors.iter())
+            .find(|f| f.loc == target)
+            .map(|f| f.ty.clone()),
+        DeclKind::Emission => a
+            .analysis
+            .rules
+            .iter()
+            .flat_map(|r| r.emissions.iter())
+            .find(|e| e.loc == target)
+            .map(|e| e.value.ty.clone())
+            .or_else(|| type_of(a, target.file, decl.value_span?).cloned()),
+        DeclKind::Unit => world
+            .units
+            .get(&decl.name)
+            .map(|u| Type::Quantity(u.dim.clone())),
+        DeclKind::Dimension => world
+            .dimensions
+            .get(&decl.name)
+            .map(|d| Type::Quantity(d.dim.clone())),
+        DeclKind::Gas => world
+            .gwp_sets
+            .values()
+            .flat_map(|s| s.values.iter())
+            .find(|v| v.loc == target)
+            .map(|v| Type::Quantity(v.dim.clone())),
+        DeclKind::Let | DeclKind::Const => type_of(a, target.file, decl.value_span?).cloned(),
+        _ => None,
+    }
+}
+
+/// The hover text of a declaration.
+pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -> Option<String> {
+    let owned;
+    let index = if target.file == a.main() {
+        &a.index
+    } else {
+        owned = a.index_of(target.file)?;
+        &owned
+    };
+    let decl = index.by_name_span(target.span)?;
+    let world = &a.analysis.world;
+    let mut out = String::new();
+    // The declaration as written.
+    let head = match decl.kind {
+        DeclKind::Gas => {
+            let set = decl
+                .parent
+                .and_then(|p| index.decls.get(p))
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            format!(
+                "gwp.{} = {}   // gwp_set {set}",
+                decl.name,
+                decl.value.clone().unwrap_or_default()
+            )
+        }
+        DeclKind::Example => format!("example \"{}\"", decl.name),
+        DeclKind::Unit => match (&decl.value, &decl.detail) {
+            (Some(v), _) => format!("unit {} = {v}", decl.name),
+            (None, Some(d)) => format!("unit {}: {d}", decl.name),
+            _ => format!("unit {}", decl.name),
+        },
+        DeclKind::Fn => format!(
+            "fn {}{}",
+            decl.name,
+            decl.detail.clone().unwrap_or_default()
+        ),
+        kind => {
+            let mut h = format!("{} {}", kind.keyword(), decl.name);
+            if let Some(d) = &decl.detail {
+                if matches!(
+                    kind,
+                    DeclKind::Emission | DeclKind::Grade | DeclKind::Boundary
+                ) {
+                    h.push(' ');
+                } else {
+                    h.push_str(": ");
+                }
+                if kind == DeclKind::Boundary {
+                    h.push_str(&format!("= [{d}]"));
+                } else {
+                    h.push_str(d);
+                }
+            }
+            if let (Some(v), DeclKind::Input) = (&decl.value, kind) {
+                h.push_str(&format!(" = {v}"));
+            }
+            if let (Some(v), DeclKind::Factor) = (&decl.value, kind) {
+                h.push_str(&format!(" = {v}"));
+            }
+            h
+        }
+    };
+    out.push_str(&format!("```pcr\n{head}\n```\n"));
+    let ty = decl_type(a, target, decl).or_else(|| use_type.cloned());
+    if let Some(ty) = ty {
+        out.push_str(&format!("\n`{}`\n", describe_type(world, &ty)));
+    }
+    if let Some(doc) = &decl.doc {
+        out.push_str(&format!("\n{}\n", doc.trim()));
+    }
+    if decl.zh.is_some() || decl.en.is_some() {
+        let labels: Vec<String> = [&decl.zh, &decl.en]
+            .iter()
+            .filter_map(|l| l.as_ref().map(|s| s.to_string()))
+            .collect();
+        out.push_str(&format!("\n{}\n", labels.join(" · ")));
+    }
+    match decl.kind {
+        DeclKind::Input => {
+            if let Some(v) = &decl.value {
+                out.push_str(&format!("\ndefault: `{v}` (secondary data)\n"));
+            }
+        }
+        DeclKind::Factor => {
+            if let Some(v) = &decl.value {
+                out.push_str(&format!("\nvalue: `{v}`\n"));
+            }
+            if let Some(src) = &decl.source {
+                out.push_str(&format!("\nsource: {src}\n"));
+            }
+        }
+        DeclKind::Gas => {
+            let set = world
+                .gwp_sets
+                .values()
+                .find(|s| s.values.iter().any(|v| v.loc == target));
+            if let Some(set) = set {
+                if let Some(v) = set.values.iter().find(|v| v.loc == target) {
+                    out.push_str(&format!(
+                        "\nvalue: {} kgCO2e/kg{} in GWP set `{}`\n",
+                        v.value, v.gas, set.name
+                    ));
+                    if let Some(src) = &v.source {
+                        out.push_str(&format!("\nsource: {src}\n"));
+                    }
+                }
+                if let Some(src) = &set.source {
+                    out.push_str(&format!("\ntable: {src}\n"));
+                }
+            }
+        }
+        DeclKind::GwpSet => {
+            if let Some(src) = &decl.detail {
+                out.push_str(&format!("\ntable: {src}\n"));
+            }
+        }
+        DeclKind::Stage if world.stages.get(&decl.name).is_some_and(|s| s.separate) => {
+            out.push_str("\nreported separately, never summed into the footprint\n");
+        }
+        _ => {}
+    }
+    if target.file != a.main() {
+        if let Some(f) = a.file(target.file) {
+            out.push_str(&format!("\n*declared in* `{}`\n", f.name));
+        }
+    }
+    Some(out)
+}
+
+pub fn hover(s: &mut State, uri: &Uri, pos: Position) -> Option<Hover> {
+    let a = s.analyzed(uri)?;
+    let offset = a.offset(pos)?;
+    let symbol = symbol_at(&a, offset);
+    let typed = type_at(&a, offset);
+    let (text, span) = match symbol {
+        Some(sym) => {
+            let use_type = typed.filter(|(span, _)| *span == sym.span).map(|(_, t)| t);
+            let text = describe_decl(&a, sym.target, use_type).or_else(|| {
+                use_type.map(|t| format!("`{}`", describe_type(&a.analysis.world, t)))
+            })?;
+            (text, sym.span)
+        }
+        None => {
+            let (span, ty) = typed?;
+            let written = a.text().get(span.range()).unwrap_or("").trim();
+            let written: String = if written.chars().count() > 60 {
+                written.chars().take(57).collect::<String>() + "…"
+            } else {
+                written.to_string()
+            };
+            let text = format!(
+                "```pcr\n{}\n```\n\n`{}`\n",
+                written.replace('\n', " "),
+                describe_type(&a.analysis.world, ty)
+            );
+            (text, span)
+        }
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: text,
+        }),
+        range: a.range(a.main(), span),
+    })
 }

@@ -1,6 +1,53 @@
-//! Inlay hints.
+//! Inlay hints: the dimension and unit of each `let` and `emission`.
+
+use crate::decls::DeclKind;
 use crate::engine::State;
-use tower_lsp_server::ls_types::{InlayHint, Range, Uri};
-pub fn hints(_s: &mut State, _uri: &Uri, _range: Range) -> Option<Vec<InlayHint>> {
-    None
+use crate::hover::describe_type;
+use pcr_compiler::types::Type;
+use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range, Uri};
+
+pub fn hints(s: &mut State, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
+    let a = s.analyzed(uri)?;
+    let main = a.main();
+    let types: std::collections::HashMap<pcr_lang::Span, &Type> = a
+        .analysis
+        .types
+        .iter()
+        .filter(|(f, _, _)| *f == main)
+        .map(|(_, s, t)| (*s, t))
+        .collect();
+    let mut out = Vec::new();
+    for d in &a.index.decls {
+        let wanted = match d.kind {
+            DeclKind::Let | DeclKind::Const => d.detail.is_none(),
+            DeclKind::Emission => true,
+            _ => false,
+        };
+        if !wanted {
+            continue;
+        }
+        let Some(ty) = d.value_span.and_then(|v| types.get(&v)) else {
+            continue;
+        };
+        if ty.is_error() {
+            continue;
+        }
+        let Some(at) = a.range(main, d.name_span) else {
+            continue;
+        };
+        if at.end < range.start || at.end > range.end {
+            continue;
+        }
+        out.push(InlayHint {
+            position: at.end,
+            label: InlayHintLabel::String(format!(": {}", describe_type(&a.analysis.world, ty))),
+            kind: Some(InlayHintKind::TYPE),
+            text_edits: None,
+            tooltip: None,
+            padding_left: None,
+            padding_right: Some(true),
+            data: None,
+        });
+    }
+    Some(out)
 }

@@ -1,6 +1,77 @@
-//! Symbols.
+//! Document symbols: the rule and its inputs, factors, lets, stages,
+//! emissions, exclusions, grades and examples; top-level declarations.
+
+use crate::analysis_cache::Analyzed;
+use crate::decls::{Decl, DeclKind};
 use crate::engine::State;
-use tower_lsp_server::ls_types::{DocumentSymbolResponse, Uri};
-pub fn document_symbols(_s: &mut State, _uri: &Uri) -> Option<DocumentSymbolResponse> {
-    None
+use tower_lsp_server::ls_types::{DocumentSymbol, DocumentSymbolResponse, SymbolKind, Uri};
+
+pub fn symbol_kind(kind: DeclKind) -> SymbolKind {
+    match kind {
+        DeclKind::Rule => SymbolKind::MODULE,
+        DeclKind::Input => SymbolKind::VARIABLE,
+        DeclKind::Factor => SymbolKind::CONSTANT,
+        DeclKind::Let => SymbolKind::VARIABLE,
+        DeclKind::Fn => SymbolKind::FUNCTION,
+        DeclKind::Param | DeclKind::SumVar => SymbolKind::VARIABLE,
+        DeclKind::StageBlock => SymbolKind::NAMESPACE,
+        DeclKind::Emission => SymbolKind::FIELD,
+        DeclKind::Example => SymbolKind::EVENT,
+        DeclKind::Exclusion => SymbolKind::KEY,
+        DeclKind::Grade => SymbolKind::ENUM_MEMBER,
+        DeclKind::Enum => SymbolKind::ENUM,
+        DeclKind::Variant => SymbolKind::ENUM_MEMBER,
+        DeclKind::Unit => SymbolKind::CONSTANT,
+        DeclKind::Dimension => SymbolKind::CLASS,
+        DeclKind::GwpSet => SymbolKind::STRUCT,
+        DeclKind::Gas => SymbolKind::CONSTANT,
+        DeclKind::Stage => SymbolKind::EVENT,
+        DeclKind::Boundary => SymbolKind::ARRAY,
+        DeclKind::Category => SymbolKind::ENUM_MEMBER,
+        DeclKind::Const => SymbolKind::CONSTANT,
+        DeclKind::Field => SymbolKind::FIELD,
+    }
+}
+
+fn shown(d: &Decl) -> bool {
+    !matches!(d.kind, DeclKind::SumVar | DeclKind::Field | DeclKind::Param)
+}
+
+#[allow(deprecated)]
+fn symbol(a: &Analyzed, decls: &[Decl], i: usize) -> Option<DocumentSymbol> {
+    let d = decls.get(i)?;
+    let main = a.main();
+    let span = d.span.to(d.name_span);
+    let children: Vec<DocumentSymbol> = decls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.parent == Some(i) && shown(c))
+        .filter_map(|(j, _)| symbol(a, decls, j))
+        .collect();
+    Some(DocumentSymbol {
+        name: if d.name.is_empty() {
+            "_".to_string()
+        } else {
+            d.name.clone()
+        },
+        detail: d.detail.clone(),
+        kind: symbol_kind(d.kind),
+        tags: None,
+        deprecated: None,
+        range: a.range(main, span)?,
+        selection_range: a.range(main, d.name_span)?,
+        children: (!children.is_empty()).then_some(children),
+    })
+}
+
+pub fn document_symbols(s: &mut State, uri: &Uri) -> Option<DocumentSymbolResponse> {
+    let a = s.analyzed(uri)?;
+    let decls = &a.index.decls;
+    let top: Vec<DocumentSymbol> = decls
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.parent.is_none() && shown(d))
+        .filter_map(|(i, _)| symbol(&a, decls, i))
+        .collect();
+    Some(DocumentSymbolResponse::Nested(top))
 }
