@@ -141,38 +141,7 @@ struct Layout {
     tokens: Vec<TokenLayout>,
 }
 
-const ITEM_KEYWORDS: &[Token] = &[
-    Token::Import,
-    Token::Dimension,
-    Token::Unit,
-    Token::GwpSet,
-    Token::Stage,
-    Token::Boundary,
-    Token::Category,
-    Token::Enum,
-    Token::Fn,
-    Token::Let,
-    Token::Rule,
-];
-
-const CLAUSE_KEYWORDS: &[Token] = &[
-    Token::Title,
-    Token::Version,
-    Token::Standard,
-    Token::DeclaredUnit,
-    Token::Boundary,
-    Token::Gwp,
-    Token::Cutoff,
-    Token::Allocation,
-    Token::Input,
-    Token::Factor,
-    Token::Let,
-    Token::Fn,
-    Token::Stage,
-    Token::Exclude,
-    Token::Grades,
-    Token::Example,
-];
+use crate::parser::{CLAUSE_KEYWORDS, ITEM_KEYWORDS};
 
 fn is_opener(t: &Token) -> bool {
     matches!(t, Token::LParen | Token::LBracket | Token::LBrace)

@@ -165,7 +165,8 @@ pub fn parse(source: &str) -> Parsed {
 
 type Tok = (usize, Token, usize);
 
-const ITEM_KEYWORDS: &[Token] = &[
+/// Keywords that start a top-level declaration.
+pub(crate) const ITEM_KEYWORDS: &[Token] = &[
     Token::Import,
     Token::Dimension,
     Token::Unit,
@@ -179,7 +180,8 @@ const ITEM_KEYWORDS: &[Token] = &[
     Token::Rule,
 ];
 
-const CLAUSE_KEYWORDS: &[Token] = &[
+/// Keywords that start a rule clause.
+pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Title,
     Token::Version,
     Token::Standard,
@@ -671,7 +673,12 @@ mod tests {
             panic!("no rule")
         };
         let kinds: Vec<&str> = rule.clauses.iter().map(Clause::keyword).collect();
-        assert_eq!(kinds, vec!["version", "", "input", "", "let"]);
+        // The broken declarations keep their names, with error nodes inside.
+        assert_eq!(kinds, vec!["version", "input", "input", "factor", "let"]);
+        let Clause::Input(a) = &rule.clauses[1] else {
+            panic!("not an input")
+        };
+        assert_eq!((a.name.text.as_str(), &a.ty.kind), ("a", &TypeKind::Error));
         assert_eq!(&source[parsed.errors[0].span.range()], "=");
         assert_eq!(&source[parsed.errors[1].span.range()], "let");
     }
@@ -687,8 +694,10 @@ mod tests {
         let Some(Clause::Stage(stage)) = rule.clauses.first() else {
             panic!("no stage")
         };
-        assert_eq!(stage.emissions.len(), 1);
-        assert_eq!(stage.emissions[0].name.text, "b");
+        assert_eq!(stage.emissions.len(), 2);
+        assert_eq!(stage.emissions[0].name.text, "a");
+        assert_eq!(stage.emissions[0].value.kind, ExprKind::Error);
+        assert_eq!(stage.emissions[1].name.text, "b");
     }
 
     #[test]
