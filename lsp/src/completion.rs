@@ -211,7 +211,12 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                         .unwrap_or_else(|| "ar6".to_string());
                     if let Some(set) = world.gwp_sets.get(&set) {
                         for v in &set.values {
-                            let detail = format!("{} kgCO2e/kg{} ({})", v.value, v.gas, set.name);
+                            let detail = format!(
+                                "{} kgCO2e/kg{} ({})",
+                                crate::hover::decimal(v.value),
+                                v.gas,
+                                set.name
+                            );
                             items.add(
                                 &v.gas,
                                 CompletionItemKind::CONSTANT,

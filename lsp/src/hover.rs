@@ -11,6 +11,56 @@ use pcr_compiler::world::World;
 use pcr_lang::Span;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
 
+/// An exact rational as a decimal: `27.9`, `0.001`; rounded when it does not terminate.
+pub fn decimal(r: pcr_compiler::rational::Rational) -> String {
+    let (num, mut den) = (r.num(), r.den());
+    if den == 0 {
+        return r.to_string();
+    }
+    let mut places = 0u32;
+    let mut scale: i128 = 1;
+    while den % 10 == 0 || den % 2 == 0 || den % 5 == 0 {
+        if den % 10 == 0 {
+            den /= 10;
+        } else if den % 2 == 0 {
+            den /= 2;
+            scale = scale.saturating_mul(5);
+        } else {
+            den /= 5;
+            scale = scale.saturating_mul(2);
+        }
+        places += 1;
+        if places > 30 {
+            break;
+        }
+    }
+    if den != 1 || places > 30 {
+        return format!("{}", r.to_f64());
+    }
+    let scaled = num.saturating_mul(scale);
+    let negative = scaled < 0;
+    let digits = scaled.unsigned_abs().to_string();
+    let places = places as usize;
+    let text = if places == 0 {
+        digits
+    } else if digits.len() > places {
+        let (int, frac) = digits.split_at(digits.len() - places);
+        format!("{int}.{frac}")
+    } else {
+        format!("0.{}{digits}", "0".repeat(places - digits.len()))
+    };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if negative {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
 /// `CO2e/Mass · kgCO2e/kg`, `ratio`, `bool`, `enum Route`, `list { … }`.
 pub fn describe_type(world: &World, ty: &Type) -> String {
     match ty {
@@ -207,7 +257,9 @@ pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -
                 if let Some(v) = set.values.iter().find(|v| v.loc == target) {
                     out.push_str(&format!(
                         "\nvalue: {} kgCO2e/kg{} in GWP set `{}`\n",
-                        v.value, v.gas, set.name
+                        decimal(v.value),
+                        v.gas,
+                        set.name
                     ));
                     if let Some(src) = &v.source {
                         out.push_str(&format!("\nsource: {src}\n"));
