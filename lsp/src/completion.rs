@@ -68,6 +68,7 @@ enum Block {
 
 struct Items {
     out: Vec<CompletionItem>,
+    seen: std::collections::HashSet<String>,
 }
 
 impl Items {
@@ -78,7 +79,7 @@ impl Items {
         detail: Option<String>,
         doc: Option<&str>,
     ) {
-        if label.is_empty() || self.out.iter().any(|i| i.label == label) {
+        if label.is_empty() || !self.seen.insert(label.to_string()) {
             return;
         }
         self.out.push(CompletionItem {
@@ -132,21 +133,35 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         .last()
         .map(|(i, _)| i)
         .unwrap_or(offset);
-    // Lex from the start of the top-level item the cursor is in.
-    let item_start = a
-        .analysis
-        .module(a.main())
-        .and_then(|m| {
-            m.items
-                .iter()
-                .map(|i| i.span().start as usize)
-                .filter(|s| *s <= word_start)
-                .max()
-        })
-        .unwrap_or(0);
+    // Lex from the start of the top-level item the cursor is in, or inside a
+    // rule from the start of the clause it is in (long rules stay fast).
+    let module = a.analysis.module(a.main());
+    let item = module.and_then(|m| {
+        m.items
+            .iter()
+            .filter(|i| (i.span().start as usize) <= word_start)
+            .max_by_key(|i| i.span().start)
+    });
+    let mut item_start = item.map(|i| i.span().start as usize).unwrap_or(0);
+    let mut blocks = vec![Block::Top];
+    if let Some(pcr_lang::ast::Item::Rule(rule)) = item {
+        let body = text
+            .get(rule.name.span.end as usize..word_start)
+            .and_then(|t| t.find('{'))
+            .map(|i| rule.name.span.end as usize + i + 1);
+        let clause = rule
+            .clauses
+            .iter()
+            .map(|c| c.span().start as usize)
+            .filter(|s| *s <= word_start && body.is_some_and(|b| *s >= b))
+            .max();
+        if let (Some(_), Some(start)) = (body, clause.or(body)) {
+            item_start = start;
+            blocks.push(Block::Rule);
+        }
+    }
     let chunk = text.get(item_start..word_start).unwrap_or("");
     let tokens: Vec<(usize, Token, usize)> = lex(chunk).tokens;
-    let mut blocks = vec![Block::Top];
     let mut head: Option<Block> = None;
     let mut match_heads: Vec<usize> = Vec::new();
     let mut match_starts: Vec<usize> = Vec::new();
@@ -199,7 +214,10 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
 
     let world = &a.analysis.world;
     let rule = enclosing_rule(a, offset);
-    let mut items = Items { out: Vec::new() };
+    let mut items = Items {
+        out: Vec::new(),
+        seen: std::collections::HashSet::new(),
+    };
 
     match prev {
         Some(Token::Dot) => {
@@ -456,10 +474,23 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         }
     }
 
-    // An expression: names in scope.
+    // An expression: names in scope (those the typed word could still match:
+    // a long rule has thousands of names).
     expression_names(a, offset, &mut items);
     items.keywords(EXPR_KEYWORDS);
+    let word = text.get(word_start..offset).unwrap_or("");
+    if !word.is_empty() {
+        items.out.retain(|i| fuzzy(word, &i.label));
+    }
     items.out
+}
+
+/// Whether the characters of `word` appear in `label` in order, ignoring case.
+fn fuzzy(word: &str, label: &str) -> bool {
+    let mut chars = label.chars().flat_map(char::to_lowercase);
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .all(|w| chars.any(|c| c == w))
 }
 
 /// Whether the last `:`/`->` of the statement opens a type (not a record field value or `sum` body).
@@ -631,6 +662,14 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
         }
     }
     let rule = enclosing_rule(a, offset);
+    let input_types: std::collections::HashMap<&str, &Type> = rule
+        .map(|r| r.inputs.iter().map(|i| (i.name.as_str(), &i.ty)).collect())
+        .unwrap_or_default();
+    let factor_types: std::collections::HashMap<&str, &Type> = rule
+        .map(|r| r.factors.iter().map(|f| (f.name.as_str(), &f.ty)).collect())
+        .unwrap_or_default();
+    let mut described: std::collections::HashMap<pcr_compiler::dimension::Dimension, String> =
+        std::collections::HashMap::new();
     for (kind, ck) in [
         (DeclKind::Input, CompletionItemKind::VARIABLE),
         (DeclKind::Factor, CompletionItemKind::CONSTANT),
@@ -639,12 +678,8 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
     ] {
         for d in rule_decls(a, offset, kind) {
             let ty = match kind {
-                DeclKind::Input => rule
-                    .and_then(|r| r.inputs.iter().find(|i| i.name == d.name))
-                    .map(|i| i.ty.clone()),
-                DeclKind::Factor => rule
-                    .and_then(|r| r.factors.iter().find(|f| f.name == d.name))
-                    .map(|f| f.ty.clone()),
+                DeclKind::Input => input_types.get(d.name.as_str()).map(|t| (*t).clone()),
+                DeclKind::Factor => factor_types.get(d.name.as_str()).map(|t| (*t).clone()),
                 DeclKind::Let => d
                     .value_span
                     .and_then(|v| types.get(&v))
@@ -653,7 +688,13 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
             };
             let detail = ty
                 .filter(|t| !t.is_error())
-                .map(|t| describe_type(world, &t))
+                .map(|t| match &t {
+                    Type::Quantity(dim) => described
+                        .entry(dim.clone())
+                        .or_insert_with(|| describe_type(world, &t))
+                        .clone(),
+                    _ => describe_type(world, &t),
+                })
                 .or_else(|| d.detail.clone());
             items.add(&d.name, ck, detail, d.doc.as_deref());
         }

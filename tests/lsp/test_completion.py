@@ -70,12 +70,17 @@ async def test_match_variants(client, tmp_path):
 
 
 async def test_names_in_scope(client, tmp_path):
-    text = COIL.replace("emission leaks = methane * gwp.CH4 / output", "emission leaks = meth")
-    items = await complete(client, Docs(client, tmp_path), text, "leaks = meth", len("leaks = meth"))
-    for name in ["methane", "output", "grid", "material_mass", "route_factor", "min", "if"]:
+    text = COIL.replace("emission leaks = methane * gwp.CH4 / output", "emission leaks = ")
+    items = await complete(client, Docs(client, tmp_path), text, "leaks = \n", len("leaks = "))
+    for name in ["methane", "output", "grid", "material_mass", "route_factor", "min", "if", "Route"]:
         assert name in items, name
     assert items["methane"].detail == "CH4 · kgCH4"
     assert items["grid"].detail == "CO2e/Energy · kgCO2e/J"
+    assert items["material_mass"].detail == "Mass · kg"
+    # With a word typed, only names it can still match.
+    text = COIL.replace("emission leaks = methane * gwp.CH4 / output", "emission leaks = meth")
+    items = await complete(client, Docs(client, tmp_path), text, "leaks = meth", len("leaks = meth"))
+    assert "methane" in items and "grid" not in items
 
 
 async def test_clause_keywords(client, tmp_path):

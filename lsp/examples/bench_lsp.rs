@@ -1,0 +1,205 @@
+//! Language-server latency on a generated 10,000-line rule, driving the
+//! server's analysis state in-process (what each `didChange`, `hover` and
+//! `completion` handler runs on the analysis thread).
+//!
+//! `cargo run --release -p pcr-lsp --example bench_lsp [LINES]`
+//!
+//! Prints figures only; nothing is asserted.
+
+use pcr_lsp::stdlib::StdlibDir;
+use pcr_lsp::{completion, diagnostics, hover, State};
+use std::time::{Duration, Instant};
+use tower_lsp_server::ls_types::{Position, Uri};
+
+/// A rule of about `lines` lines: inputs, factors, lets and emissions.
+fn generate(lines: usize) -> String {
+    let n = (lines.saturating_sub(30)) / 4;
+    let mut out = String::new();
+    out.push_str("//! Generated rule for the language-server benchmark.\n\n");
+    out.push_str("rule bench {\n");
+    out.push_str("    title \"基准\" en \"Benchmark\"\n    version \"0.1.0\"\n");
+    out.push_str("    declared_unit 1 t\n    boundary cradle_to_gate\n    gwp ar6\n");
+    out.push_str("    cutoff item 1% total 5%\n\n    input output: t\n");
+    for i in 0..n {
+        out.push_str(&format!("    input energy_{i}: MWh = {} MWh\n", i % 97 + 1));
+    }
+    for i in 0..n {
+        out.push_str(&format!(
+            "    factor ef_{i}: kgCO2e/kWh = 0.{:03} kgCO2e/kWh source \"generated\"\n",
+            i % 1000
+        ));
+    }
+    for i in 0..n {
+        out.push_str(&format!("    let load_{i} = energy_{i} * ef_{i}\n"));
+    }
+    out.push_str("    stage raw_material_acquisition {\n");
+    out.push_str("        emission none = 0 kgCO2e / output\n    }\n");
+    out.push_str("    stage production {\n");
+    for i in 0..n {
+        out.push_str(&format!("        emission e_{i} = load_{i} / output\n"));
+    }
+    out.push_str("    }\n}\n");
+    out
+}
+
+fn stats(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let pick = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples.get(i).copied().unwrap_or_default()
+    };
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<34} n={:<4} median {:>8.3} ms   p95 {:>8.3} ms   max {:>8.3} ms",
+        samples.len(),
+        ms(pick(0.5)),
+        ms(pick(0.95)),
+        ms(pick(1.0)),
+    );
+}
+
+fn position_of(text: &str, needle: &str, delta: usize) -> Position {
+    let at = text.find(needle).map(|i| i + delta).unwrap_or(0);
+    let line = text[..at].matches('\n').count() as u32;
+    let col = text[..at]
+        .rsplit('\n')
+        .next()
+        .map(|l| l.encode_utf16().count())
+        .unwrap_or(0) as u32;
+    Position::new(line, col)
+}
+
+fn main() {
+    let lines: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let text = generate(lines);
+    println!(
+        "generated rule: {} lines, {} bytes",
+        text.lines().count(),
+        text.len()
+    );
+    let dir = std::env::temp_dir().join("pcr-lsp-bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let mut state = State::with_stdlib(StdlibDir {
+        root: StdlibDir::write_to(&dir).ok(),
+    });
+    let Some(uri) = Uri::from_file_path(dir.join("bench.pcr")) else {
+        eprintln!("cannot make a URI");
+        return;
+    };
+
+    let t = Instant::now();
+    let affected = state.open(uri.clone(), text.clone(), 1);
+    let published = diagnostics::check(&mut state, &affected);
+    let count = published.first().map(|p| p.1.len()).unwrap_or(0);
+    println!(
+        "open + first diagnostics: {:.1} ms ({count} diagnostics)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+
+    // Edit to diagnostics: a keystroke changes one default value.
+    let mut edits = Vec::new();
+    let mut version = 1;
+    for k in 0..60 {
+        let edited = text.replacen(
+            "input energy_5: MWh = 6 MWh",
+            &format!("input energy_5: MWh = {} MWh", 6 + k % 9),
+            1,
+        );
+        version += 1;
+        let t = Instant::now();
+        let affected = state.change(uri.clone(), edited, version);
+        let published = diagnostics::check(&mut state, &affected);
+        edits.push(t.elapsed());
+        std::hint::black_box(published);
+    }
+    stats("edit -> diagnostics", edits);
+
+    // Half-typed edit (a syntax error in the middle) to diagnostics.
+    let mut broken = Vec::new();
+    for k in 0..30 {
+        let edited = text.replacen("let load_7 = energy_7 * ef_7", "let load_7 = energy_7 *", 1);
+        version += 1;
+        let t = Instant::now();
+        let affected = state.change(uri.clone(), format!("{edited}{}", " ".repeat(k)), version);
+        let published = diagnostics::check(&mut state, &affected);
+        broken.push(t.elapsed());
+        std::hint::black_box(published);
+    }
+    stats("broken edit -> diagnostics", broken);
+
+    // Requests on the cached analysis of the current version.
+    version += 1;
+    let affected = state.change(uri.clone(), text.clone(), version);
+    let _ = diagnostics::check(&mut state, &affected);
+    let spots = [
+        position_of(&text, "emission e_1234 = load_1234", 11),
+        position_of(&text, "let load_2000 = energy_2000", 18),
+        position_of(&text, "energy_2000 * ef_2000", 15),
+        position_of(&text, "declared_unit 1 t", 16),
+    ];
+    let mut hovers = Vec::new();
+    for k in 0..200 {
+        let t = Instant::now();
+        let h = hover::hover(&mut state, &uri, spots[k % spots.len()]);
+        hovers.push(t.elapsed());
+        std::hint::black_box(h);
+    }
+    stats("hover (cached analysis)", hovers);
+
+    let places = [
+        position_of(&text, "emission e_99 = load_99 / output", 16),
+        position_of(&text, "= 6 MWh", 4),
+        position_of(&text, "stage production", 6),
+    ];
+    let names = [
+        "completion: names in an emission",
+        "completion: unit after a number",
+        "completion: stage names",
+    ];
+    for (place, name) in places.iter().zip(names) {
+        let mut completions = Vec::new();
+        for _ in 0..100 {
+            let t = Instant::now();
+            let c = completion::completion(&mut state, &uri, *place);
+            completions.push(t.elapsed());
+            std::hint::black_box(c);
+        }
+        stats(name, completions);
+    }
+
+    // Where an edit's time goes: the compiler's analysis alone.
+    let mut compiler = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let a = pcr_compiler::analyze(
+            "bench.pcr",
+            None,
+            &text,
+            &pcr_compiler::DiskLoader,
+            &pcr_compiler::Options {
+                record: true,
+                std_dir: None,
+            },
+        );
+        compiler.push(t.elapsed());
+        std::hint::black_box(a.diagnostics.len());
+    }
+    stats("compiler analyze (record: true)", compiler);
+    let mut compiler = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let a = pcr_compiler::analyze(
+            "bench.pcr",
+            None,
+            &text,
+            &pcr_compiler::DiskLoader,
+            &pcr_compiler::Options::default(),
+        );
+        compiler.push(t.elapsed());
+        std::hint::black_box(a.diagnostics.len());
+    }
+    stats("compiler analyze (record: false)", compiler);
+}
