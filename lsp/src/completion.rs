@@ -635,11 +635,19 @@ fn record_of(
 fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
     let world = &a.analysis.world;
     let main = a.main();
+    // The recorded types of the `let` values only (a long rule records many).
+    let let_values: std::collections::HashSet<pcr_lang::Span> = a
+        .index
+        .decls
+        .iter()
+        .filter(|d| d.kind == DeclKind::Let)
+        .filter_map(|d| d.value_span)
+        .collect();
     let types: std::collections::HashMap<pcr_lang::Span, &Type> = a
         .analysis
         .types
         .iter()
-        .filter(|(f, _, _)| *f == main)
+        .filter(|(f, s, _)| *f == main && let_values.contains(s))
         .map(|(_, s, t)| (*s, t))
         .collect();
     // Locals: parameters and `sum` variables around the cursor.

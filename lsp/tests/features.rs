@@ -130,3 +130,45 @@ fn completions() {
     println!("{labels:?}");
     assert!(labels.contains(&"mass".to_string()));
 }
+
+#[tokio::test]
+async fn a_panicking_job_is_caught_and_the_engine_lives_on() {
+    let engine = pcr_lsp::Engine::start();
+    let answer: Result<(), String> = engine
+        .run(|_state| panic!("deliberate panic in a handler"))
+        .await;
+    assert_eq!(answer, Err("deliberate panic in a handler".to_string()));
+    let uri = uri();
+    let text = RULE.to_string();
+    let published = engine
+        .run(move |s| {
+            let affected = s.open(uri, text, 1);
+            diagnostics::check(s, &affected).len()
+        })
+        .await;
+    assert_eq!(published, Ok(1));
+}
+
+#[test]
+fn garbage_never_panics() {
+    let mut s = state();
+    let mut text = String::new();
+    let mut x: u32 = 6;
+    for _ in 0..3000 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        text.push(char::from_u32((x >> 16) % 0x3000).unwrap_or('?'));
+    }
+    for end in (0..RULE.len()).step_by(61) {
+        if !RULE.is_char_boundary(end) {
+            continue;
+        }
+        for t in [&RULE[..end], text.as_str()] {
+            let affected = s.change(uri(), t.to_string(), end as i32);
+            let _ = diagnostics::check(&mut s, &affected);
+            let p = Position::new(t.matches('\n').count() as u32, 2);
+            let _ = hover::hover(&mut s, &uri(), p);
+            let _ = completion::completion(&mut s, &uri(), p);
+            let _ = definition::definition(&mut s, &uri(), p);
+        }
+    }
+}
