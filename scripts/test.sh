@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 echo "== cargo test"
 cargo test --workspace --all-targets
+cargo test --workspace --doc
 
 echo "== cargo build (the pcr binary for the end-to-end checks)"
 cargo build -p pcr

@@ -25,9 +25,15 @@ pub fn generate(lines: usize) -> String {
     let mut decls = String::new();
     while s.lines().count() + n * 4 < lines {
         let _ = writeln!(decls, "    input e{n}: MWh = {} MWh", n % 97 + 1);
-        let _ = writeln!(decls, "    factor f{n}: kgCO2/GJ = 56.1 kgCO2/GJ source \"IPCC 2006\"");
+        let _ = writeln!(
+            decls,
+            "    factor f{n}: kgCO2/GJ = 56.1 kgCO2/GJ source \"IPCC 2006\""
+        );
         let _ = writeln!(decls, "    let l{n} = e{n} * f{n} * gwp.CO2 / output");
-        let _ = writeln!(body, "        emission x{n} = l{n} + 0.5 * e{n} * 0.6 kgCO2e/kWh / output");
+        let _ = writeln!(
+            body,
+            "        emission x{n} = l{n} + 0.5 * e{n} * 0.6 kgCO2e/kWh / output"
+        );
         n += 1;
     }
     s.push_str(&body);
@@ -38,7 +44,10 @@ pub fn generate(lines: usize) -> String {
 }
 
 fn main() {
-    let lines: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let lines: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let text = generate(lines);
     let actual = text.lines().count();
     let options = Options::default();
@@ -57,10 +66,18 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times[runs / 2];
     println!("check: {actual} lines, {} bytes", text.len());
-    println!("check: median {:.1} ms over {runs} runs, {:.0} lines/s", median * 1000.0, actual as f64 / median);
+    println!(
+        "check: median {:.1} ms over {runs} runs, {:.0} lines/s",
+        median * 1000.0,
+        actual as f64 / median
+    );
     let parse_start = Instant::now();
     let parsed = pcr_lang::parse(&text);
     let parse = parse_start.elapsed().as_secs_f64();
     std::hint::black_box(parsed.errors.len());
-    println!("parse only: {:.1} ms, {:.0} lines/s", parse * 1000.0, actual as f64 / parse);
+    println!(
+        "parse only: {:.1} ms, {:.0} lines/s",
+        parse * 1000.0,
+        actual as f64 / parse
+    );
 }

@@ -192,7 +192,12 @@ impl<'a> Lowerer<'a> {
                         BinOp::Eq => plan::Node::Eq { a, b },
                         BinOp::Ne => plan::Node::Ne { a, b },
                         BinOp::And => plan::Node::And { a, b },
-                        BinOp::Or | BinOp::Pow => plan::Node::Or { a, b },
+                        BinOp::Or => plan::Node::Or { a, b },
+                        // The checker types `^` as `TKind::Pow`, never as a binary node.
+                        BinOp::Pow => plan::Node::Pow {
+                            base: a,
+                            exponent: 1.0,
+                        },
                     }
                 })
             }

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::dimension::Dimension;
 use crate::source::FileId;
 use crate::suggest::closest;
-use crate::types::{const_value, ConstValue, Location, TExpr, TKind, Type};
+use crate::types::{const_value, ConstValue, Location, TExpr, Type};
 use crate::world::WorldValue;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
 use pcr_lang::Span;
@@ -637,7 +637,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     ) {
                         emissions.push(emission);
                     }
-                    seen_emissions.entry(e.name.text.clone()).or_insert(Location { file, span: e.name.span });
+                    seen_emissions
+                        .entry(e.name.text.clone())
+                        .or_insert(Location {
+                            file,
+                            span: e.name.span,
+                        });
                 }
             }
             Clause::Exclude(x) => {
@@ -1547,15 +1552,5 @@ fn check_example(
         givens,
         expects,
         span: x.span,
-    }
-}
-
-impl TExpr {
-    /// Whether the expression reads the given input, directly.
-    pub fn mentions_input(&self, index: usize) -> bool {
-        match &self.kind {
-            TKind::Input(i) => *i == index,
-            _ => false,
-        }
     }
 }

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Looks up a unit's exact factor and dimension while units are being resolved.
-type UnitLookup<'a> = dyn FnMut(&mut World, &ast::Name, &mut Vec<Diagnostic>) -> Option<(Rational, Dimension)> + 'a;
+type UnitLookup<'a> =
+    dyn FnMut(&mut World, &ast::Name, &mut Vec<Diagnostic>) -> Option<(Rational, Dimension)> + 'a;
 
 #[derive(Debug, Clone)]
 pub struct BaseDimension {

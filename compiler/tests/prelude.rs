@@ -16,7 +16,11 @@ impl SourceLoader for NoFiles {
 
 fn prelude() -> Analysis {
     let a = analyze("empty.pcr", None, "", &NoFiles, &Options::default());
-    assert!(a.diagnostics.is_empty(), "the prelude has diagnostics: {:?}", a.diagnostics);
+    assert!(
+        a.diagnostics.is_empty(),
+        "the prelude has diagnostics: {:?}",
+        a.diagnostics
+    );
     a
 }
 
@@ -86,11 +90,18 @@ const GWP: &[(&str, &[(&str, f64)])] = &[
 fn gwp_values_match_the_ipcc_tables() {
     let a = prelude();
     for (set, values) in GWP {
-        let Some(def) = a.world.gwp_sets.get(*set) else { panic!("no GWP set `{set}`") };
+        let Some(def) = a.world.gwp_sets.get(*set) else {
+            panic!("no GWP set `{set}`")
+        };
         for (gas, expected) in *values {
-            let Some(v) = def.values.iter().find(|v| v.gas == *gas) else { panic!("`{set}` has no `{gas}`") };
+            let Some(v) = def.values.iter().find(|v| v.gas == *gas) else {
+                panic!("`{set}` has no `{gas}`")
+            };
             assert_eq!(v.value.to_f64(), *expected, "{set}.{gas}");
-            assert!(v.source.as_deref().is_some_and(|s| !s.is_empty()) || def.source.is_some(), "{set}.{gas} has no source");
+            assert!(
+                v.source.as_deref().is_some_and(|s| !s.is_empty()) || def.source.is_some(),
+                "{set}.{gas} has no source"
+            );
         }
     }
 }
@@ -100,16 +111,38 @@ fn every_required_unit_exists_with_labels() {
     let a = prelude();
     let required = "kg g t kt Mt J kJ MJ GJ TJ Wh kWh MWh GWh m km m2 km2 m3 L s h d yr tkm piece kgCO2e gCO2e tCO2e kgCO2 tCO2 kgCH4 tCH4 kgN2O tN2O kgSF6 kgNF3 kgHFC23 kgHFC32 kgHFC125 kgHFC134a kgHFC143a kgCF4 kgC2F6 kgC tC CNY USD EUR";
     for name in required.split_whitespace() {
-        let Some(u) = a.world.units.get(name) else { panic!("missing unit `{name}`") };
-        assert!(u.zh.is_some() && u.en.is_some(), "unit `{name}` lacks bilingual labels");
+        let Some(u) = a.world.units.get(name) else {
+            panic!("missing unit `{name}`")
+        };
+        assert!(
+            u.zh.is_some() && u.en.is_some(),
+            "unit `{name}` lacks bilingual labels"
+        );
     }
-    let exact = |name: &str| a.world.units.get(name).map(|u| u.factor).unwrap_or(Rational::ZERO);
-    assert_eq!(exact("kWh"), Rational::new(3_600_000, 1).unwrap_or(Rational::ZERO));
+    let exact = |name: &str| {
+        a.world
+            .units
+            .get(name)
+            .map(|u| u.factor)
+            .unwrap_or(Rational::ZERO)
+    };
+    assert_eq!(
+        exact("kWh"),
+        Rational::new(3_600_000, 1).unwrap_or(Rational::ZERO)
+    );
     assert_eq!(exact("kWh").div(exact("MJ")), Rational::new(18, 5));
     assert_eq!(exact("t"), Rational::integer(1000));
     assert_eq!(exact("tkm"), Rational::integer(1_000_000));
-    assert_eq!(a.world.units["tkm"].dim, a.world.units["t"].dim.mul(&a.world.units["km"].dim));
-    for (gas, unit) in [("CO2e", "kgCO2e"), ("CO2", "kgCO2"), ("CH4", "kgCH4"), ("C", "kgC")] {
+    assert_eq!(
+        a.world.units["tkm"].dim,
+        a.world.units["t"].dim.mul(&a.world.units["km"].dim)
+    );
+    for (gas, unit) in [
+        ("CO2e", "kgCO2e"),
+        ("CO2", "kgCO2"),
+        ("CH4", "kgCH4"),
+        ("C", "kgC"),
+    ] {
         assert_eq!(a.world.canonical_unit(&a.world.dimensions[gas].dim), unit);
     }
 }
