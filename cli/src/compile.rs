@@ -8,7 +8,11 @@ use std::process::ExitCode;
 
 /// Read and check a rule file; on errors, render them and return exit code 1 (2 for unreadable files).
 /// With a factor database, its `db` keys and units are checked too (E0401, E0402).
-pub fn checked(path: &Path, options: &Options, db: Option<&pcr_plan::factors::FactorDb>) -> Result<Analysis, ExitCode> {
+pub fn checked(
+    path: &Path,
+    options: &Options,
+    db: Option<&pcr_plan::factors::FactorDb>,
+) -> Result<Analysis, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         eprintln!("error: cannot read `{}`: {e}", path.display());
         ExitCode::from(2)

@@ -55,13 +55,14 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
     let colour = std::io::stderr().is_terminal();
     let (mut passed, mut failed, mut broken_files) = (0usize, 0usize, 0usize);
     for path in &files {
-        let analysis = match crate::compile::checked(path, options, (!factors.is_empty()).then_some(&db)) {
-            Ok(a) => a,
-            Err(_) => {
-                broken_files += 1;
-                continue;
-            }
-        };
+        let analysis =
+            match crate::compile::checked(path, options, (!factors.is_empty()).then_some(&db)) {
+                Ok(a) => a,
+                Err(_) => {
+                    broken_files += 1;
+                    continue;
+                }
+            };
         for rule in &analysis.rules {
             if rule.examples.is_empty() {
                 continue;
