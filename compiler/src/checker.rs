@@ -1048,9 +1048,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                                 format!("enum `{}` has no variant `{}`", def.name, field.text),
                                 "unknown variant",
                             );
-                            if let Some(h) = closest(&field.text, names.iter().copied()) {
-                                d = d.with_help(format!("did you mean `{h}`?"));
-                            }
+                            d = d.did_you_mean(&field.text, names.iter().copied());
                             self.push(d);
                             TExpr::error(span)
                         }
@@ -1371,9 +1369,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                                 format!("enum `{}` has no variant `{}`", def.name, v.text),
                                 "unknown variant",
                             );
-                            if let Some(h) = closest(&v.text, names.iter().copied()) {
-                                d = d.with_help(format!("did you mean `{h}`?"));
-                            }
+                            d = d.did_you_mean(&v.text, names.iter().copied());
                             self.push(d);
                             None
                         }

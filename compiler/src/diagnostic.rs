@@ -117,6 +117,18 @@ impl Diagnostic {
         self
     }
 
+    /// Add "did you mean `x`?" when a candidate is close to the misspelt `name`.
+    pub fn did_you_mean<'a>(
+        self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Diagnostic {
+        match crate::suggest::closest(name, candidates) {
+            Some(h) => self.with_help(format!("did you mean `{h}`?")),
+            None => self,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -370,12 +370,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 format!("unknown GWP set `{}`", g.name.text),
                 "not a GWP set",
             );
-            if let Some(h) = closest(
+            d = d.did_you_mean(
                 &g.name.text,
                 checker.world.gwp_sets.keys().map(String::as_str),
-            ) {
-                d = d.with_help(format!("did you mean `{h}`?"));
-            }
+            );
             checker.push(d);
         }
     }
@@ -411,12 +409,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     format!("unknown boundary `{}`", b.name.text),
                     "not a boundary",
                 );
-                if let Some(h) = closest(
+                d = d.did_you_mean(
                     &b.name.text,
                     checker.world.boundaries.keys().map(String::as_str),
-                ) {
-                    d = d.with_help(format!("did you mean `{h}`?"));
-                }
+                );
                 checker.push(d);
             }
         }
@@ -1044,9 +1040,7 @@ fn stage_known(checker: &mut Checker, name: &ast::Name) -> bool {
                 format!("unknown stage `{}`", name.text),
                 "not a stage",
             );
-            if let Some(h) = closest(&name.text, checker.world.stages.keys().map(String::as_str)) {
-                d = d.with_help(format!("did you mean `{h}`?"));
-            }
+            d = d.did_you_mean(&name.text, checker.world.stages.keys().map(String::as_str));
             checker.push(d);
             false
         }
@@ -1390,9 +1384,7 @@ fn check_example(
                                 "cannot be given",
                             )
                             .with_note("`given` supplies an input or overrides a factor");
-                        if let Some(h) = closest(&g.name.text, names.iter().map(String::as_str)) {
-                            d = d.with_help(format!("did you mean `{h}`?"));
-                        }
+                        d = d.did_you_mean(&g.name.text, names.iter().map(String::as_str));
                         checker.push(d);
                         continue;
                     }
@@ -1434,9 +1426,7 @@ fn check_example(
                                 format!("stage `{}` is not in this rule's boundary", n.text),
                                 "no such stage here",
                             );
-                            if let Some(h) = closest(&n.text, stages.iter().map(String::as_str)) {
-                                d = d.with_help(format!("did you mean `{h}`?"));
-                            }
+                            d = d.did_you_mean(&n.text, stages.iter().map(String::as_str));
                             checker.push(d);
                             None
                         }
@@ -1476,12 +1466,10 @@ fn check_example(
                                 format!("unknown category `{}`", n.text),
                                 "not a category",
                             );
-                            if let Some(h) = closest(
+                            d = d.did_you_mean(
                                 &n.text,
                                 checker.world.categories.keys().map(String::as_str),
-                            ) {
-                                d = d.with_help(format!("did you mean `{h}`?"));
-                            }
+                            );
                             checker.push(d);
                             None
                         }

@@ -955,9 +955,7 @@ impl World {
                         format!("unknown stage `{}`", stage.text),
                         "not a stage",
                     );
-                    if let Some(h) = closest(&stage.text, self.stages.keys().map(String::as_str)) {
-                        d = d.with_help(format!("did you mean `{h}`?"));
-                    }
+                    d = d.did_you_mean(&stage.text, self.stages.keys().map(String::as_str));
                     diags.push(d);
                 }
             }
