@@ -185,9 +185,13 @@ fn run_command(
         OutputFormat::Csv => run::RunFormat::Csv,
     };
     let is_rule = plan_path.extension().and_then(|e| e.to_str()) == Some("pcr");
-    let plan = if is_rule {
+    // The plan, and the bytes its provenance hash is taken of.
+    let (plan, bytes) = if is_rule {
         match compile::plan(plan_path, rule, options, None) {
-            Ok(p) => p,
+            Ok(p) => {
+                let bytes = p.to_json_pretty().into_bytes();
+                (p, bytes)
+            }
             Err(code) => return code,
         }
     } else {
@@ -199,17 +203,12 @@ fn run_command(
             }
         };
         match pcr_plan::format::Plan::from_json(&text) {
-            Ok(p) => p,
+            Ok(p) => (p, text.into_bytes()),
             Err(e) => {
                 eprintln!("error: `{}` is not a usable plan: {e}", plan_path.display());
                 return ExitCode::from(1);
             }
         }
-    };
-    let bytes = if is_rule {
-        plan.to_json_pretty().into_bytes()
-    } else {
-        std::fs::read(plan_path).unwrap_or_default()
     };
     run::run_plan(&plan, &bytes, data, factors, format)
 }

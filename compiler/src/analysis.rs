@@ -11,7 +11,6 @@ use crate::world::{ModuleInput, World};
 use pcr_lang::ast::{self, Item};
 use pcr_lang::{parse, Span};
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Reads an imported module's text (the language server serves open documents from memory).
@@ -161,7 +160,6 @@ pub fn analyze(
 
     // Imports, depth first, each module once.
     let mut imports = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<(FileId, ast::Import)> = imports_of(main, &main_module);
     modules.push((main, main_module));
     while let Some((from, import)) = pending.pop() {
@@ -209,7 +207,7 @@ pub fn analyze(
             );
             continue;
         };
-        if !seen.insert(mname.clone()) || files.find_name(&mname).is_some() {
+        if files.find_name(&mname).is_some() {
             continue;
         }
         let id = files.add(mname, mpath.as_deref(), mtext, embedded);
