@@ -1333,8 +1333,21 @@ fn check_example(
                     .rule
                     .as_ref()
                     .and_then(|r| r.names.get(&g.name.text).copied());
-                let (ty, unit) = match target {
-                    Some((RuleName::Input(i), span)) => {
+                let declared = target.and_then(|(name, span)| {
+                    let rule = checker.rule.as_ref()?;
+                    let (ty, unit) = match name {
+                        RuleName::Input(i) => {
+                            (rule.inputs[i].ty.clone(), rule.inputs[i].unit.clone())
+                        }
+                        RuleName::Factor(i) => {
+                            (rule.factors[i].ty.clone(), rule.factors[i].unit.clone())
+                        }
+                        RuleName::Let(_) | RuleName::Fn(_) => return None,
+                    };
+                    Some((ty, unit, span))
+                });
+                let (ty, unit) = match declared {
+                    Some((ty, unit, span)) => {
                         checker.refs.push(crate::checker::Reference {
                             file: checker.file,
                             span: g.name.span,
@@ -1343,26 +1356,7 @@ fn check_example(
                                 span,
                             },
                         });
-                        checker
-                            .rule
-                            .as_ref()
-                            .map(|r| (r.inputs[i].ty.clone(), r.inputs[i].unit.clone()))
-                            .unwrap_or((Type::Error, None))
-                    }
-                    Some((RuleName::Factor(i), span)) => {
-                        checker.refs.push(crate::checker::Reference {
-                            file: checker.file,
-                            span: g.name.span,
-                            target: Location {
-                                file: checker.file,
-                                span,
-                            },
-                        });
-                        checker
-                            .rule
-                            .as_ref()
-                            .map(|r| (r.factors[i].ty.clone(), r.factors[i].unit.clone()))
-                            .unwrap_or((Type::Error, None))
+                        (ty, unit)
                     }
                     _ => {
                         let names: Vec<String> = checker
