@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end tests of `pcr lsp` with pytest-lsp.
-#   VENV     the virtual environment to use/create (default: /work/main/.venv)
+#   VENV     the virtual environment to use/create (default: .venv at the repository root)
 #   PCR_BIN  the pcr binary (default: target/debug/pcr, relative to the repository root)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-venv="${VENV:-/work/main/.venv}"
+venv="${VENV:-$root/.venv}"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
