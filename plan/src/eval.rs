@@ -161,7 +161,14 @@ fn run_un(op: UnOp, o: &mut [f64], a: Arg<'_>) {
             if e == 2.0 {
                 apply1(o, a, |x| x * x)
             } else if e == 0.5 {
-                apply1(o, a, f64::sqrt)
+                // `sqrt`, but with `powf`'s answer for -∞ (+∞, where `sqrt` gives NaN).
+                apply1(o, a, |x| {
+                    if x == f64::NEG_INFINITY {
+                        f64::INFINITY
+                    } else {
+                        x.sqrt()
+                    }
+                })
             } else if e.fract() == 0.0 && e.abs() < 64.0 {
                 let n = e as i32;
                 apply1(o, a, |x| x.powi(n))
