@@ -1276,32 +1276,14 @@ impl<'w, 'a> Checker<'w, 'a> {
                 return TExpr::error(span);
             }
         }
+        let what = format!("the arguments of `{}`", f.text);
         for t in &targs[1..] {
-            let (a, b) = (&targs[0], t);
-            if !self.compatible(&a.ty, &b.ty) && !is_zero_literal(b) {
-                if is_zero_literal(a) {
-                    ty = b.ty.clone();
-                    continue;
-                }
-                let d = self
-                    .error(
-                        "E0201",
-                        b.span,
-                        format!(
-                            "the arguments of `{}` have incompatible dimensions: {} and {}",
-                            f.text,
-                            self.describe(&a.ty),
-                            self.describe(&b.ty)
-                        ),
-                        format!("this is {}", self.describe(&b.ty)),
-                    )
-                    .with_label(
-                        self.file,
-                        a.span,
-                        format!("this is {}", self.describe(&a.ty)),
-                    );
-                self.push(d);
+            let unified = self.unify_branches(&targs[0], t, &what);
+            if unified.is_error() {
                 return TExpr::error(span);
+            }
+            if is_zero_literal(&targs[0]) {
+                ty = unified;
             }
         }
         self.done(TKind::Builtin(builtin, targs), ty, span)

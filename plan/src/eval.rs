@@ -692,46 +692,28 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                     }
                 }
                 Node::Outer { node } => add(outer.get(*node).map_or(&[][..], Vec::as_slice)),
-                Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => {
-                    add(&out[*a])
-                }
-                Node::Add { a, b }
-                | Node::Sub { a, b }
-                | Node::Mul { a, b }
-                | Node::Div { a, b }
-                | Node::Min { a, b }
-                | Node::Max { a, b }
-                | Node::Lt { a, b }
-                | Node::Le { a, b }
-                | Node::Gt { a, b }
-                | Node::Ge { a, b }
-                | Node::Eq { a, b }
-                | Node::Ne { a, b }
-                | Node::And { a, b }
-                | Node::Or { a, b } => {
-                    add(&out[*a]);
-                    add(&out[*b]);
-                }
-                Node::If {
-                    cond,
-                    then,
-                    otherwise,
-                } => {
-                    add(&out[*cond]);
-                    add(&out[*then]);
-                    add(&out[*otherwise]);
-                }
-                Node::Match {
-                    scrutinee,
-                    arms,
-                    default,
-                } => {
-                    add(&out[*scrutinee]);
-                    for a in arms {
-                        add(&out[a.node]);
-                    }
-                    if let Some(x) = default {
-                        add(&out[*x]);
+                node @ (Node::Neg { .. }
+                | Node::Not { .. }
+                | Node::Abs { .. }
+                | Node::Pow { .. }
+                | Node::Add { .. }
+                | Node::Sub { .. }
+                | Node::Mul { .. }
+                | Node::Div { .. }
+                | Node::Min { .. }
+                | Node::Max { .. }
+                | Node::Lt { .. }
+                | Node::Le { .. }
+                | Node::Gt { .. }
+                | Node::Ge { .. }
+                | Node::Eq { .. }
+                | Node::Ne { .. }
+                | Node::And { .. }
+                | Node::Or { .. }
+                | Node::If { .. }
+                | Node::Match { .. }) => {
+                    for o in node.operands() {
+                        add(&out[o]);
                     }
                 }
                 Node::Sum {

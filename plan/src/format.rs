@@ -437,6 +437,54 @@ pub enum Node {
     },
 }
 
+impl Node {
+    /// The nodes of the same node list this node reads (not a `Sum`'s body,
+    /// not the enclosing list of an `Outer`).
+    pub fn operands(&self) -> Vec<usize> {
+        match self {
+            Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => {
+                vec![*a]
+            }
+            Node::Add { a, b }
+            | Node::Sub { a, b }
+            | Node::Mul { a, b }
+            | Node::Div { a, b }
+            | Node::Min { a, b }
+            | Node::Max { a, b }
+            | Node::Lt { a, b }
+            | Node::Le { a, b }
+            | Node::Gt { a, b }
+            | Node::Ge { a, b }
+            | Node::Eq { a, b }
+            | Node::Ne { a, b }
+            | Node::And { a, b }
+            | Node::Or { a, b } => vec![*a, *b],
+            Node::If {
+                cond,
+                then,
+                otherwise,
+            } => vec![*cond, *then, *otherwise],
+            Node::Match {
+                scrutinee,
+                arms,
+                default,
+            } => {
+                let mut v = vec![*scrutinee];
+                v.extend(arms.iter().map(|a| a.node));
+                v.extend(default);
+                v
+            }
+            Node::Const { .. }
+            | Node::Input { .. }
+            | Node::Factor { .. }
+            | Node::EnumConst { .. }
+            | Node::Sum { .. }
+            | Node::Field { .. }
+            | Node::Outer { .. } => Vec::new(),
+        }
+    }
+}
+
 /// One arm of a [`Node::Match`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct MatchArm {
@@ -694,45 +742,28 @@ impl Plan {
                         return Err(PlanError::Invalid(format!("node {k}: no factor {factor}")));
                     }
                 }
-                Node::Neg { a } | Node::Not { a } | Node::Abs { a } => earlier(*a)?,
-                Node::Pow { base, .. } => earlier(*base)?,
-                Node::Add { a, b }
-                | Node::Sub { a, b }
-                | Node::Mul { a, b }
-                | Node::Div { a, b }
-                | Node::Min { a, b }
-                | Node::Max { a, b }
-                | Node::Lt { a, b }
-                | Node::Le { a, b }
-                | Node::Gt { a, b }
-                | Node::Ge { a, b }
-                | Node::Eq { a, b }
-                | Node::Ne { a, b }
-                | Node::And { a, b }
-                | Node::Or { a, b } => {
-                    earlier(*a)?;
-                    earlier(*b)?;
-                }
-                Node::If {
-                    cond,
-                    then,
-                    otherwise,
-                } => {
-                    earlier(*cond)?;
-                    earlier(*then)?;
-                    earlier(*otherwise)?;
-                }
-                Node::Match {
-                    scrutinee,
-                    arms,
-                    default,
-                } => {
-                    earlier(*scrutinee)?;
-                    for a in arms {
-                        earlier(a.node)?;
-                    }
-                    if let Some(d) = default {
-                        earlier(*d)?;
+                node @ (Node::Neg { .. }
+                | Node::Not { .. }
+                | Node::Abs { .. }
+                | Node::Pow { .. }
+                | Node::Add { .. }
+                | Node::Sub { .. }
+                | Node::Mul { .. }
+                | Node::Div { .. }
+                | Node::Min { .. }
+                | Node::Max { .. }
+                | Node::Lt { .. }
+                | Node::Le { .. }
+                | Node::Gt { .. }
+                | Node::Ge { .. }
+                | Node::Eq { .. }
+                | Node::Ne { .. }
+                | Node::And { .. }
+                | Node::Or { .. }
+                | Node::If { .. }
+                | Node::Match { .. }) => {
+                    for o in node.operands() {
+                        earlier(o)?;
                     }
                 }
                 Node::Sum {
