@@ -71,6 +71,14 @@ fn main() {
         median * 1000.0,
         actual as f64 / median
     );
+    let lex_start = Instant::now();
+    let lexed = pcr_lang::lexer::lex(&text);
+    let lex = lex_start.elapsed().as_secs_f64();
+    println!(
+        "lex only: {:.1} ms, {} tokens",
+        lex * 1000.0,
+        lexed.tokens.len()
+    );
     let parse_start = Instant::now();
     let parsed = pcr_lang::parse(&text);
     let parse = parse_start.elapsed().as_secs_f64();
