@@ -30,7 +30,7 @@
 //! * long lines are not wrapped; the file ends with one newline and no line
 //!   ends with spaces.
 
-use crate::lexer::{Comment, Token};
+use crate::lexer::{string_value, Comment, Token};
 use crate::parser::parse;
 use crate::span::{LineIndex, Span};
 use std::fmt;
@@ -155,10 +155,10 @@ fn is_closer(t: &Token) -> bool {
 fn ends_operand(t: &Token) -> bool {
     matches!(
         t,
-        Token::Ident(_)
-            | Token::Number(_)
-            | Token::Percent(_)
-            | Token::Str(_)
+        Token::Ident
+            | Token::Number
+            | Token::Percent
+            | Token::Str
             | Token::RParen
             | Token::RBracket
             | Token::RBrace
@@ -168,7 +168,7 @@ fn ends_operand(t: &Token) -> bool {
 }
 
 fn is_unit_atom(t: &Token) -> bool {
-    matches!(t, Token::Ident(_) | Token::Number(_))
+    matches!(t, Token::Ident | Token::Number)
 }
 
 impl Layout {
@@ -265,11 +265,11 @@ impl Layout {
                         BlockKind::Stage => *t == Token::Emission,
                         BlockKind::Example => matches!(t, Token::Given | Token::Expect),
                         BlockKind::Grades => {
-                            matches!(t, Token::Ident(_))
+                            matches!(t, Token::Ident)
                                 && matches!(next, Some(Token::Le | Token::Otherwise))
                         }
                         BlockKind::GwpSet => {
-                            matches!(t, Token::Ident(_)) && next == Some(&Token::Assign)
+                            matches!(t, Token::Ident) && next == Some(&Token::Assign)
                         }
                     };
                     // After `.`, a keyword is a module path segment (`import general.allocation`).
@@ -278,7 +278,7 @@ impl Layout {
                         lay.newline = true;
                         lay.indent = depth;
                         lay.comment_indent = depth;
-                        *head = Some(t.clone());
+                        *head = Some(*t);
                     }
                 }
                 Some(Frame::Bracket { vertical, fresh }) => {
@@ -315,7 +315,7 @@ impl Layout {
                                     | Token::Dot
                                     | Token::Caret
                             );
-                        let call = *t == Token::LParen && matches!(p, Token::Ident(_) | Token::Sum);
+                        let call = *t == Token::LParen && matches!(p, Token::Ident | Token::Sum);
                         !(glued_after || glued_before || call)
                     }
                 };
@@ -382,10 +382,12 @@ fn quote(value: &str) -> String {
     out
 }
 
-fn token_text(token: &Token) -> String {
+/// A token as printed: strings re-quoted, names and numbers as written,
+/// keywords and punctuation in their one spelling (`·` becomes `*`).
+fn token_text(token: &Token, written: &str) -> String {
     match token {
-        Token::Str(s) | Token::UnterminatedStr(s) => quote(s),
-        Token::Percent(p) => format!("{p}%"),
+        Token::Str | Token::UnterminatedStr => quote(&string_value(written)),
+        Token::Ident | Token::Number | Token::Percent => written.to_string(),
         other => other.text().to_string(),
     }
 }
@@ -486,7 +488,8 @@ impl<'a> Printer<'a> {
         } else if lay.space {
             self.out.push(' ');
         }
-        self.out.push_str(&token_text(token));
+        let written = self.source.get(*start..*end).unwrap_or("");
+        self.out.push_str(&token_text(token, written));
         self.after_open = lay.opener;
         self.after_token = true;
         self.need_newline = false;

@@ -6,7 +6,11 @@ use std::fmt;
 
 /// A token of PCR source. Comments are not tokens: the lexer keeps them in
 /// [`Lexed::comments`] so that documentation and formatting can use them.
-#[derive(Logos, Debug, Clone, PartialEq)]
+///
+/// Tokens carry no text: a name, number or string is the source between the
+/// token's offsets ([`written`], [`string_value`]). Lexing allocates nothing
+/// per token, and the parser copies tokens for free.
+#[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[logos(skip r"[ \t\r\n\f\u{FEFF}]+")]
 pub enum Token {
     // Keywords (LANGUAGE.md §3).
@@ -109,20 +113,20 @@ pub enum Token {
     #[token("separate")]
     Separate,
 
-    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*", |lex| lex.slice().to_string(), priority = 1)]
-    Ident(String),
+    #[regex(r"[\p{XID_Start}_][\p{XID_Continue}]*", priority = 1)]
+    Ident,
     /// A number as written (`1_000`, `2.5e6`), kept exact for the compiler.
-    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?", |lex| lex.slice().to_string())]
-    Number(String),
-    /// A number directly followed by `%` (`5%` is 0.05); the text excludes the `%`.
-    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?%", |lex| lex.slice().trim_end_matches('%').to_string())]
-    Percent(String),
-    /// A string literal, escapes resolved.
-    #[regex(r#""([^"\\\n]|\\.)*""#, |lex| unescape(&lex.slice()[1..lex.slice().len() - 1]))]
-    Str(String),
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?")]
+    Number,
+    /// A number directly followed by `%` (`5%` is 0.05); the text written includes the `%`.
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?%")]
+    Percent,
+    /// A string literal; [`string_value`] resolves its escapes.
+    #[regex(r#""([^"\\\n]|\\.)*""#)]
+    Str,
     /// A string with no closing quote on its line; reported, then treated as a string.
-    #[regex(r#""([^"\\\n]|\\.)*"#, |lex| unescape(&lex.slice()[1..]), priority = 0)]
-    UnterminatedStr(String),
+    #[regex(r#""([^"\\\n]|\\.)*"#, priority = 0)]
+    UnterminatedStr,
 
     #[regex(r"//[^\n]*", allow_greedy = true)]
     Comment,
@@ -176,6 +180,23 @@ pub enum Token {
     FatArrow,
 }
 
+/// The text of a token as written in `source`.
+pub fn written<'s>(source: &'s str, token: &(usize, Token, usize)) -> &'s str {
+    source.get(token.0..token.2).unwrap_or("")
+}
+
+/// The value of a string token written as `raw` (quotes included): escapes
+/// resolved, the closing quote removed (an unterminated string has none).
+pub fn string_value(raw: &str) -> String {
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    let inner = match inner.strip_suffix('"') {
+        // The last quote closes the string unless a backslash escapes it.
+        Some(body) if body.chars().rev().take_while(|c| *c == '\\').count() % 2 == 0 => body,
+        _ => inner,
+    };
+    unescape(inner)
+}
+
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
@@ -195,20 +216,21 @@ fn unescape(s: &str) -> String {
 }
 
 impl Token {
-    /// The keyword or punctuation as written, for messages; names for the rest.
-    pub fn describe(&self) -> String {
+    /// The token for messages (`name \`x\``, `` `+` ``), given its text as written.
+    pub fn describe(&self, written: &str) -> String {
         match self {
-            Token::Ident(s) => format!("name `{s}`"),
-            Token::Number(s) => format!("number `{s}`"),
-            Token::Percent(s) => format!("percentage `{s}%`"),
-            Token::Str(_) | Token::UnterminatedStr(_) => "a string".to_string(),
+            Token::Ident => format!("name `{written}`"),
+            Token::Number => format!("number `{written}`"),
+            Token::Percent => format!("percentage `{written}`"),
+            Token::Str | Token::UnterminatedStr => "a string".to_string(),
             Token::Comment => "a comment".to_string(),
             other => format!("`{}`", other.text()),
         }
     }
 
-    /// The fixed text of a keyword or punctuation token; the text of a name or number.
-    pub fn text(&self) -> &str {
+    /// The fixed text of a keyword or punctuation token; empty for names,
+    /// numbers and strings, whose text is in the source ([`written`]).
+    pub fn text(&self) -> &'static str {
         match self {
             Token::Import => "import",
             Token::Rule => "rule",
@@ -258,8 +280,9 @@ impl Token {
             Token::En => "en",
             Token::Category => "category",
             Token::Separate => "separate",
-            Token::Ident(s) | Token::Number(s) | Token::Percent(s) => s,
-            Token::Str(s) | Token::UnterminatedStr(s) => s,
+            Token::Ident | Token::Number | Token::Percent | Token::Str | Token::UnterminatedStr => {
+                ""
+            }
             Token::Comment => "//",
             Token::Plus => "+",
             Token::Minus => "-",
@@ -289,8 +312,7 @@ impl Token {
 
     /// Whether this token is a keyword (reserved or contextual).
     pub fn is_keyword(&self) -> bool {
-        let text = self.text();
-        KEYWORDS.contains(&text) && !matches!(self, Token::Ident(_) | Token::Str(_))
+        KEYWORDS.contains(&self.text())
     }
 }
 
@@ -348,7 +370,7 @@ pub const KEYWORDS: &[&str] = &[
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe())
+        f.write_str(&self.describe(self.text()))
     }
 }
 
@@ -386,7 +408,11 @@ pub struct Lexed {
 
 /// Lex a whole source text. Never fails: problems are in [`Lexed::errors`].
 pub fn lex(source: &str) -> Lexed {
-    let mut out = Lexed::default();
+    let mut out = Lexed {
+        // About one token per five bytes of typical rules: one allocation, not twenty.
+        tokens: Vec::with_capacity(source.len() / 5 + 16),
+        ..Lexed::default()
+    };
     let mut lexer = Token::lexer(source);
     while let Some(result) = lexer.next() {
         let range = lexer.span();
@@ -412,13 +438,13 @@ pub fn lex(source: &str) -> Lexed {
                     .to_string();
                 out.comments.push(Comment { kind, span, text });
             }
-            Ok(Token::UnterminatedStr(s)) => {
+            Ok(Token::UnterminatedStr) => {
                 out.errors.push(LexError {
                     span,
                     message: "unterminated string".to_string(),
                     label: "this string has no closing `\"` on its line".to_string(),
                 });
-                out.tokens.push((range.start, Token::Str(s), range.end));
+                out.tokens.push((range.start, Token::Str, range.end));
             }
             Ok(token) => out.tokens.push((range.start, token, range.end)),
             Err(()) => {
@@ -451,41 +477,46 @@ mod tests {
         lex(src).tokens.into_iter().map(|(_, t, _)| t).collect()
     }
 
+    fn texts(src: &str) -> Vec<&str> {
+        lex(src).tokens.iter().map(|t| written(src, t)).collect()
+    }
+
     #[test]
     fn numbers_percent_and_quantities() {
+        let src = "1_000 0.6205 2.5e6 5% 450 MWh";
         assert_eq!(
-            kinds("1_000 0.6205 2.5e6 5% 450 MWh"),
+            kinds(src),
             vec![
-                Token::Number("1_000".into()),
-                Token::Number("0.6205".into()),
-                Token::Number("2.5e6".into()),
-                Token::Percent("5".into()),
-                Token::Number("450".into()),
-                Token::Ident("MWh".into()),
+                Token::Number,
+                Token::Number,
+                Token::Number,
+                Token::Percent,
+                Token::Number,
+                Token::Ident,
             ]
         );
+        assert_eq!(texts(src), ["1_000", "0.6205", "2.5e6", "5%", "450", "MWh"]);
     }
 
     #[test]
     fn unicode_identifiers_and_keywords() {
         assert_eq!(
             kinds("input 电力: kWh"),
-            vec![
-                Token::Input,
-                Token::Ident("电力".into()),
-                Token::Colon,
-                Token::Ident("kWh".into())
-            ]
+            vec![Token::Input, Token::Ident, Token::Colon, Token::Ident]
         );
+        assert_eq!(texts("input 电力: kWh"), ["input", "电力", ":", "kWh"]);
         assert_eq!(kinds("gwp gwp_set"), vec![Token::Gwp, Token::GwpSet]);
     }
 
     #[test]
     fn strings_with_escapes() {
-        assert_eq!(
-            kinds(r#""a\"b\\c\n""#),
-            vec![Token::Str("a\"b\\c\n".into())]
-        );
+        let src = r#""a\"b\\c\n""#;
+        assert_eq!(kinds(src), vec![Token::Str]);
+        assert_eq!(string_value(texts(src)[0]), "a\"b\\c\n");
+        // Unterminated strings keep everything after the opening quote.
+        assert_eq!(string_value(r#""open"#), "open");
+        assert_eq!(string_value(r#""ends in \""#), "ends in \"");
+        assert_eq!(string_value(r#""back\\""#), "back\\");
     }
 
     #[test]

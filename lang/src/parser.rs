@@ -5,7 +5,7 @@ use crate::ast::{
     FactorDecl, FactorValue, InputDecl, Item, LetDecl, Module, Name, StageBlock, Str, TypeExpr,
     TypeKind,
 };
-use crate::lexer::{lex, CommentKind, Lexed, Token};
+use crate::lexer::{lex, string_value, written, CommentKind, Lexed, Token};
 use crate::span::Span;
 use lalrpop_util::{lalrpop_mod, ParseError};
 use std::collections::HashMap;
@@ -90,6 +90,12 @@ impl Docs {
     }
 }
 
+/// The source text between two token offsets (empty if they are not on
+/// character boundaries, which the lexer never produces).
+pub fn text_at(source: &str, start: usize, end: usize) -> &str {
+    source.get(start..end).unwrap_or("")
+}
+
 /// Parse an exponent `n` or `n/d` written in source.
 pub fn exponent(
     num: &str,
@@ -133,15 +139,18 @@ pub fn parse(source: &str) -> Parsed {
         })
         .collect();
     let tokens = &lexed.tokens;
-    let whole =
-        grammar::ModuleParser::new().parse(&docs, tokens.iter().cloned().map(Ok::<_, UserError>));
+    let whole = grammar::ModuleParser::new().parse(
+        &docs,
+        source,
+        tokens.iter().copied().map(Ok::<_, UserError>),
+    );
     let items = match whole {
         Ok(items) => items,
         Err(_) => {
             let mut recovery = Recovery {
                 tokens,
                 docs: &docs,
-                source_len: source.len(),
+                source,
                 errors: &mut errors,
             };
             recovery.items(0, tokens.len())
@@ -206,7 +215,7 @@ pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
 struct Recovery<'a> {
     tokens: &'a [Tok],
     docs: &'a Docs,
-    source_len: usize,
+    source: &'a str,
     errors: &'a mut Vec<SyntaxError>,
 }
 
@@ -240,7 +249,7 @@ impl Recovery<'_> {
             end.checked_sub(1).and_then(|i| self.tokens.get(i)),
         ) {
             (Some(first), Some(last)) if start < end => Span::new(first.0, last.2),
-            _ => Span::new(self.source_len, self.source_len),
+            _ => Span::new(self.source.len(), self.source.len()),
         }
     }
 
@@ -251,25 +260,26 @@ impl Recovery<'_> {
         end: usize,
         parser: impl FnOnce(
             &Docs,
+            &str,
             std::vec::IntoIter<Result<Tok, UserError>>,
         ) -> Result<T, ParseError<usize, Token, UserError>>,
     ) -> Option<T> {
         let toks: Vec<Result<Tok, UserError>> =
-            self.tokens[start..end].iter().cloned().map(Ok).collect();
-        match parser(self.docs, toks.into_iter()) {
+            self.tokens[start..end].iter().copied().map(Ok).collect();
+        match parser(self.docs, self.source, toks.into_iter()) {
             Ok(value) => Some(value),
             Err(error) => {
                 let error = match (error, self.tokens.get(end)) {
                     // The part ended where the next part starts: say what came next.
                     (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
                         ParseError::UnrecognizedToken {
-                            token: next.clone(),
+                            token: *next,
                             expected,
                         }
                     }
                     (error, _) => error,
                 };
-                self.errors.push(syntax_error(error, self.source_len));
+                self.errors.push(syntax_error(error, self.source));
                 None
             }
         }
@@ -282,7 +292,7 @@ impl Recovery<'_> {
                 let token = &self.tokens[a];
                 self.errors.push(SyntaxError {
                     span: Span::new(token.0, token.2),
-                    message: format!("unexpected {}", token.1.describe()),
+                    message: format!("unexpected {}", token.1.describe(written(self.source, token))),
                     label: "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`".to_string(),
                     expected: Vec::new(),
                 });
@@ -291,15 +301,15 @@ impl Recovery<'_> {
             }
             let parsed = {
                 let toks: Vec<Result<Tok, UserError>> =
-                    self.tokens[a..b].iter().cloned().map(Ok).collect();
-                grammar::ItemParser::new().parse(self.docs, toks)
+                    self.tokens[a..b].iter().copied().map(Ok).collect();
+                grammar::ItemParser::new().parse(self.docs, self.source, toks)
             };
             match parsed {
                 Ok(item) => items.push(item),
                 Err(_) if self.tokens[a].1 == Token::Rule => items.push(self.rule(a, b)),
                 Err(_) => {
-                    self.part(a, b, |docs, toks| {
-                        grammar::ItemParser::new().parse(docs, toks)
+                    self.part(a, b, |docs, src, toks| {
+                        grammar::ItemParser::new().parse(docs, src, toks)
                     });
                     items.push(Item::Error(self.span_of(a, b)));
                 }
@@ -348,7 +358,10 @@ impl Recovery<'_> {
             let token = &self.tokens[after];
             self.errors.push(SyntaxError {
                 span: Span::new(token.0, token.2),
-                message: format!("unexpected {}", token.1.describe()),
+                message: format!(
+                    "unexpected {}",
+                    token.1.describe(written(self.source, token))
+                ),
                 label: "expected a declaration".to_string(),
                 expected: Vec::new(),
             });
@@ -358,7 +371,7 @@ impl Recovery<'_> {
     fn name_at(&self, i: usize) -> Option<Name> {
         let (l, token, r) = self.tokens.get(i)?;
         let text = match token {
-            Token::Ident(s) => s.clone(),
+            Token::Ident => text_at(self.source, *l, *r).to_string(),
             Token::Item
             | Token::Total
             | Token::Share
@@ -380,8 +393,8 @@ impl Recovery<'_> {
         let (Some(name), Some((body_start, body_end, after))) =
             (self.name_at(start + 1), self.block(start, end, 2))
         else {
-            self.part(start, end, |docs, toks| {
-                grammar::ItemParser::new().parse(docs, toks)
+            self.part(start, end, |docs, src, toks| {
+                grammar::ItemParser::new().parse(docs, src, toks)
             });
             return Item::Error(span);
         };
@@ -402,13 +415,13 @@ impl Recovery<'_> {
         let span = self.span_of(start, end);
         let parsed = {
             let toks: Vec<Result<Tok, UserError>> =
-                self.tokens[start..end].iter().cloned().map(Ok).collect();
-            grammar::ClauseParser::new().parse(self.docs, toks)
+                self.tokens[start..end].iter().copied().map(Ok).collect();
+            grammar::ClauseParser::new().parse(self.docs, self.source, toks)
         };
         if let Ok(clause) = parsed {
             return clause;
         }
-        let head = self.tokens[start].1.clone();
+        let head = self.tokens[start].1;
         match head {
             Token::Stage => {
                 if let (Some(name), Some((body_start, body_end, after))) =
@@ -416,8 +429,8 @@ impl Recovery<'_> {
                 {
                     let mut emissions = Vec::new();
                     for (a, b) in self.split(body_start, body_end, &[Token::Emission]) {
-                        if let Some(e) = self.part(a, b, |docs, toks| {
-                            grammar::EmissionLineParser::new().parse(docs, toks)
+                        if let Some(e) = self.part(a, b, |docs, src, toks| {
+                            grammar::EmissionLineParser::new().parse(docs, src, toks)
                         }) {
                             emissions.push(e);
                         } else if let (Token::Emission, Some(name)) =
@@ -447,15 +460,16 @@ impl Recovery<'_> {
                 }
             }
             Token::Example => {
-                if let (Some((l, Token::Str(value), r)), Some((body_start, body_end, after))) = (
-                    self.tokens.get(start + 1).cloned(),
+                if let (Some((l, Token::Str, r)), Some((body_start, body_end, after))) = (
+                    self.tokens.get(start + 1).copied(),
                     self.block(start, end, 2),
                 ) {
+                    let value = string_value(text_at(self.source, l, r));
                     let mut statements = Vec::new();
                     for (a, b) in self.split(body_start, body_end, &[Token::Given, Token::Expect]) {
                         let statement = self
-                            .part(a, b, |docs, toks| {
-                                grammar::ExampleStatementParser::new().parse(docs, toks)
+                            .part(a, b, |docs, src, toks| {
+                                grammar::ExampleStatementParser::new().parse(docs, src, toks)
                             })
                             .unwrap_or_else(|| ExampleStatement::Error(self.span_of(a, b)));
                         statements.push(statement);
@@ -474,8 +488,8 @@ impl Recovery<'_> {
             }
             _ => {}
         }
-        self.part(start, end, |docs, toks| {
-            grammar::ClauseParser::new().parse(docs, toks)
+        self.part(start, end, |docs, src, toks| {
+            grammar::ClauseParser::new().parse(docs, src, toks)
         });
         // A broken declaration still declares its name, so that its uses
         // raise no second error: the checker gives it the error type.
@@ -529,8 +543,12 @@ pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
     }
     let docs = Docs::default();
     grammar::ExprParser::new()
-        .parse(&docs, lexed.tokens.into_iter().map(Ok::<_, UserError>))
-        .map_err(|e| syntax_error(e, source.len()))
+        .parse(
+            &docs,
+            source,
+            lexed.tokens.into_iter().map(Ok::<_, UserError>),
+        )
+        .map_err(|e| syntax_error(e, source))
 }
 
 fn describe_expected(expected: &[String]) -> Vec<String> {
@@ -558,7 +576,8 @@ fn expected_note(expected: &[String]) -> String {
     }
 }
 
-fn syntax_error(error: ParseError<usize, Token, UserError>, end: usize) -> SyntaxError {
+fn syntax_error(error: ParseError<usize, Token, UserError>, source: &str) -> SyntaxError {
+    let end = source.len();
     match error {
         ParseError::InvalidToken { location } => SyntaxError {
             span: Span::new(location, location + 1),
@@ -587,7 +606,7 @@ fn syntax_error(error: ParseError<usize, Token, UserError>, end: usize) -> Synta
             };
             SyntaxError {
                 span: Span::new(l, r),
-                message: format!("unexpected {}", token.describe()),
+                message: format!("unexpected {}", token.describe(text_at(source, l, r))),
                 label,
                 expected,
             }
@@ -596,7 +615,10 @@ fn syntax_error(error: ParseError<usize, Token, UserError>, end: usize) -> Synta
             token: (l, token, r),
         } => SyntaxError {
             span: Span::new(l, r),
-            message: format!("unexpected {} after the end", token.describe()),
+            message: format!(
+                "unexpected {} after the end",
+                token.describe(text_at(source, l, r))
+            ),
             label: "nothing more was expected".to_string(),
             expected: Vec::new(),
         },

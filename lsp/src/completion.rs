@@ -8,7 +8,7 @@ use crate::decls::DeclKind;
 use crate::engine::State;
 use crate::hover::describe_type;
 use pcr_compiler::types::Type;
-use pcr_lang::lexer::{lex, Token};
+use pcr_lang::lexer::{lex, written, Token};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent,
     MarkupKind, Position, Uri,
@@ -225,7 +225,7 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                 Some(Token::Gwp) => {
                     let set = rule
                         .and_then(|r| r.gwp.clone())
-                        .or_else(|| gwp_in_tokens(&tokens))
+                        .or_else(|| gwp_in_tokens(&tokens, chunk))
                         .unwrap_or_else(|| "ar6".to_string());
                     if let Some(set) = world.gwp_sets.get(&set) {
                         for v in &set.values {
@@ -244,7 +244,13 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                         }
                     }
                 }
-                Some(Token::Ident(name)) => {
+                Some(Token::Ident) => {
+                    let name = tokens
+                        .len()
+                        .checked_sub(2)
+                        .and_then(|i| tokens.get(i))
+                        .map(|t| written(chunk, t))
+                        .unwrap_or("");
                     if let Some(e) = world.enum_id(name).and_then(|i| world.enums.get(i)) {
                         for v in &e.variants {
                             items.add(
@@ -392,7 +398,7 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
             }
             return items.out;
         }
-        Some(Token::Number(_)) if !line_start => {
+        Some(Token::Number) if !line_start => {
             units(a, &mut items);
             return items.out;
         }
@@ -416,13 +422,13 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         && (line_start || matches!(prev, Some(Token::LBrace) | Some(Token::Comma) | None))
     {
         if let Some(start) = match_starts.last() {
-            let scrutinee: Vec<&Token> = tokens
+            let scrutinee: Vec<&(usize, Token, usize)> = tokens
                 .iter()
                 .skip(start + 1)
-                .map(|(_, t, _)| t)
-                .take_while(|t| !matches!(t, Token::LBrace))
+                .take_while(|(_, t, _)| !matches!(t, Token::LBrace))
                 .collect();
-            if let [Token::Ident(name)] = scrutinee[..] {
+            if let [ident @ (_, Token::Ident, _)] = scrutinee[..] {
+                let name = written(chunk, ident);
                 if let Some(Type::Enum(id)) = type_of_name(a, name, offset) {
                     if let Some(e) = world.enums.get(id) {
                         for v in &e.variants {
@@ -498,11 +504,11 @@ fn in_type_position(tokens: &[(usize, Token, usize)]) -> bool {
     for (_, t, _) in tokens.iter().rev() {
         match t {
             Token::Colon | Token::Arrow => return true,
-            Token::Ident(_)
+            Token::Ident
             | Token::Star
             | Token::Slash
             | Token::Caret
-            | Token::Number(_)
+            | Token::Number
             | Token::LBrace
             | Token::List
             | Token::Comma => {}
@@ -525,9 +531,9 @@ fn line_start_of(tokens: &[(usize, Token, usize)], text: &str, item_start: usize
         .is_some_and(|gap| gap.contains('\n'))
 }
 
-fn gwp_in_tokens(tokens: &[(usize, Token, usize)]) -> Option<String> {
+fn gwp_in_tokens(tokens: &[(usize, Token, usize)], chunk: &str) -> Option<String> {
     tokens.windows(2).find_map(|w| match (&w[0].1, &w[1].1) {
-        (Token::Gwp, Token::Ident(n)) => Some(n.clone()),
+        (Token::Gwp, Token::Ident) => Some(written(chunk, &w[1]).to_string()),
         _ => None,
     })
 }
@@ -615,15 +621,17 @@ fn record_of(
     }
     // `sum(m in materials: m.` while the expression is still unfinished.
     let before = text.get(..offset)?;
-    let toks = lex(before
+    let recent = before
         .get(before.len().saturating_sub(400)..)
-        .unwrap_or(before))
-    .tokens;
+        .unwrap_or(before);
+    let toks = lex(recent).tokens;
     let list = toks
         .windows(3)
         .rev()
         .find_map(|w| match (&w[0].1, &w[1].1, &w[2].1) {
-            (Token::Ident(v), Token::In, Token::Ident(list)) if v == name => Some(list.clone()),
+            (Token::Ident, Token::In, Token::Ident) if written(recent, &w[0]) == name => {
+                Some(written(recent, &w[2]).to_string())
+            }
             _ => None,
         })?;
     match type_of_name(a, &list, offset) {

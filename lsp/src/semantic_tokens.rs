@@ -104,8 +104,8 @@ pub fn tokens(a: &Analyzed) -> Vec<(Span, u32, u32)> {
     for (start, tok, end) in &lexed.tokens {
         let span = Span::new(*start, *end);
         let classified = match tok {
-            Token::Number(_) | Token::Percent(_) => Some((1, 0)),
-            Token::Str(_) | Token::UnterminatedStr(_) => Some((2, 0)),
+            Token::Number | Token::Percent => Some((1, 0)),
+            Token::Str | Token::UnterminatedStr => Some((2, 0)),
             Token::Plus
             | Token::Minus
             | Token::Star
@@ -117,7 +117,7 @@ pub fn tokens(a: &Analyzed) -> Vec<(Span, u32, u32)> {
             | Token::Le
             | Token::Gt
             | Token::Ge => Some((12, 0)),
-            t if t.is_keyword() || matches!(t, Token::Ident(_)) => {
+            t if t.is_keyword() || matches!(t, Token::Ident) => {
                 if let Some(kind) = decl_at.get(&span) {
                     Some((kind_type(*kind), 1))
                 } else if let Some(target) = target_of.get(&span) {
