@@ -3,6 +3,9 @@
 //! Run: `cargo run --release -p pcr-compiler --example bench_check [LINES]`
 
 use pcr_compiler::{analyze, Options, SourceLoader};
+/// The allocator the `pcr` binary uses, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;

@@ -96,6 +96,11 @@ pub fn text_at(source: &str, start: usize, end: usize) -> &str {
     source.get(start..end).unwrap_or("")
 }
 
+/// Take boxed nodes out of their boxes (the grammar boxes large nodes).
+pub fn unbox<T>(boxed: Vec<Box<T>>) -> Vec<T> {
+    boxed.into_iter().map(|b| *b).collect()
+}
+
 /// Parse an exponent `n` or `n/d` written in source.
 pub fn exponent(
     num: &str,
@@ -305,7 +310,7 @@ impl Recovery<'_> {
                 grammar::ItemParser::new().parse(self.docs, self.source, toks)
             };
             match parsed {
-                Ok(item) => items.push(item),
+                Ok(item) => items.push(*item),
                 Err(_) if self.tokens[a].1 == Token::Rule => items.push(self.rule(a, b)),
                 Err(_) => {
                     self.part(a, b, |docs, src, toks| {
@@ -419,7 +424,7 @@ impl Recovery<'_> {
             grammar::ClauseParser::new().parse(self.docs, self.source, toks)
         };
         if let Ok(clause) = parsed {
-            return clause;
+            return *clause;
         }
         let head = self.tokens[start].1;
         match head {
@@ -432,7 +437,7 @@ impl Recovery<'_> {
                         if let Some(e) = self.part(a, b, |docs, src, toks| {
                             grammar::EmissionLineParser::new().parse(docs, src, toks)
                         }) {
-                            emissions.push(e);
+                            emissions.push(*e);
                         } else if let (Token::Emission, Some(name)) =
                             (&self.tokens[a].1, self.name_at(a + 1))
                         {
@@ -471,7 +476,7 @@ impl Recovery<'_> {
                             .part(a, b, |docs, src, toks| {
                                 grammar::ExampleStatementParser::new().parse(docs, src, toks)
                             })
-                            .unwrap_or_else(|| ExampleStatement::Error(self.span_of(a, b)));
+                            .map_or_else(|| ExampleStatement::Error(self.span_of(a, b)), |s| *s);
                         statements.push(statement);
                     }
                     self.trailing(after, end);
@@ -548,6 +553,7 @@ pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
             source,
             lexed.tokens.into_iter().map(Ok::<_, UserError>),
         )
+        .map(|e| *e)
         .map_err(|e| syntax_error(e, source))
 }
 
