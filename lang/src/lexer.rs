@@ -406,16 +406,60 @@ pub struct Lexed {
     pub errors: Vec<LexError>,
 }
 
+/// Sources at least this long are lexed in two halves on two threads.
+const PARALLEL_LEX_BYTES: usize = 1 << 20;
+
 /// Lex a whole source text. Never fails: problems are in [`Lexed::errors`].
+///
+/// No token, string or comment spans a line break, so a long source is cut
+/// at the line start nearest its middle and its halves are lexed at once.
 pub fn lex(source: &str) -> Lexed {
+    if source.len() >= PARALLEL_LEX_BYTES {
+        if let Some(cut) = line_start_after(source, source.len() / 2) {
+            if let Some(lexed) = lex_halves(source, cut) {
+                return lexed;
+            }
+        }
+    }
+    lex_range(source, 0, source.len())
+}
+
+/// The start of the first line after byte `from`.
+fn line_start_after(source: &str, from: usize) -> Option<usize> {
+    let newline = source
+        .as_bytes()
+        .get(from..)?
+        .iter()
+        .position(|b| *b == b'\n')?;
+    Some(from + newline + 1).filter(|cut| *cut < source.len())
+}
+
+/// Lex `..cut` and `cut..` on two threads and join the results.
+fn lex_halves(source: &str, cut: usize) -> Option<Lexed> {
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| lex_range(source, cut, source.len()));
+        (lex_range(source, 0, cut), second.join())
+    });
+    let second = second.ok()?;
+    let mut out = first;
+    out.tokens.extend(second.tokens);
+    out.comments.extend(second.comments);
+    out.errors.extend(second.errors);
+    Some(out)
+}
+
+/// Lex `source[start..end]` (`start` at a line start), with offsets into `source`.
+fn lex_range(source: &str, start: usize, end: usize) -> Lexed {
+    let text = source.get(start..end).unwrap_or("");
     let mut out = Lexed {
         // About one token per five bytes of typical rules: one allocation, not twenty.
-        tokens: Vec::with_capacity(source.len() / 5 + 16),
+        tokens: Vec::with_capacity(text.len() / 5 + 16),
         ..Lexed::default()
     };
-    let mut lexer = Token::lexer(source);
+    let mut lexer = Token::lexer(text);
     while let Some(result) = lexer.next() {
         let range = lexer.span();
+        let range = range.start + start..range.end + start;
         let span = Span::new(range.start, range.end);
         match result {
             Ok(Token::Comment) => {
@@ -517,6 +561,20 @@ mod tests {
         assert_eq!(string_value(r#""open"#), "open");
         assert_eq!(string_value(r#""ends in \""#), "ends in \"");
         assert_eq!(string_value(r#""back\\""#), "back\\");
+    }
+
+    #[test]
+    fn lexing_in_halves_cut_at_any_line_equals_lexing_whole() {
+        let src = "//! doc\nrule r { /// a\n  input x: kg = 1_000 kg // c\n  title \"标题\" en \"t\\\"x\"\n $ \"open\n let y = x * 5% }\n";
+        let whole = lex_range(src, 0, src.len());
+        for (i, _) in src.match_indices('\n') {
+            let Some(halves) = lex_halves(src, i + 1) else {
+                panic!("a lexing thread failed");
+            };
+            assert_eq!(halves.tokens, whole.tokens, "cut at {}", i + 1);
+            assert_eq!(halves.comments, whole.comments);
+            assert_eq!(halves.errors, whole.errors);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod format;
 pub mod lexer;
+mod parallel;
 pub mod parser;
 pub mod span;
 

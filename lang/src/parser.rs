@@ -18,7 +18,7 @@ lalrpop_mod!(
         clippy::expect_used,
         unused
     )]
-    grammar,
+    pub(crate) grammar,
     "/pcr.rs"
 );
 
@@ -53,7 +53,7 @@ pub struct Docs {
 }
 
 impl Docs {
-    fn new(lexed: &Lexed) -> Docs {
+    pub(crate) fn new(lexed: &Lexed) -> Docs {
         let mut by_token = HashMap::new();
         let mut pending: Vec<&str> = Vec::new();
         let mut tokens = lexed.tokens.iter().peekable();
@@ -144,11 +144,14 @@ pub fn parse(source: &str) -> Parsed {
         })
         .collect();
     let tokens = &lexed.tokens;
-    let whole = grammar::ModuleParser::new().parse(
-        &docs,
-        source,
-        tokens.iter().copied().map(Ok::<_, UserError>),
-    );
+    let whole = match crate::parallel::parse_module(&docs, source, tokens) {
+        Some(items) => Ok(items),
+        None => grammar::ModuleParser::new().parse(
+            &docs,
+            source,
+            tokens.iter().copied().map(Ok::<_, UserError>),
+        ),
+    };
     let items = match whole {
         Ok(items) => items,
         Err(_) => {
@@ -177,7 +180,22 @@ pub fn parse(source: &str) -> Parsed {
     }
 }
 
-type Tok = (usize, Token, usize);
+pub(crate) type Tok = (usize, Token, usize);
+
+/// Whether token `i` (at nesting depth 0) starts a part beginning with one of
+/// `starters`: not when it is a path segment after `.` (`import a.rule`), the
+/// `stage` of `exclude stage`, or the `gwp` of `gwp.CO2`.
+pub(crate) fn starts_part(tokens: &[Tok], i: usize, starters: &[Token]) -> bool {
+    let Some((_, token, _)) = tokens.get(i) else {
+        return false;
+    };
+    let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|t| t.1);
+    let next = tokens.get(i + 1).map(|t| t.1);
+    starters.contains(token)
+        && prev != Some(Token::Dot)
+        && !(*token == Token::Stage && prev == Some(Token::Exclude))
+        && !(*token == Token::Gwp && next == Some(Token::Dot))
+}
 
 /// Keywords that start a top-level declaration.
 pub(crate) const ITEM_KEYWORDS: &[Token] = &[
@@ -232,7 +250,7 @@ impl Recovery<'_> {
         let mut part_start = start;
         for i in start..end {
             let token = &self.tokens[i].1;
-            if depth == 0 && i > part_start && starters.contains(token) {
+            if depth == 0 && i > part_start && starts_part(self.tokens, i, starters) {
                 parts.push((part_start, i));
                 part_start = i;
             }
@@ -709,6 +727,22 @@ mod tests {
         assert_eq!((a.name.text.as_str(), &a.ty.kind), ("a", &TypeKind::Error));
         assert_eq!(&source[parsed.errors[0].span.range()], "=");
         assert_eq!(&source[parsed.errors[1].span.range()], "let");
+    }
+
+    #[test]
+    fn recovery_does_not_cut_at_gwp_dot_or_exclude_stage() {
+        let source = "rule r {\n    input a: = 3\n    let c = 2 kg * gwp.CH4\n    exclude stage use \"n/a\" share 1%\n}\n";
+        let parsed = parse(source);
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+        let Some(Item::Rule(rule)) = parsed.module.items.first() else {
+            panic!("no rule")
+        };
+        let kinds: Vec<&str> = rule.clauses.iter().map(Clause::keyword).collect();
+        assert_eq!(kinds, vec!["input", "let", "exclude"]);
+        let Clause::Exclude(exclusion) = &rule.clauses[2] else {
+            panic!("not an exclusion")
+        };
+        assert!(exclusion.is_stage);
     }
 
     #[test]

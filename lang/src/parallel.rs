@@ -1,0 +1,290 @@
+//! Parsing a long file on two threads. The tokens are cut at a declaration
+//! boundary near the middle or, inside a long rule, at a clause boundary, and
+//! the two halves are parsed at once. The grammar is LR(1), so when both
+//! halves parse, the tree is the one a single parse gives; when either fails,
+//! the caller parses the whole file again and recovers from its errors.
+
+use crate::ast::{Clause, Item, Name, Rule};
+use crate::lexer::Token;
+use crate::parser::{
+    grammar, starts_part, text_at, Docs, Tok, UserError, CLAUSE_KEYWORDS, ITEM_KEYWORDS,
+};
+use crate::span::Span;
+
+/// Files with fewer tokens are parsed on one thread (about 8,000 lines).
+const PARALLEL_PARSE_TOKENS: usize = 100_000;
+
+/// Where the tokens are cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// Between two declarations: the second starts at this token.
+    Between(usize),
+    /// Inside the rule whose `rule` keyword is token `rule` and whose closing
+    /// `}` is token `close`, before the clause starting at token `clause`.
+    InRule {
+        rule: usize,
+        clause: usize,
+        close: usize,
+    },
+}
+
+/// The items of a long file, parsed on two threads; `None` for a short file,
+/// a syntax error in either half, or a file with nowhere to cut.
+pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+    if tokens.len() < PARALLEL_PARSE_TOKENS {
+        return None;
+    }
+    parse_at(docs, source, tokens, find_cut(tokens)?)
+}
+
+fn items(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+    grammar::ModuleParser::new()
+        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .ok()
+}
+
+fn clauses(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Clause>> {
+    grammar::ClausesParser::new()
+        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .ok()
+}
+
+fn parse_at(docs: &Docs, source: &str, tokens: &[Tok], cut: Cut) -> Option<Vec<Item>> {
+    match cut {
+        Cut::Between(at) => {
+            let (before, after) = tokens.split_at(at);
+            let (first, second) = both(
+                || items(docs, source, before),
+                || items(docs, source, after),
+            )?;
+            let mut all = first?;
+            all.extend(second?);
+            Some(all)
+        }
+        Cut::InRule {
+            rule,
+            clause,
+            close,
+        } => {
+            let (first, second) = both(
+                || {
+                    let before = items(docs, source, tokens.get(..rule)?)?;
+                    let head = clauses(docs, source, tokens.get(rule + 3..clause)?)?;
+                    Some((before, head))
+                },
+                || {
+                    let tail = clauses(docs, source, tokens.get(clause..close)?)?;
+                    let after = items(docs, source, tokens.get(close + 1..)?)?;
+                    Some((tail, after))
+                },
+            )?;
+            let ((mut all, mut body), (tail, after)) = (first?, second?);
+            body.extend(tail);
+            let (start, _, _) = *tokens.get(rule)?;
+            let (name_start, _, name_end) = *tokens.get(rule + 1)?;
+            let (_, _, end) = *tokens.get(close)?;
+            all.push(Item::Rule(Rule {
+                name: Name {
+                    text: text_at(source, name_start, name_end).to_string(),
+                    span: Span::new(name_start, name_end),
+                },
+                clauses: body,
+                doc: docs.at(start),
+                span: Span::new(start, end),
+            }));
+            all.extend(after);
+            Some(all)
+        }
+    }
+}
+
+/// Run `a` here and `b` on a second thread; `None` if that thread panicked.
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> Option<(A, B)> {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(b);
+        let first = a();
+        second.join().ok().map(|second| (first, second))
+    })
+}
+
+/// Token indices of the parts of `start..end` that begin with `starters` at
+/// depth 0 (other than the first); `None` if the brackets do not balance.
+fn part_starts(tokens: &[Tok], start: usize, end: usize, starters: &[Token]) -> Option<Vec<usize>> {
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    for i in start..end {
+        let (_, token, _) = tokens.get(i)?;
+        if depth == 0 && i > start && starts_part(tokens, i, starters) {
+            starts.push(i);
+        }
+        match token {
+            Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
+            Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(starts)
+}
+
+/// The boundary in `starts` nearest to `middle`.
+fn nearest(starts: &[usize], middle: usize) -> Option<usize> {
+    starts.iter().copied().min_by_key(|s| s.abs_diff(middle))
+}
+
+fn find_cut(tokens: &[Tok]) -> Option<Cut> {
+    let middle = tokens.len() / 2;
+    let item_starts = part_starts(tokens, 0, tokens.len(), ITEM_KEYWORDS)?;
+    let between = nearest(&item_starts, middle);
+    // A declaration boundary within an eighth of the file of the middle will do.
+    if let Some(at) = between.filter(|at| at.abs_diff(middle) <= tokens.len() / 8) {
+        return Some(Cut::Between(at));
+    }
+    // Otherwise cut inside the rule that spans the middle, between clauses.
+    let rule = item_starts
+        .iter()
+        .copied()
+        .rev()
+        .find(|s| *s <= middle)
+        .unwrap_or(0);
+    let next = item_starts
+        .iter()
+        .copied()
+        .find(|s| *s > middle)
+        .unwrap_or(tokens.len());
+    let close = next.checked_sub(1)?;
+    let shape = (
+        tokens.get(rule).map(|t| t.1),
+        tokens.get(rule + 1).map(|t| t.1),
+        tokens.get(rule + 2).map(|t| t.1),
+        tokens.get(close).map(|t| t.1),
+    );
+    if shape
+        != (
+            Some(Token::Rule),
+            Some(Token::Ident),
+            Some(Token::LBrace),
+            Some(Token::RBrace),
+        )
+        || close <= rule + 3
+    {
+        return between.map(Cut::Between);
+    }
+    let clause_starts = part_starts(tokens, rule + 3, close, CLAUSE_KEYWORDS)?;
+    match nearest(&clause_starts, middle) {
+        Some(clause) => Some(Cut::InRule {
+            rule,
+            clause,
+            close,
+        }),
+        None => between.map(Cut::Between),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexer::lex;
+    use std::fmt::Write as _;
+
+    /// A valid file of prelude-like items around one long rule.
+    fn long_file(clauses: usize, items_before: usize, items_after: usize) -> String {
+        let mut s = String::from("//! A long file.\nimport general.rule\n");
+        for i in 0..items_before {
+            let _ = writeln!(s, "/// Unit {i}.\nunit u{i} = {i} kg \"单位\" \"unit\"");
+        }
+        s.push_str("/// The rule.\nrule long {\n    title \"长\" en \"Long\"\n    gwp ar6\n");
+        s.push_str("    exclude stage use \"not counted\" share 0.5%\n");
+        for i in 0..clauses {
+            let _ = writeln!(s, "    /// Input {i}.\n    input e{i}: MWh = {i} MWh");
+            let _ = writeln!(s, "    let l{i} = e{i} * 0.6 kgCO2/kWh * gwp.CO2 / output");
+            if i % 500 == 0 {
+                let _ = writeln!(
+                    s,
+                    "    stage s{i} {{\n        emission x{i} = l{i} + 2 kgCO2e/t as fossil\n    }}"
+                );
+            }
+        }
+        s.push_str("    example \"e\" {\n        given e0 = 1 MWh\n        expect footprint == 1 tCO2e within 1%\n    }\n}\n");
+        for i in 0..items_after {
+            let _ = writeln!(s, "fn f{i}(x: kg) -> kg = x * {i}");
+        }
+        s
+    }
+
+    fn sequential(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+        items(docs, source, tokens)
+    }
+
+    #[test]
+    fn cut_inside_a_long_rule_gives_the_same_tree() {
+        let source = long_file(6_000, 3, 3);
+        let lexed = lex(&source);
+        assert!(lexed.tokens.len() >= PARALLEL_PARSE_TOKENS);
+        let docs = Docs::new(&lexed);
+        let cut = find_cut(&lexed.tokens);
+        assert!(matches!(cut, Some(Cut::InRule { .. })), "{cut:?}");
+        let whole = sequential(&docs, &source, &lexed.tokens);
+        assert!(whole.is_some());
+        assert_eq!(parse_module(&docs, &source, &lexed.tokens), whole);
+    }
+
+    #[test]
+    fn cut_between_declarations_gives_the_same_tree() {
+        let source = long_file(10, 8_000, 8_000);
+        let lexed = lex(&source);
+        assert!(lexed.tokens.len() >= PARALLEL_PARSE_TOKENS);
+        let docs = Docs::new(&lexed);
+        let cut = find_cut(&lexed.tokens);
+        assert!(matches!(cut, Some(Cut::Between(_))), "{cut:?}");
+        let whole = sequential(&docs, &source, &lexed.tokens);
+        assert!(whole.is_some());
+        assert_eq!(parse_module(&docs, &source, &lexed.tokens), whole);
+    }
+
+    #[test]
+    fn every_clause_cut_gives_the_same_tree() {
+        let source = long_file(40, 2, 2);
+        let lexed = lex(&source);
+        let docs = Docs::new(&lexed);
+        let tokens = &lexed.tokens;
+        let whole = sequential(&docs, &source, tokens);
+        assert!(whole.is_some());
+        // The rule keyword that starts a declaration, not the path segment of the import.
+        let rule = tokens
+            .windows(2)
+            .position(|w| w[0].1 == Token::Rule && w[1].1 == Token::Ident);
+        let close = tokens.iter().rposition(|t| t.1 == Token::RBrace);
+        let (Some(rule), Some(close)) = (rule, close) else {
+            panic!("the file has a rule");
+        };
+        let Some(clause_starts) = part_starts(tokens, rule + 3, close, CLAUSE_KEYWORDS) else {
+            panic!("the rule's brackets balance");
+        };
+        assert!(clause_starts.len() > 80);
+        for clause in clause_starts {
+            let cut = Cut::InRule {
+                rule,
+                clause,
+                close,
+            };
+            assert_eq!(parse_at(&docs, &source, tokens, cut), whole, "{cut:?}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_either_half_gives_none() {
+        let mut source = long_file(6_000, 0, 0);
+        let at = source.len() / 4;
+        let line = source[at..].find('\n').map_or(at, |n| at + n + 1);
+        source.insert_str(line, "    let broken = = 1\n");
+        let lexed = lex(&source);
+        let docs = Docs::new(&lexed);
+        assert_eq!(parse_module(&docs, &source, &lexed.tokens), None);
+        // The whole parse recovers and reports it.
+        let parsed = crate::parse(&source);
+        assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+    }
+}
