@@ -421,7 +421,7 @@ pub fn lex(source: &str) -> Lexed {
             }
         }
     }
-    lex_range(source, 0, source.len())
+    lex_range(source, 0, source.len(), 0)
 }
 
 /// The start of the first line after byte `from`.
@@ -437,8 +437,9 @@ fn line_start_after(source: &str, from: usize) -> Option<usize> {
 /// Lex `..cut` and `cut..` on two threads and join the results.
 fn lex_halves(source: &str, cut: usize) -> Option<Lexed> {
     let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| lex_range(source, cut, source.len()));
-        (lex_range(source, 0, cut), second.join())
+        let second = scope.spawn(|| lex_range(source, cut, source.len(), 0));
+        // The first half's vectors get room for both, so joining copies one half.
+        (lex_range(source, 0, cut, source.len()), second.join())
     });
     let second = second.ok()?;
     let mut out = first;
@@ -448,12 +449,13 @@ fn lex_halves(source: &str, cut: usize) -> Option<Lexed> {
     Some(out)
 }
 
-/// Lex `source[start..end]` (`start` at a line start), with offsets into `source`.
-fn lex_range(source: &str, start: usize, end: usize) -> Lexed {
+/// Lex `source[start..end]` (`start` at a line start), with offsets into
+/// `source`, making room for the tokens of `room` bytes if that is more.
+fn lex_range(source: &str, start: usize, end: usize, room: usize) -> Lexed {
     let text = source.get(start..end).unwrap_or("");
     let mut out = Lexed {
         // About one token per five bytes of typical rules: one allocation, not twenty.
-        tokens: Vec::with_capacity(text.len() / 5 + 16),
+        tokens: Vec::with_capacity(text.len().max(room) / 5 + 16),
         ..Lexed::default()
     };
     let mut lexer = Token::lexer(text);
@@ -566,7 +568,7 @@ mod tests {
     #[test]
     fn lexing_in_halves_cut_at_any_line_equals_lexing_whole() {
         let src = "//! doc\nrule r { /// a\n  input x: kg = 1_000 kg // c\n  title \"标题\" en \"t\\\"x\"\n $ \"open\n let y = x * 5% }\n";
-        let whole = lex_range(src, 0, src.len());
+        let whole = lex_range(src, 0, src.len(), 0);
         for (i, _) in src.match_indices('\n') {
             let Some(halves) = lex_halves(src, i + 1) else {
                 panic!("a lexing thread failed");

@@ -189,10 +189,12 @@ pub(crate) fn starts_part(tokens: &[Tok], i: usize, starters: &[Token]) -> bool 
     let Some((_, token, _)) = tokens.get(i) else {
         return false;
     };
+    if !starters.contains(token) {
+        return false;
+    }
     let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|t| t.1);
     let next = tokens.get(i + 1).map(|t| t.1);
-    starters.contains(token)
-        && prev != Some(Token::Dot)
+    prev != Some(Token::Dot)
         && !(*token == Token::Stage && prev == Some(Token::Exclude))
         && !(*token == Token::Gwp && next == Some(Token::Dot))
 }
