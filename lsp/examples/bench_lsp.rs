@@ -11,6 +11,10 @@ use pcr_lsp::{completion, diagnostics, hover, State};
 use std::time::{Duration, Instant};
 use tower_lsp_server::ls_types::{Position, Uri};
 
+/// The allocator the `pcr` binary uses, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A rule of about `lines` lines: inputs, factors, lets and emissions.
 fn generate(lines: usize) -> String {
     let n = (lines.saturating_sub(30)) / 4;

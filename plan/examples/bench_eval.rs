@@ -15,6 +15,10 @@ use pcr_plan::columns::InputColumns;
 use pcr_plan::format::*;
 use pcr_plan::{Dimension, Evaluator, FactorDb, UnitTable};
 
+/// The allocator the `pcr` binary uses, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const N_EM: usize = 10;
 
 fn plan() -> Plan {
