@@ -113,16 +113,23 @@ fn both<A: Send, B: Send>(
 /// Token indices of the parts of `start..end` that begin with `starters` at
 /// depth 0 (other than the first); `None` if the brackets do not balance.
 fn part_starts(tokens: &[Tok], start: usize, end: usize, starters: &[Token]) -> Option<Vec<usize>> {
+    // One table lookup per token: this scan runs over the whole file.
+    let mut starter = [false; 256];
+    for t in starters {
+        starter[*t as usize] = true;
+    }
     let mut depth = 0usize;
     let mut starts = Vec::new();
-    for i in start..end {
-        let (_, token, _) = tokens.get(i)?;
-        if depth == 0 && i > start && starts_part(tokens, i, starters) {
-            starts.push(i);
-        }
+    for (i, (_, token, _)) in tokens.get(start..end)?.iter().enumerate() {
+        let i = start + i;
         match token {
             Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
             Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
+            t if depth == 0 && starter[*t as usize] && i > start => {
+                if starts_part(tokens, i, starters) {
+                    starts.push(i);
+                }
+            }
             _ => {}
         }
     }
@@ -286,5 +293,48 @@ mod tests {
         // The whole parse recovers and reports it.
         let parsed = crate::parse(&source);
         assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::lexer::lex;
+    use std::time::Instant;
+
+    #[test]
+    #[ignore]
+    fn timing() {
+        let mut s = String::from("rule g {\n    title \"x\"\n");
+        for n in 0..25000 {
+            s.push_str(&format!("    input e{n}: MWh = {} MWh\n    factor f{n}: kgCO2/GJ = 56.1 kgCO2/GJ source \"IPCC 2006\"\n    let l{n} = e{n} * f{n} * gwp.CO2 / output\n", n % 97 + 1));
+        }
+        s.push_str("    stage production {\n");
+        for n in 0..25000 {
+            s.push_str(&format!("        emission x{n} = l{n} + 0.5 * e{n} * 0.6 kgCO2e/kWh / output\n"));
+        }
+        s.push_str("    }\n}\n");
+        for _ in 0..3 {
+            let t = Instant::now();
+            let lexed = lex(&s);
+            let t_lex = t.elapsed();
+            let docs = Docs::new(&lexed);
+            let t = Instant::now();
+            let cut = find_cut(&lexed.tokens);
+            let t_cut = t.elapsed();
+            let t = Instant::now();
+            let a = items(&docs, &s, &lexed.tokens);
+            let t_seq = t.elapsed();
+            drop(a);
+            let t = Instant::now();
+            let b = parse_module(&docs, &s, &lexed.tokens);
+            let t_par = t.elapsed();
+            drop(b);
+            let t = Instant::now();
+            let c = crate::parse(&s);
+            let t_all = t.elapsed();
+            drop(c);
+            eprintln!("lex {t_lex:?} cut {t_cut:?} {cut:?} seq {t_seq:?} par {t_par:?} parse() {t_all:?}");
+        }
     }
 }
