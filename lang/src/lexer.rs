@@ -454,8 +454,8 @@ fn lex_halves(source: &str, cut: usize) -> Option<Lexed> {
 fn lex_range(source: &str, start: usize, end: usize, room: usize) -> Lexed {
     let text = source.get(start..end).unwrap_or("");
     let mut out = Lexed {
-        // About one token per five bytes of typical rules: one allocation, not twenty.
-        tokens: Vec::with_capacity(text.len().max(room) / 5 + 16),
+        // Rules have about one token per 4.5 bytes: one allocation, not twenty.
+        tokens: Vec::with_capacity(text.len().max(room) / 4 + 16),
         ..Lexed::default()
     };
     let mut lexer = Token::lexer(text);
