@@ -110,30 +110,51 @@ fn both<A: Send, B: Send>(
     })
 }
 
-/// Token indices of the parts of `start..end` that begin with `starters` at
-/// depth 0 (other than the first); `None` if the brackets do not balance.
-fn part_starts(tokens: &[Tok], start: usize, end: usize, starters: &[Token]) -> Option<Vec<usize>> {
-    // One table lookup per token: this scan runs over the whole file.
-    let mut starter = [false; 256];
-    for t in starters {
-        starter[*t as usize] = true;
+/// Where declarations start (depth 0) and where clauses of a rule start
+/// (depth 1 inside `rule NAME { … }`), other than at token 0.
+#[derive(Debug, Default)]
+struct Boundaries {
+    items: Vec<usize>,
+    clauses: Vec<usize>,
+}
+
+/// Find the boundaries in one pass; `None` if the brackets do not balance.
+fn boundaries(tokens: &[Tok]) -> Option<Boundaries> {
+    // One table lookup per token: this pass runs over the whole file.
+    let mut item_starter = [false; 256];
+    for t in ITEM_KEYWORDS {
+        item_starter[*t as usize] = true;
     }
+    let mut clause_starter = [false; 256];
+    for t in CLAUSE_KEYWORDS {
+        clause_starter[*t as usize] = true;
+    }
+    let mut found = Boundaries::default();
     let mut depth = 0usize;
-    let mut starts = Vec::new();
-    for (i, (_, token, _)) in tokens.get(start..end)?.iter().enumerate() {
-        let i = start + i;
+    let mut in_rule = false;
+    for (i, (_, token, _)) in tokens.iter().enumerate() {
         match token {
             Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
             Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
-            t if depth == 0 && starter[*t as usize] && i > start => {
-                if starts_part(tokens, i, starters) {
-                    starts.push(i);
+            t if depth == 0 && item_starter[*t as usize] => {
+                if i > 0 && starts_part(tokens, i, ITEM_KEYWORDS) {
+                    found.items.push(i);
                 }
+                if i == 0 || starts_part(tokens, i, ITEM_KEYWORDS) {
+                    in_rule = *t == Token::Rule;
+                }
+            }
+            t if depth == 1
+                && in_rule
+                && clause_starter[*t as usize]
+                && starts_part(tokens, i, CLAUSE_KEYWORDS) =>
+            {
+                found.clauses.push(i);
             }
             _ => {}
         }
     }
-    (depth == 0).then_some(starts)
+    (depth == 0).then_some(found)
 }
 
 /// The boundary in `starts` nearest to `middle`.
@@ -143,20 +164,20 @@ fn nearest(starts: &[usize], middle: usize) -> Option<usize> {
 
 fn find_cut(tokens: &[Tok]) -> Option<Cut> {
     let middle = tokens.len() / 2;
-    let item_starts = part_starts(tokens, 0, tokens.len(), ITEM_KEYWORDS)?;
-    let between = nearest(&item_starts, middle);
+    let Boundaries { items, clauses } = boundaries(tokens)?;
+    let between = nearest(&items, middle);
     // A declaration boundary within an eighth of the file of the middle will do.
     if let Some(at) = between.filter(|at| at.abs_diff(middle) <= tokens.len() / 8) {
         return Some(Cut::Between(at));
     }
     // Otherwise cut inside the rule that spans the middle, between clauses.
-    let rule = item_starts
+    let rule = items
         .iter()
         .copied()
         .rev()
         .find(|s| *s <= middle)
         .unwrap_or(0);
-    let next = item_starts
+    let next = items
         .iter()
         .copied()
         .find(|s| *s > middle)
@@ -179,8 +200,12 @@ fn find_cut(tokens: &[Tok]) -> Option<Cut> {
     {
         return between.map(Cut::Between);
     }
-    let clause_starts = part_starts(tokens, rule + 3, close, CLAUSE_KEYWORDS)?;
-    match nearest(&clause_starts, middle) {
+    let in_body: Vec<usize> = clauses
+        .iter()
+        .copied()
+        .filter(|c| *c > rule + 3 && *c < close)
+        .collect();
+    match nearest(&in_body, middle) {
         Some(clause) => Some(Cut::InRule {
             rule,
             clause,
@@ -267,9 +292,43 @@ mod tests {
         let (Some(rule), Some(close)) = (rule, close) else {
             panic!("the file has a rule");
         };
-        let Some(clause_starts) = part_starts(tokens, rule + 3, close, CLAUSE_KEYWORDS) else {
+        let Some(found) = boundaries(tokens) else {
             panic!("the rule's brackets balance");
         };
+        // Every clause keyword at the rule's top level, and nothing else.
+        let expected: Vec<usize> = (rule + 4..close)
+            .filter(|i| {
+                matches!(
+                    tokens[*i].1,
+                    Token::Title
+                        | Token::Gwp
+                        | Token::Exclude
+                        | Token::Input
+                        | Token::Let
+                        | Token::Stage
+                        | Token::Example
+                ) && tokens[*i - 1].1 != Token::Exclude
+                    && tokens[*i + 1].1 != Token::Dot
+            })
+            .filter(|i| {
+                let depth: i64 = tokens[rule + 3..*i]
+                    .iter()
+                    .map(|t| match t.1 {
+                        Token::LBrace => 1,
+                        Token::RBrace => -1,
+                        _ => 0,
+                    })
+                    .sum();
+                depth == 0
+            })
+            .collect();
+        let clause_starts: Vec<usize> = found
+            .clauses
+            .iter()
+            .copied()
+            .filter(|c| *c > rule + 3)
+            .collect();
+        assert_eq!(clause_starts, expected);
         assert!(clause_starts.len() > 80);
         for clause in clause_starts {
             let cut = Cut::InRule {
@@ -311,7 +370,9 @@ mod timing {
         }
         s.push_str("    stage production {\n");
         for n in 0..25000 {
-            s.push_str(&format!("        emission x{n} = l{n} + 0.5 * e{n} * 0.6 kgCO2e/kWh / output\n"));
+            s.push_str(&format!(
+                "        emission x{n} = l{n} + 0.5 * e{n} * 0.6 kgCO2e/kWh / output\n"
+            ));
         }
         s.push_str("    }\n}\n");
         for _ in 0..3 {
@@ -334,7 +395,9 @@ mod timing {
             let c = crate::parse(&s);
             let t_all = t.elapsed();
             drop(c);
-            eprintln!("lex {t_lex:?} cut {t_cut:?} {cut:?} seq {t_seq:?} par {t_par:?} parse() {t_all:?}");
+            eprintln!(
+                "lex {t_lex:?} cut {t_cut:?} {cut:?} seq {t_seq:?} par {t_par:?} parse() {t_all:?}"
+            );
         }
     }
 }
