@@ -264,7 +264,10 @@ impl<'w, 'a> Checker<'w, 'a> {
                     Some(p) => {
                         let r =
                             Rational::new(p.num as i128, p.den as i128).unwrap_or(Rational::ONE);
-                        (u.factor.to_f64().powf(r.to_f64()), u.dim.pow(r))
+                        let Some(dim) = u.dim.pow(r) else {
+                            return self.dimension_overflow(span);
+                        };
+                        (u.factor.to_f64().powf(r.to_f64()), dim)
                     }
                     None => (u.factor.to_f64(), u.dim.clone()),
                 };
@@ -512,13 +515,12 @@ impl<'w, 'a> Checker<'w, 'a> {
     /// When `got` is a gas where `expected` has CO2e: point to `gwp.X`.
     pub fn gas_help(&self, expected: &Dimension, got: &Dimension) -> Option<String> {
         let co2e = self.world.co2e()?;
-        let ratio = expected.div(got);
+        let ratio = expected.div(got)?;
         // ratio = CO2e / Gas  →  multiply by gwp.Gas
-        let factors = ratio.factors();
-        if factors.len() == 2 && ratio.exponent(co2e) == Rational::ONE {
-            let (gas, e) = factors.iter().find(|(b, _)| *b != co2e)?;
-            if *e == Rational::ONE.neg() {
-                let name = &self.world.bases.get(*gas as usize)?.name;
+        if ratio.factor_count() == 2 && ratio.exponent(co2e) == Rational::ONE {
+            let (gas, e) = ratio.factors().find(|(b, _)| *b != co2e)?;
+            if e == Rational::ONE.neg() {
+                let name = &self.world.bases.get(gas as usize)?.name;
                 return Some(format!(
                     "{name} is a mass of gas, not CO2e: multiply by `gwp.{name}` to characterise it with the rule's GWP set"
                 ));
@@ -604,7 +606,10 @@ impl<'w, 'a> Checker<'w, 'a> {
             }
             BinOp::Mul | BinOp::Div => match (&ta.ty, &tb.ty) {
                 (Type::Quantity(x), Type::Quantity(y)) => {
-                    Type::Quantity(if op == BinOp::Mul { x.mul(y) } else { x.div(y) })
+                    match if op == BinOp::Mul { x.mul(y) } else { x.div(y) } {
+                        Some(d) => Type::Quantity(d),
+                        None => return self.dimension_overflow(span),
+                    }
                 }
                 _ => return self.not_quantity(op, &ta, &tb, span),
             },
@@ -663,6 +668,13 @@ impl<'w, 'a> Checker<'w, 'a> {
             BinOp::Pow => Type::Error,
         };
         self.done(TKind::Binary(op, Box::new(ta), Box::new(tb)), ty, span)
+    }
+
+    /// E0204: the dimension's exponent overflowed.
+    fn dimension_overflow(&mut self, span: Span) -> TExpr {
+        let d = crate::dimension::overflow(self.file, span);
+        self.push(d);
+        TExpr::error(span)
     }
 
     fn not_quantity(&mut self, op: BinOp, a: &TExpr, b: &TExpr, span: Span) -> TExpr {
@@ -748,7 +760,10 @@ impl<'w, 'a> Checker<'w, 'a> {
         };
         match &base.ty {
             Type::Quantity(d) => {
-                let ty = Type::Quantity(d.pow(exponent));
+                let Some(d) = d.pow(exponent) else {
+                    return self.dimension_overflow(span);
+                };
+                let ty = Type::Quantity(d);
                 self.done(TKind::Pow(Box::new(base), exponent.to_f64()), ty, span)
             }
             Type::Error => TExpr::error(span),

@@ -24,7 +24,7 @@ pub fn plan_dimension(analysis: &Analysis, dim: &Dimension) -> pcr_plan::dimensi
         let name = analysis
             .world
             .bases
-            .get(*base as usize)
+            .get(base as usize)
             .map(|b| b.name.clone())
             .unwrap_or_default();
         let ratio = pcr_plan::ratio::Ratio::new(e.num() as i64, e.den() as i64)

@@ -103,6 +103,14 @@ impl Rational {
         }
     }
 
+    /// The negation; `None` when the numerator is `i128::MIN`.
+    pub fn checked_neg(self) -> Option<Rational> {
+        Some(Rational {
+            num: self.num.checked_neg()?,
+            den: self.den,
+        })
+    }
+
     pub fn mul(self, other: Rational) -> Option<Rational> {
         let g1 = gcd(self.num, other.den).max(1);
         let g2 = gcd(other.num, self.den).max(1);

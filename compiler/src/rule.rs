@@ -383,7 +383,16 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     // The declared unit.
     let declared = declared_clause.and_then(|d| declared_unit(checker, d));
     let emission_dim = match (&declared, checker.world.co2e()) {
-        (Some(d), Some(co2e)) => Some(Dimension::base(co2e).div(&d.dim)),
+        (Some(d), Some(co2e)) => {
+            let dim = Dimension::base(co2e).div(&d.dim);
+            if dim.is_none() {
+                if let Some(clause) = declared_clause {
+                    let d = crate::dimension::overflow(file, clause.amount.span);
+                    checker.push(d);
+                }
+            }
+            dim
+        }
         _ => None,
     };
 
@@ -1257,7 +1266,7 @@ fn emission_dimension_error(
         "every emission is CO2e per declared unit (`{unit_text}`): {expected_text}"
     ));
     let missing = expected.div(got);
-    if missing == Dimension::none().div(&declared_dim) {
+    if missing.is_some() && missing == Dimension::none().div(&declared_dim) {
         // A plant total: divide by the production quantity.
         let candidates: Vec<String> = checker
             .rule
@@ -1293,10 +1302,10 @@ fn emission_dimension_error(
         }
     } else if let Some(help) = checker.gas_help(expected, got) {
         d = d.with_help(help);
-    } else {
+    } else if let Some(missing) = &missing {
         d = d.with_help(format!(
             "multiply by a quantity of {}",
-            world.dimension_name(&missing)
+            world.dimension_name(missing)
         ));
     }
     checker.push(d);
