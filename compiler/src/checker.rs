@@ -198,20 +198,17 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn number(&mut self, n: &ast::NumberLit, span: Span) -> Option<f64> {
-        let parsed = Rational::parse_decimal(&n.text).map(|r| {
-            if n.percent {
-                r.to_f64() / 100.0
-            } else {
-                r.to_f64()
-            }
-        });
-        let parsed = parsed.or_else(|| {
-            n.text
-                .replace('_', "")
-                .parse::<f64>()
+        // `str::parse` rounds correctly; an infinite value is not the number written.
+        let value = if n.text.contains('_') {
+            n.text.replace('_', "").parse::<f64>()
+        } else {
+            n.text.parse::<f64>()
+        };
+        let parsed =
+            value
                 .ok()
-                .map(|v| if n.percent { v / 100.0 } else { v })
-        });
+                .filter(|v| v.is_finite())
+                .map(|v| if n.percent { v / 100.0 } else { v });
         if parsed.is_none() {
             let d = self.error(
                 "E0204",
