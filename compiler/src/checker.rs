@@ -9,10 +9,10 @@ use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{Builtin, FnRef, Location, TExpr, TKind, Type};
 use crate::world::{World, WorldValue};
+use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, UnOp};
 use pcr_lang::Span;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A function's signature: parameter names and types, and the return type.
@@ -52,6 +52,7 @@ pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -59,6 +60,7 @@ pub struct RuleFactor<'a> {
     pub decl: &'a ast::FactorDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -66,6 +68,7 @@ pub struct RuleLet<'a> {
     pub decl: &'a ast::LetDecl,
     pub declared: Option<Type>,
     pub slot: Slot,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -78,12 +81,11 @@ pub struct RuleFn<'a> {
 /// The names a rule declares.
 #[derive(Debug, Default)]
 pub struct RuleScope<'a> {
-    pub names: HashMap<String, (RuleName, Span)>,
+    pub names: FastMap<&'a str, (RuleName, Span)>,
     pub inputs: Vec<RuleInput<'a>>,
     pub factors: Vec<RuleFactor<'a>>,
     pub lets: Vec<RuleLet<'a>>,
     pub fns: Vec<RuleFn<'a>>,
-    pub used: std::collections::HashSet<RuleName>,
     /// The rule's GWP set, for `gwp.X`.
     pub gwp: Option<String>,
 }
@@ -783,7 +785,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let rule_names: Vec<String> = self
             .rule
             .as_ref()
-            .map(|r| r.names.keys().cloned().collect())
+            .map(|r| r.names.keys().map(|k| k.to_string()).collect())
             .unwrap_or_default();
         candidates.extend(rule_names.iter().map(String::as_str));
         let hint = closest(&n.text, candidates).map(str::to_string);
@@ -819,7 +821,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let rule_name = self
             .rule
             .as_ref()
-            .and_then(|r| r.names.get(&n.text).copied());
+            .and_then(|r| r.names.get(n.text.as_str()).copied());
         if let Some((name, decl_span)) = rule_name {
             self.reference(
                 span,
@@ -828,27 +830,31 @@ impl<'w, 'a> Checker<'w, 'a> {
                     span: decl_span,
                 },
             );
-            if let Some(rule) = self.rule.as_mut() {
-                rule.used.insert(name);
-            }
             return match name {
                 RuleName::Input(i) => {
-                    let ty = self
-                        .rule
-                        .as_ref()
-                        .map(|r| r.inputs[i].ty.clone())
-                        .unwrap_or(Type::Error);
+                    let ty = match self.rule.as_mut().and_then(|r| r.inputs.get_mut(i)) {
+                        Some(input) => {
+                            input.used = true;
+                            input.ty.clone()
+                        }
+                        None => Type::Error,
+                    };
                     self.done(TKind::Input(i), ty, span)
                 }
                 RuleName::Factor(i) => {
-                    let ty = self
-                        .rule
-                        .as_ref()
-                        .map(|r| r.factors[i].ty.clone())
-                        .unwrap_or(Type::Error);
+                    let ty = match self.rule.as_mut().and_then(|r| r.factors.get_mut(i)) {
+                        Some(factor) => {
+                            factor.used = true;
+                            factor.ty.clone()
+                        }
+                        None => Type::Error,
+                    };
                     self.done(TKind::Factor(i), ty, span)
                 }
                 RuleName::Let(i) => {
+                    if let Some(l) = self.rule.as_mut().and_then(|r| r.lets.get_mut(i)) {
+                        l.used = true;
+                    }
                     let ty = self.let_type(i, span);
                     self.done(TKind::Let(i), ty, span)
                 }
@@ -1038,7 +1044,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 || self
                     .rule
                     .as_ref()
-                    .is_some_and(|r| r.names.contains_key(&n.text));
+                    .is_some_and(|r| r.names.contains_key(n.text.as_str()));
             if !shadowed {
                 if let Some(id) = self.world.enum_id(&n.text) {
                     let Some(def) = self.world.enums.get(id) else {
@@ -1165,7 +1171,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let local = self
             .rule
             .as_ref()
-            .and_then(|r| r.names.get(&f.text).copied());
+            .and_then(|r| r.names.get(f.text.as_str()).copied());
         let target = match local {
             Some((RuleName::Fn(i), decl_span)) => {
                 self.reference(

@@ -249,6 +249,21 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         grades: vec![],
     };
     let mut scope = RuleScope::default();
+    let (mut n_inputs, mut n_factors, mut n_lets, mut n_fns) = (0, 0, 0, 0);
+    for clause in &rule.clauses {
+        match clause {
+            Clause::Input(_) => n_inputs += 1,
+            Clause::Factor(_) => n_factors += 1,
+            Clause::Let(_) => n_lets += 1,
+            Clause::Fn(_) => n_fns += 1,
+            _ => {}
+        }
+    }
+    scope.names.reserve(n_inputs + n_factors + n_lets + n_fns);
+    scope.inputs.reserve(n_inputs);
+    scope.factors.reserve(n_factors);
+    scope.lets.reserve(n_lets);
+    scope.fns.reserve(n_fns);
     for clause in &rule.clauses {
         match clause {
             Clause::Title(t) => c.titles.push(t),
@@ -264,7 +279,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 let inputs_len = scope.inputs.len();
                 if declare(checker, &mut scope, &i.name, RuleName::Input(inputs_len)) {
                     let (ty, unit) = checker.world.resolve_type(&i.ty, file, &mut checker.diags);
-                    scope.inputs.push(RuleInput { decl: i, ty, unit });
+                    scope.inputs.push(RuleInput {
+                        decl: i,
+                        ty,
+                        unit,
+                        used: false,
+                    });
                 }
             }
             Clause::Factor(f) => {
@@ -280,7 +300,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         );
                         checker.push(d);
                     }
-                    scope.factors.push(RuleFactor { decl: f, ty, unit });
+                    scope.factors.push(RuleFactor {
+                        decl: f,
+                        ty,
+                        unit,
+                        used: false,
+                    });
                 }
             }
             Clause::Let(l) => {
@@ -293,6 +318,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         decl: l,
                         declared,
                         slot: Slot::Pending,
+                        used: false,
                     });
                 }
             }
@@ -837,8 +863,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
 
     // Unused names.
     let scope = checker.rule.take().unwrap_or_default();
-    for (i, input) in scope.inputs.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Input(i)) {
+    for input in &scope.inputs {
+        if !input.used {
             let d = Diagnostic::warning(
                 "W0001",
                 file,
@@ -850,8 +876,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             checker.push(d);
         }
     }
-    for (i, factor) in scope.factors.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Factor(i)) {
+    for factor in &scope.factors {
+        if !factor.used {
             let d = Diagnostic::warning(
                 "W0002",
                 file,
@@ -862,8 +888,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             checker.push(d);
         }
     }
-    for (i, l) in scope.lets.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Let(i)) {
+    for l in &scope.lets {
+        if !l.used {
             let d = Diagnostic::warning(
                 "W0003",
                 file,
@@ -935,10 +961,10 @@ fn percent(v: f64) -> String {
 fn declare<'r>(
     checker: &mut Checker,
     scope: &mut RuleScope<'r>,
-    name: &ast::Name,
+    name: &'r ast::Name,
     what: RuleName,
 ) -> bool {
-    if let Some((_, previous)) = scope.names.get(&name.text) {
+    if let Some((_, previous)) = scope.names.get(name.text.as_str()) {
         let d = checker
             .error(
                 "E0102",
@@ -969,7 +995,7 @@ fn declare<'r>(
         checker.push(d);
         return false;
     }
-    scope.names.insert(name.text.clone(), (what, name.span));
+    scope.names.insert(name.text.as_str(), (what, name.span));
     true
 }
 
@@ -1341,7 +1367,7 @@ fn check_example(
                 let target = checker
                     .rule
                     .as_ref()
-                    .and_then(|r| r.names.get(&g.name.text).copied());
+                    .and_then(|r| r.names.get(g.name.text.as_str()).copied());
                 let declared = target.and_then(|(name, span)| {
                     let rule = checker.rule.as_ref()?;
                     let (ty, unit) = match name {
