@@ -8,6 +8,7 @@ use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{Location, Type};
+use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, Labels, TypeKind, UnOp};
 use pcr_lang::Span;
 use std::collections::HashMap;
@@ -143,19 +144,19 @@ pub enum WorldValue {
 #[derive(Debug, Default)]
 pub struct World {
     pub bases: Vec<BaseDimension>,
-    pub dimensions: HashMap<String, DimensionDef>,
-    pub units: HashMap<String, UnitDef>,
-    pub gwp_sets: HashMap<String, GwpSetDef>,
-    pub stages: HashMap<String, StageDef>,
+    pub dimensions: FastMap<String, DimensionDef>,
+    pub units: FastMap<String, UnitDef>,
+    pub gwp_sets: FastMap<String, GwpSetDef>,
+    pub stages: FastMap<String, StageDef>,
     /// Stage names in declaration order.
     pub stage_order: Vec<String>,
-    pub boundaries: HashMap<String, BoundaryDef>,
-    pub categories: HashMap<String, CategoryDef>,
+    pub boundaries: FastMap<String, BoundaryDef>,
+    pub categories: FastMap<String, CategoryDef>,
     pub enums: Vec<EnumDef>,
     pub fns: Vec<FnDef>,
     pub consts: Vec<ConstDef>,
     /// The value namespace: units, constants, functions, enums.
-    pub values: HashMap<String, (WorldValue, Location)>,
+    pub values: FastMap<String, (WorldValue, Location)>,
     /// Files of the embedded prelude (declarations there may not be shadowed).
     pub prelude_files: Vec<FileId>,
 }
