@@ -6,13 +6,14 @@ use crate::checker::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::dimension::Dimension;
+use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{const_value, ConstValue, Location, TExpr, Type};
 use crate::world::WorldValue;
+use crate::FastMap;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
 use pcr_lang::Span;
-use std::collections::HashMap;
 
 const BOUNDARY_NOTE: &str = "GB/T 24067 and ISO 14067 require every stage inside the system boundary to be counted, or excluded with a reason within the cut-off criteria";
 const CUTOFF_NOTE: &str = "GB/T 24067 and ISO 14067: exclusions are allowed only within the cut-off criteria the rule states, each one documented";
@@ -264,6 +265,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     scope.factors.reserve(n_factors);
     scope.lets.reserve(n_lets);
     scope.fns.reserve(n_fns);
+    let mut types = TypeCache::default();
     for clause in &rule.clauses {
         match clause {
             Clause::Title(t) => c.titles.push(t),
@@ -278,7 +280,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Input(i) => {
                 let inputs_len = scope.inputs.len();
                 if declare(checker, &mut scope, &i.name, RuleName::Input(inputs_len)) {
-                    let (ty, unit) = checker.world.resolve_type(&i.ty, file, &mut checker.diags);
+                    let (ty, unit) = types.resolve(checker, &i.ty);
                     scope.inputs.push(RuleInput {
                         decl: i,
                         ty,
@@ -290,7 +292,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Factor(f) => {
                 let factors_len = scope.factors.len();
                 if declare(checker, &mut scope, &f.name, RuleName::Factor(factors_len)) {
-                    let (ty, unit) = checker.world.resolve_type(&f.ty, file, &mut checker.diags);
+                    let (ty, unit) = types.resolve(checker, &f.ty);
                     if !matches!(ty, Type::Quantity(_) | Type::Error) {
                         let d = checker.error(
                             "E0204",
@@ -311,9 +313,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Let(l) => {
                 let lets_len = scope.lets.len();
                 if declare(checker, &mut scope, &l.name, RuleName::Let(lets_len)) {
-                    let declared =
-                        l.ty.as_ref()
-                            .map(|t| checker.world.resolve_type(t, file, &mut checker.diags).0);
+                    let declared = l.ty.as_ref().map(|t| types.resolve(checker, t).0);
                     scope.lets.push(RuleLet {
                         decl: l,
                         declared,
@@ -609,13 +609,13 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
 
     // Stages and emissions.
     let mut emissions: Vec<CheckedEmission> = Vec::new();
-    let mut stage_blocks: HashMap<String, Span> = HashMap::new();
+    let mut stage_blocks: FastMap<&str, Span> = FastMap::default();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
-    let mut counted_stages: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut emission_names: Vec<(String, Location)> = Vec::new();
-    let mut seen_emissions: HashMap<String, Location> = HashMap::new();
+    let mut counted_stages: FastMap<&str, ()> = FastMap::default();
+    let mut emission_names: Vec<(&str, Location)> = Vec::new();
+    let mut seen_emissions: FastMap<&str, Location> = FastMap::default();
     let mut exclusions: Vec<CheckedExclusion> = Vec::new();
-    let mut excluded_stages: HashMap<String, Span> = HashMap::new();
+    let mut excluded_stages: FastMap<&str, Span> = FastMap::default();
     for clause in &rule.clauses {
         match clause {
             Clause::Stage(s) => {
@@ -632,7 +632,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         .with_note("nothing outside the system boundary may be counted in the footprint (GB/T 24067, ISO 14067)");
                     checker.push(d);
                 }
-                if let Some(previous) = stage_blocks.get(&s.name.text) {
+                if let Some(previous) = stage_blocks.get(s.name.text.as_str()) {
                     let d = checker
                         .error(
                             "E0102",
@@ -644,13 +644,13 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         .with_help("put all emissions of a stage in one block");
                     checker.push(d);
                 }
-                stage_blocks.insert(s.name.text.clone(), s.name.span);
+                stage_blocks.insert(&s.name.text, s.name.span);
                 if !s.emissions.is_empty() {
-                    counted_stages.insert(s.name.text.clone());
+                    counted_stages.insert(&s.name.text, ());
                 }
                 emission_names.extend(s.emissions.iter().map(|e| {
                     (
-                        e.name.text.clone(),
+                        e.name.text.as_str(),
                         Location {
                             file,
                             span: e.name.span,
@@ -668,12 +668,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     ) {
                         emissions.push(emission);
                     }
-                    seen_emissions
-                        .entry(e.name.text.clone())
-                        .or_insert(Location {
-                            file,
-                            span: e.name.span,
-                        });
+                    seen_emissions.entry(&e.name.text).or_insert(Location {
+                        file,
+                        span: e.name.span,
+                    });
                 }
             }
             Clause::Exclude(x) => {
@@ -690,7 +688,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                             .with_help("remove this exclusion, or choose a boundary that contains the stage");
                         checker.push(d);
                     }
-                    excluded_stages.insert(x.name.text.clone(), x.name.span);
+                    excluded_stages.insert(&x.name.text, x.name.span);
                 }
                 let share = ratio_constant(checker, &x.share, "an exclusion's share");
                 if let Some(share) = share {
@@ -764,9 +762,9 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     // Every boundary stage counted or excluded.
     if let Some(b) = boundary_clause {
         for stage in &boundary_stages {
-            let counted = counted_stages.contains(stage);
-            if !counted && !excluded_stages.contains_key(stage) {
-                let has_block = stage_blocks.contains_key(stage);
+            let counted = counted_stages.contains_key(stage.as_str());
+            if !counted && !excluded_stages.contains_key(stage.as_str()) {
+                let has_block = stage_blocks.contains_key(stage.as_str());
                 let d = checker
                     .error(
                         "E0302",
@@ -948,6 +946,36 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         otherwise,
         examples,
         has_errors: errors_after > errors_before,
+    }
+}
+
+/// Declared types by their text: a rule declares many inputs and factors of
+/// the same few units. Only types resolved without a diagnostic are kept,
+/// and no list types (each list input has its own record type).
+#[derive(Default)]
+struct TypeCache<'w> {
+    map: FastMap<&'w str, Resolved>,
+}
+
+/// A resolved type and, for a quantity, its unit's factor and text.
+type Resolved = (Type, Option<(Rational, String)>);
+
+impl<'w> TypeCache<'w> {
+    fn resolve(&mut self, checker: &mut Checker<'w, '_>, ty: &ast::TypeExpr) -> Resolved {
+        let key = checker.text.get(ty.span.range());
+        if let Some(hit) = key.and_then(|k| self.map.get(k)) {
+            return hit.clone();
+        }
+        let before = checker.diags.len();
+        let resolved = checker
+            .world
+            .resolve_type(ty, checker.file, &mut checker.diags);
+        if let Some(k) = key {
+            if checker.diags.len() == before && !matches!(resolved.0, Type::List(_)) {
+                self.map.insert(k, resolved.clone());
+            }
+        }
+        resolved
     }
 }
 
@@ -1169,11 +1197,11 @@ fn check_emission(
     stage: &str,
     expected: Option<&Dimension>,
     declared: Option<&DeclaredUnit>,
-    previous: &HashMap<String, Location>,
+    previous: &FastMap<&str, Location>,
 ) -> Option<CheckedEmission> {
     let file = checker.file;
     let mut ok = true;
-    if let Some(p) = previous.get(&e.name.text) {
+    if let Some(p) = previous.get(e.name.text.as_str()) {
         let d = checker
             .error(
                 "E0102",
@@ -1348,7 +1376,7 @@ fn fmt_amount(v: f64) -> String {
 fn check_example(
     checker: &mut Checker,
     x: &ast::Example,
-    emissions: &[(String, Location)],
+    emissions: &[(&str, Location)],
     stages: &[String],
     grades: &[(String, f64)],
     otherwise: Option<&str>,
@@ -1461,7 +1489,9 @@ fn check_example(
                         }
                     }
                     ast::ExpectTarget::Emission(n) => {
-                        if let Some((_, loc)) = emissions.iter().find(|(name, _)| *name == n.text) {
+                        if let Some((_, loc)) =
+                            emissions.iter().find(|(name, _)| *name == n.text.as_str())
+                        {
                             let loc = *loc;
                             checker.refs.push(crate::checker::Reference {
                                 file: checker.file,
@@ -1477,7 +1507,7 @@ fn check_example(
                                 "unknown emission",
                             );
                             if let Some(h) =
-                                closest(&n.text, emissions.iter().map(|(name, _)| name.as_str()))
+                                closest(&n.text, emissions.iter().map(|(name, _)| *name))
                             {
                                 d = d.with_help(format!("did you mean `{h}`?"));
                             }
