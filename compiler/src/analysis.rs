@@ -422,7 +422,11 @@ impl TExpr {
     pub fn for_each_child(&self, f: &mut dyn FnMut(&TExpr)) {
         match &self.kind {
             TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) => f(a),
-            TKind::Binary(_, a, b) | TKind::Sum(a, b) => {
+            TKind::Binary(_, ab) => {
+                f(&ab.0);
+                f(&ab.1);
+            }
+            TKind::Sum(a, b) => {
                 f(a);
                 f(b);
             }

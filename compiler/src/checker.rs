@@ -482,7 +482,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         value: &TExpr,
         expected: &Type,
         unit_text: Option<&str>,
-        what: &str,
+        what: impl std::fmt::Display,
     ) -> bool {
         if self.compatible(&value.ty, expected)
             || is_zero_literal(value) && matches!(expected, Type::Quantity(_))
@@ -666,7 +666,7 @@ impl<'w, 'a> Checker<'w, 'a> {
             }
             BinOp::Pow => Type::Error,
         };
-        self.done(TKind::Binary(op, Box::new(ta), Box::new(tb)), ty, span)
+        self.done(TKind::Binary(op, Box::new((ta, tb))), ty, span)
     }
 
     /// E0204: the dimension's exponent overflowed.
@@ -974,7 +974,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 &value,
                 declared,
                 unit.as_deref(),
-                &format!("`{}`", decl.name.text),
+                format_args!("`{}`", decl.name.text),
             );
         }
         let ty = declared.unwrap_or_else(|| value.ty.clone());
@@ -1022,7 +1022,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 &value,
                 ty,
                 unit.as_ref().map(|u| u.1.as_str()),
-                &format!("`{}`", def.name),
+                format_args!("`{}`", def.name),
             );
         }
         self.rule = saved_rule;
@@ -1238,7 +1238,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                     &t,
                     pty,
                     None,
-                    &format!("parameter `{pname}` of `{}`", f.text),
+                    format_args!("parameter `{pname}` of `{}`", f.text),
                 );
                 targs.push(t);
             }

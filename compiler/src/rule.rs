@@ -479,7 +479,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 &value,
                 &ty,
                 unit.as_ref().map(|u| u.1.as_str()),
-                &format!("input `{}`", decl.name.text),
+                format_args!("input `{}`", decl.name.text),
             ) {
                 return None;
             }
@@ -543,7 +543,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     &value,
                     &ty,
                     unit.as_ref().map(|u| u.1.as_str()),
-                    &format!("factor `{}`", decl.name.text),
+                    format_args!("factor `{}`", decl.name.text),
                 );
                 match const_value(&value) {
                     Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
@@ -800,7 +800,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     &value,
                     ty,
                     Some("kgCO2e"),
-                    &format!("the threshold of grade `{}`", entry.name.text),
+                    format_args!("the threshold of grade `{}`", entry.name.text),
                 ) {
                     continue;
                 }
@@ -1078,7 +1078,7 @@ pub fn fn_body(checker: &mut Checker, decl: &ast::FnDecl, sig: &FnSig) -> TExpr 
             &body,
             ret,
             unit.as_deref(),
-            &format!("the result of `{}`", decl.name.text),
+            format_args!("the result of `{}`", decl.name.text),
         );
     }
     checker.locals = saved;
@@ -1451,7 +1451,7 @@ fn check_example(
                     &value,
                     &ty,
                     unit.as_ref().map(|u| u.1.as_str()),
-                    &format!("`{}`", g.name.text),
+                    format_args!("`{}`", g.name.text),
                 ) {
                     continue;
                 }
