@@ -120,6 +120,39 @@ pub struct Checker<'w, 'a> {
     pub refs: Vec<Reference>,
 }
 
+/// A literal such as `56.1` or `1200` exactly: at most 15 digits, at most
+/// one `.`, nothing else. Both the digits as an integer (below 2^53) and the
+/// power of ten are exact doubles, so one division rounds correctly: the
+/// result is the one `str::parse::<f64>` gives, without its general parser.
+fn short_decimal(text: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut fraction: Option<usize> = None;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[fraction.unwrap_or(0)])
+}
+
 /// Whether an expression is a literal zero (which takes any dimension: `if c then x else 0`).
 fn is_zero_literal(e: &TExpr) -> bool {
     matches!(e.kind, TKind::Const(v) if v == 0.0)
@@ -201,10 +234,10 @@ impl<'w, 'a> Checker<'w, 'a> {
 
     fn number(&mut self, n: &ast::NumberLit, span: Span) -> Option<f64> {
         // `str::parse` rounds correctly; an infinite value is not the number written.
-        let value = if n.text.contains('_') {
-            n.text.replace('_', "").parse::<f64>()
-        } else {
-            n.text.parse::<f64>()
+        let value = match short_decimal(&n.text) {
+            Some(v) => Ok(v),
+            None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
+            None => n.text.parse::<f64>(),
         };
         let parsed =
             value
@@ -1418,5 +1451,36 @@ impl<'w, 'a> Checker<'w, 'a> {
             return TExpr::error(span);
         }
         self.done(TKind::Match(Box::new(s), out), result_ty, span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_decimal;
+    use proptest::prelude::*;
+
+    #[test]
+    fn short_decimals() {
+        assert_eq!(short_decimal("56.1"), Some(56.1));
+        assert_eq!(short_decimal("0.6205"), Some(0.6205));
+        assert_eq!(short_decimal("1200"), Some(1200.0));
+        assert_eq!(short_decimal("1_000"), None);
+        assert_eq!(short_decimal("2.5e6"), None);
+        assert_eq!(short_decimal("1234567890123456"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn short_decimals_parse_as_str_parse_does(int in "[0-9]{1,15}", frac in proptest::option::of("[0-9]{0,15}")) {
+            let text = match &frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int.clone(),
+            };
+            let parsed = text.parse::<f64>().ok();
+            match short_decimal(&text) {
+                Some(v) => prop_assert_eq!(Some(v), parsed),
+                None => prop_assert!(text.len() > 16 || int.len() + frac.map_or(0, |f| f.len()) > 15),
+            }
+        }
     }
 }

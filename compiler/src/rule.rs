@@ -992,18 +992,21 @@ fn declare<'r>(
     name: &'r ast::Name,
     what: RuleName,
 ) -> bool {
-    if let Some((_, previous)) = scope.names.get(name.text.as_str()) {
-        let d = checker
-            .error(
-                "E0102",
-                name.span,
-                format!("`{}` is defined twice in this rule", name.text),
-                "defined again here",
-            )
-            .with_label(checker.file, *previous, "first defined here");
-        checker.push(d);
-        return false;
-    }
+    let slot = match scope.names.entry(name.text.as_str()) {
+        std::collections::hash_map::Entry::Vacant(slot) => slot,
+        std::collections::hash_map::Entry::Occupied(previous) => {
+            let d = checker
+                .error(
+                    "E0102",
+                    name.span,
+                    format!("`{}` is defined twice in this rule", name.text),
+                    "defined again here",
+                )
+                .with_label(checker.file, previous.get().1, "first defined here");
+            checker.push(d);
+            return false;
+        }
+    };
     if let Some((kind, loc)) = checker.world.values.get(&name.text).copied() {
         let what_is = match kind {
             WorldValue::Unit => "unit",
@@ -1023,7 +1026,7 @@ fn declare<'r>(
         checker.push(d);
         return false;
     }
-    scope.names.insert(name.text.as_str(), (what, name.span));
+    slot.insert((what, name.span));
     true
 }
 
