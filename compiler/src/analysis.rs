@@ -291,8 +291,8 @@ pub fn analyze(
             }
             let checked = check_rule(&mut c, rule);
             diagnostics.extend(c.diags);
-            types.extend(c.types);
-            refs.extend(c.refs);
+            append(&mut types, c.types);
+            append(&mut refs, c.refs);
             rules.push(checked);
         }
     }
@@ -315,6 +315,15 @@ pub fn analyze(
         types,
         refs,
         imports,
+    }
+}
+
+/// `to.extend(from)`, without copying `from` into an empty `to`.
+fn append<T>(to: &mut Vec<T>, from: Vec<T>) {
+    if to.is_empty() {
+        *to = from;
+    } else {
+        to.extend(from);
     }
 }
 
@@ -413,7 +422,11 @@ impl TExpr {
     pub fn for_each_child(&self, f: &mut dyn FnMut(&TExpr)) {
         match &self.kind {
             TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) => f(a),
-            TKind::Binary(_, a, b) | TKind::Sum(a, b) => {
+            TKind::Binary(_, ab) => {
+                f(&ab.0);
+                f(&ab.1);
+            }
+            TKind::Sum(a, b) => {
                 f(a);
                 f(b);
             }

@@ -9,10 +9,10 @@ use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{Builtin, FnRef, Location, TExpr, TKind, Type};
 use crate::world::{World, WorldValue};
+use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, UnOp};
 use pcr_lang::Span;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A function's signature: parameter names and types, and the return type.
@@ -52,6 +52,7 @@ pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -59,6 +60,7 @@ pub struct RuleFactor<'a> {
     pub decl: &'a ast::FactorDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -66,6 +68,7 @@ pub struct RuleLet<'a> {
     pub decl: &'a ast::LetDecl,
     pub declared: Option<Type>,
     pub slot: Slot,
+    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -78,12 +81,11 @@ pub struct RuleFn<'a> {
 /// The names a rule declares.
 #[derive(Debug, Default)]
 pub struct RuleScope<'a> {
-    pub names: HashMap<String, (RuleName, Span)>,
+    pub names: FastMap<&'a str, (RuleName, Span)>,
     pub inputs: Vec<RuleInput<'a>>,
     pub factors: Vec<RuleFactor<'a>>,
     pub lets: Vec<RuleLet<'a>>,
     pub fns: Vec<RuleFn<'a>>,
-    pub used: std::collections::HashSet<RuleName>,
     /// The rule's GWP set, for `gwp.X`.
     pub gwp: Option<String>,
 }
@@ -116,6 +118,39 @@ pub struct Checker<'w, 'a> {
     pub record: bool,
     pub types: Vec<(FileId, Span, Type)>,
     pub refs: Vec<Reference>,
+}
+
+/// A literal such as `56.1` or `1200` exactly: at most 15 digits, at most
+/// one `.`, nothing else. Both the digits as an integer (below 2^53) and the
+/// power of ten are exact doubles, so one division rounds correctly: the
+/// result is the one `str::parse::<f64>` gives, without its general parser.
+fn short_decimal(text: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut mantissa: u64 = 0;
+    let mut digits = 0;
+    let mut fraction: Option<usize> = None;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    Some(mantissa as f64 / POW10[fraction.unwrap_or(0)])
 }
 
 /// Whether an expression is a literal zero (which takes any dimension: `if c then x else 0`).
@@ -198,20 +233,17 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn number(&mut self, n: &ast::NumberLit, span: Span) -> Option<f64> {
-        let parsed = Rational::parse_decimal(&n.text).map(|r| {
-            if n.percent {
-                r.to_f64() / 100.0
-            } else {
-                r.to_f64()
-            }
-        });
-        let parsed = parsed.or_else(|| {
-            n.text
-                .replace('_', "")
-                .parse::<f64>()
+        // `str::parse` rounds correctly; an infinite value is not the number written.
+        let value = match short_decimal(&n.text) {
+            Some(v) => Ok(v),
+            None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
+            None => n.text.parse::<f64>(),
+        };
+        let parsed =
+            value
                 .ok()
-                .map(|v| if n.percent { v / 100.0 } else { v })
-        });
+                .filter(|v| v.is_finite())
+                .map(|v| if n.percent { v / 100.0 } else { v });
         if parsed.is_none() {
             let d = self.error(
                 "E0204",
@@ -264,7 +296,10 @@ impl<'w, 'a> Checker<'w, 'a> {
                     Some(p) => {
                         let r =
                             Rational::new(p.num as i128, p.den as i128).unwrap_or(Rational::ONE);
-                        (u.factor.to_f64().powf(r.to_f64()), u.dim.pow(r))
+                        let Some(dim) = u.dim.pow(r) else {
+                            return self.dimension_overflow(span);
+                        };
+                        (u.factor.to_f64().powf(r.to_f64()), dim)
                     }
                     None => (u.factor.to_f64(), u.dim.clone()),
                 };
@@ -480,7 +515,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         value: &TExpr,
         expected: &Type,
         unit_text: Option<&str>,
-        what: &str,
+        what: impl std::fmt::Display,
     ) -> bool {
         if self.compatible(&value.ty, expected)
             || is_zero_literal(value) && matches!(expected, Type::Quantity(_))
@@ -512,13 +547,12 @@ impl<'w, 'a> Checker<'w, 'a> {
     /// When `got` is a gas where `expected` has CO2e: point to `gwp.X`.
     pub fn gas_help(&self, expected: &Dimension, got: &Dimension) -> Option<String> {
         let co2e = self.world.co2e()?;
-        let ratio = expected.div(got);
+        let ratio = expected.div(got)?;
         // ratio = CO2e / Gas  →  multiply by gwp.Gas
-        let factors = ratio.factors();
-        if factors.len() == 2 && ratio.exponent(co2e) == Rational::ONE {
-            let (gas, e) = factors.iter().find(|(b, _)| *b != co2e)?;
-            if *e == Rational::ONE.neg() {
-                let name = &self.world.bases.get(*gas as usize)?.name;
+        if ratio.factor_count() == 2 && ratio.exponent(co2e) == Rational::ONE {
+            let (gas, e) = ratio.factors().find(|(b, _)| *b != co2e)?;
+            if e == Rational::ONE.neg() {
+                let name = &self.world.bases.get(gas as usize)?.name;
                 return Some(format!(
                     "{name} is a mass of gas, not CO2e: multiply by `gwp.{name}` to characterise it with the rule's GWP set"
                 ));
@@ -604,7 +638,10 @@ impl<'w, 'a> Checker<'w, 'a> {
             }
             BinOp::Mul | BinOp::Div => match (&ta.ty, &tb.ty) {
                 (Type::Quantity(x), Type::Quantity(y)) => {
-                    Type::Quantity(if op == BinOp::Mul { x.mul(y) } else { x.div(y) })
+                    match if op == BinOp::Mul { x.mul(y) } else { x.div(y) } {
+                        Some(d) => Type::Quantity(d),
+                        None => return self.dimension_overflow(span),
+                    }
                 }
                 _ => return self.not_quantity(op, &ta, &tb, span),
             },
@@ -662,7 +699,14 @@ impl<'w, 'a> Checker<'w, 'a> {
             }
             BinOp::Pow => Type::Error,
         };
-        self.done(TKind::Binary(op, Box::new(ta), Box::new(tb)), ty, span)
+        self.done(TKind::Binary(op, Box::new((ta, tb))), ty, span)
+    }
+
+    /// E0204: the dimension's exponent overflowed.
+    fn dimension_overflow(&mut self, span: Span) -> TExpr {
+        let d = crate::dimension::overflow(self.file, span);
+        self.push(d);
+        TExpr::error(span)
     }
 
     fn not_quantity(&mut self, op: BinOp, a: &TExpr, b: &TExpr, span: Span) -> TExpr {
@@ -748,7 +792,10 @@ impl<'w, 'a> Checker<'w, 'a> {
         };
         match &base.ty {
             Type::Quantity(d) => {
-                let ty = Type::Quantity(d.pow(exponent));
+                let Some(d) = d.pow(exponent) else {
+                    return self.dimension_overflow(span);
+                };
+                let ty = Type::Quantity(d);
                 self.done(TKind::Pow(Box::new(base), exponent.to_f64()), ty, span)
             }
             Type::Error => TExpr::error(span),
@@ -771,7 +818,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let rule_names: Vec<String> = self
             .rule
             .as_ref()
-            .map(|r| r.names.keys().cloned().collect())
+            .map(|r| r.names.keys().map(|k| k.to_string()).collect())
             .unwrap_or_default();
         candidates.extend(rule_names.iter().map(String::as_str));
         let hint = closest(&n.text, candidates).map(str::to_string);
@@ -807,7 +854,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let rule_name = self
             .rule
             .as_ref()
-            .and_then(|r| r.names.get(&n.text).copied());
+            .and_then(|r| r.names.get(n.text.as_str()).copied());
         if let Some((name, decl_span)) = rule_name {
             self.reference(
                 span,
@@ -816,27 +863,31 @@ impl<'w, 'a> Checker<'w, 'a> {
                     span: decl_span,
                 },
             );
-            if let Some(rule) = self.rule.as_mut() {
-                rule.used.insert(name);
-            }
             return match name {
                 RuleName::Input(i) => {
-                    let ty = self
-                        .rule
-                        .as_ref()
-                        .map(|r| r.inputs[i].ty.clone())
-                        .unwrap_or(Type::Error);
+                    let ty = match self.rule.as_mut().and_then(|r| r.inputs.get_mut(i)) {
+                        Some(input) => {
+                            input.used = true;
+                            input.ty.clone()
+                        }
+                        None => Type::Error,
+                    };
                     self.done(TKind::Input(i), ty, span)
                 }
                 RuleName::Factor(i) => {
-                    let ty = self
-                        .rule
-                        .as_ref()
-                        .map(|r| r.factors[i].ty.clone())
-                        .unwrap_or(Type::Error);
+                    let ty = match self.rule.as_mut().and_then(|r| r.factors.get_mut(i)) {
+                        Some(factor) => {
+                            factor.used = true;
+                            factor.ty.clone()
+                        }
+                        None => Type::Error,
+                    };
                     self.done(TKind::Factor(i), ty, span)
                 }
                 RuleName::Let(i) => {
+                    if let Some(l) = self.rule.as_mut().and_then(|r| r.lets.get_mut(i)) {
+                        l.used = true;
+                    }
                     let ty = self.let_type(i, span);
                     self.done(TKind::Let(i), ty, span)
                 }
@@ -956,7 +1007,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 &value,
                 declared,
                 unit.as_deref(),
-                &format!("`{}`", decl.name.text),
+                format_args!("`{}`", decl.name.text),
             );
         }
         let ty = declared.unwrap_or_else(|| value.ty.clone());
@@ -1004,7 +1055,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 &value,
                 ty,
                 unit.as_ref().map(|u| u.1.as_str()),
-                &format!("`{}`", def.name),
+                format_args!("`{}`", def.name),
             );
         }
         self.rule = saved_rule;
@@ -1026,7 +1077,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 || self
                     .rule
                     .as_ref()
-                    .is_some_and(|r| r.names.contains_key(&n.text));
+                    .is_some_and(|r| r.names.contains_key(n.text.as_str()));
             if !shadowed {
                 if let Some(id) = self.world.enum_id(&n.text) {
                     let Some(def) = self.world.enums.get(id) else {
@@ -1153,7 +1204,7 @@ impl<'w, 'a> Checker<'w, 'a> {
         let local = self
             .rule
             .as_ref()
-            .and_then(|r| r.names.get(&f.text).copied());
+            .and_then(|r| r.names.get(f.text.as_str()).copied());
         let target = match local {
             Some((RuleName::Fn(i), decl_span)) => {
                 self.reference(
@@ -1220,7 +1271,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                     &t,
                     pty,
                     None,
-                    &format!("parameter `{pname}` of `{}`", f.text),
+                    format_args!("parameter `{pname}` of `{}`", f.text),
                 );
                 targs.push(t);
             }
@@ -1400,5 +1451,36 @@ impl<'w, 'a> Checker<'w, 'a> {
             return TExpr::error(span);
         }
         self.done(TKind::Match(Box::new(s), out), result_ty, span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_decimal;
+    use proptest::prelude::*;
+
+    #[test]
+    fn short_decimals() {
+        assert_eq!(short_decimal("56.1"), Some(56.1));
+        assert_eq!(short_decimal("0.6205"), Some(0.6205));
+        assert_eq!(short_decimal("1200"), Some(1200.0));
+        assert_eq!(short_decimal("1_000"), None);
+        assert_eq!(short_decimal("2.5e6"), None);
+        assert_eq!(short_decimal("1234567890123456"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn short_decimals_parse_as_str_parse_does(int in "[0-9]{1,15}", frac in proptest::option::of("[0-9]{0,15}")) {
+            let text = match &frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int.clone(),
+            };
+            let parsed = text.parse::<f64>().ok();
+            match short_decimal(&text) {
+                Some(v) => prop_assert_eq!(Some(v), parsed),
+                None => prop_assert!(text.len() > 16 || int.len() + frac.map_or(0, |f| f.len()) > 15),
+            }
+        }
     }
 }

@@ -17,6 +17,11 @@ pub mod suggest;
 pub mod types;
 pub mod world;
 
+/// The checker's maps keyed by names. foldhash (already in the dependency tree
+/// through hashbrown) hashes short keys several times faster than the
+/// standard library's SipHash; it is still seeded per process.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use analysis::{analyze, Analysis, DiskLoader, Options, SourceLoader};
 pub use diagnostic::{Diagnostic, Severity};
 pub use source::{FileId, Files};

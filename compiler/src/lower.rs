@@ -24,7 +24,7 @@ pub fn plan_dimension(analysis: &Analysis, dim: &Dimension) -> pcr_plan::dimensi
         let name = analysis
             .world
             .bases
-            .get(*base as usize)
+            .get(base as usize)
             .map(|b| b.name.clone())
             .unwrap_or_default();
         let ratio = pcr_plan::ratio::Ratio::new(e.num() as i64, e.den() as i64)
@@ -174,9 +174,9 @@ impl<'a> Lowerer<'a> {
                     UnOp::Not => self.combine(&[a], |x| plan::Node::Not { a: x[0] }),
                 }
             }
-            TKind::Binary(op, a, b) => {
-                let a = self.lower(a, env)?;
-                let b = self.lower(b, env)?;
+            TKind::Binary(op, ab) => {
+                let a = self.lower(&ab.0, env)?;
+                let b = self.lower(&ab.1, env)?;
                 let op = *op;
                 self.combine(&[a, b], |x| {
                     let (a, b) = (x[0], x[1]);

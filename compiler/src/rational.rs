@@ -103,6 +103,14 @@ impl Rational {
         }
     }
 
+    /// The negation; `None` when the numerator is `i128::MIN`.
+    pub fn checked_neg(self) -> Option<Rational> {
+        Some(Rational {
+            num: self.num.checked_neg()?,
+            den: self.den,
+        })
+    }
+
     pub fn mul(self, other: Rational) -> Option<Rational> {
         let g1 = gcd(self.num, other.den).max(1);
         let g2 = gcd(other.num, self.den).max(1);
@@ -137,7 +145,11 @@ impl Rational {
     }
 
     pub fn to_f64(self) -> f64 {
-        self.num as f64 / self.den as f64
+        // The same roundings; converting from i64 is one instruction, from i128 a library call.
+        match (i64::try_from(self.num), i64::try_from(self.den)) {
+            (Ok(n), Ok(d)) => n as f64 / d as f64,
+            _ => self.num as f64 / self.den as f64,
+        }
     }
 }
 

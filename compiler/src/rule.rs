@@ -6,13 +6,14 @@ use crate::checker::{
 };
 use crate::diagnostic::Diagnostic;
 use crate::dimension::Dimension;
+use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{const_value, ConstValue, Location, TExpr, Type};
 use crate::world::WorldValue;
+use crate::FastMap;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
 use pcr_lang::Span;
-use std::collections::HashMap;
 
 const BOUNDARY_NOTE: &str = "GB/T 24067 and ISO 14067 require every stage inside the system boundary to be counted, or excluded with a reason within the cut-off criteria";
 const CUTOFF_NOTE: &str = "GB/T 24067 and ISO 14067: exclusions are allowed only within the cut-off criteria the rule states, each one documented";
@@ -249,6 +250,22 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         grades: vec![],
     };
     let mut scope = RuleScope::default();
+    let (mut n_inputs, mut n_factors, mut n_lets, mut n_fns) = (0, 0, 0, 0);
+    for clause in &rule.clauses {
+        match clause {
+            Clause::Input(_) => n_inputs += 1,
+            Clause::Factor(_) => n_factors += 1,
+            Clause::Let(_) => n_lets += 1,
+            Clause::Fn(_) => n_fns += 1,
+            _ => {}
+        }
+    }
+    scope.names.reserve(n_inputs + n_factors + n_lets + n_fns);
+    scope.inputs.reserve(n_inputs);
+    scope.factors.reserve(n_factors);
+    scope.lets.reserve(n_lets);
+    scope.fns.reserve(n_fns);
+    let mut types = TypeCache::default();
     for clause in &rule.clauses {
         match clause {
             Clause::Title(t) => c.titles.push(t),
@@ -263,14 +280,19 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Input(i) => {
                 let inputs_len = scope.inputs.len();
                 if declare(checker, &mut scope, &i.name, RuleName::Input(inputs_len)) {
-                    let (ty, unit) = checker.world.resolve_type(&i.ty, file, &mut checker.diags);
-                    scope.inputs.push(RuleInput { decl: i, ty, unit });
+                    let (ty, unit) = types.resolve(checker, &i.ty);
+                    scope.inputs.push(RuleInput {
+                        decl: i,
+                        ty,
+                        unit,
+                        used: false,
+                    });
                 }
             }
             Clause::Factor(f) => {
                 let factors_len = scope.factors.len();
                 if declare(checker, &mut scope, &f.name, RuleName::Factor(factors_len)) {
-                    let (ty, unit) = checker.world.resolve_type(&f.ty, file, &mut checker.diags);
+                    let (ty, unit) = types.resolve(checker, &f.ty);
                     if !matches!(ty, Type::Quantity(_) | Type::Error) {
                         let d = checker.error(
                             "E0204",
@@ -280,19 +302,23 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         );
                         checker.push(d);
                     }
-                    scope.factors.push(RuleFactor { decl: f, ty, unit });
+                    scope.factors.push(RuleFactor {
+                        decl: f,
+                        ty,
+                        unit,
+                        used: false,
+                    });
                 }
             }
             Clause::Let(l) => {
                 let lets_len = scope.lets.len();
                 if declare(checker, &mut scope, &l.name, RuleName::Let(lets_len)) {
-                    let declared =
-                        l.ty.as_ref()
-                            .map(|t| checker.world.resolve_type(t, file, &mut checker.diags).0);
+                    let declared = l.ty.as_ref().map(|t| types.resolve(checker, t).0);
                     scope.lets.push(RuleLet {
                         decl: l,
                         declared,
                         slot: Slot::Pending,
+                        used: false,
                     });
                 }
             }
@@ -383,7 +409,16 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     // The declared unit.
     let declared = declared_clause.and_then(|d| declared_unit(checker, d));
     let emission_dim = match (&declared, checker.world.co2e()) {
-        (Some(d), Some(co2e)) => Some(Dimension::base(co2e).div(&d.dim)),
+        (Some(d), Some(co2e)) => {
+            let dim = Dimension::base(co2e).div(&d.dim);
+            if dim.is_none() {
+                if let Some(clause) = declared_clause {
+                    let d = crate::dimension::overflow(file, clause.amount.span);
+                    checker.push(d);
+                }
+            }
+            dim
+        }
         _ => None,
     };
 
@@ -444,7 +479,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 &value,
                 &ty,
                 unit.as_ref().map(|u| u.1.as_str()),
-                &format!("input `{}`", decl.name.text),
+                format_args!("input `{}`", decl.name.text),
             ) {
                 return None;
             }
@@ -508,7 +543,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     &value,
                     &ty,
                     unit.as_ref().map(|u| u.1.as_str()),
-                    &format!("factor `{}`", decl.name.text),
+                    format_args!("factor `{}`", decl.name.text),
                 );
                 match const_value(&value) {
                     Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
@@ -574,13 +609,13 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
 
     // Stages and emissions.
     let mut emissions: Vec<CheckedEmission> = Vec::new();
-    let mut stage_blocks: HashMap<String, Span> = HashMap::new();
+    let mut stage_blocks: FastMap<&str, Span> = FastMap::default();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
-    let mut counted_stages: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut emission_names: Vec<(String, Location)> = Vec::new();
-    let mut seen_emissions: HashMap<String, Location> = HashMap::new();
+    let mut counted_stages: FastMap<&str, ()> = FastMap::default();
+    let mut emission_names: Vec<(&str, Location)> = Vec::new();
+    let mut seen_emissions: FastMap<&str, Location> = FastMap::default();
     let mut exclusions: Vec<CheckedExclusion> = Vec::new();
-    let mut excluded_stages: HashMap<String, Span> = HashMap::new();
+    let mut excluded_stages: FastMap<&str, Span> = FastMap::default();
     for clause in &rule.clauses {
         match clause {
             Clause::Stage(s) => {
@@ -597,7 +632,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         .with_note("nothing outside the system boundary may be counted in the footprint (GB/T 24067, ISO 14067)");
                     checker.push(d);
                 }
-                if let Some(previous) = stage_blocks.get(&s.name.text) {
+                if let Some(previous) = stage_blocks.get(s.name.text.as_str()) {
                     let d = checker
                         .error(
                             "E0102",
@@ -609,13 +644,13 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         .with_help("put all emissions of a stage in one block");
                     checker.push(d);
                 }
-                stage_blocks.insert(s.name.text.clone(), s.name.span);
+                stage_blocks.insert(&s.name.text, s.name.span);
                 if !s.emissions.is_empty() {
-                    counted_stages.insert(s.name.text.clone());
+                    counted_stages.insert(&s.name.text, ());
                 }
                 emission_names.extend(s.emissions.iter().map(|e| {
                     (
-                        e.name.text.clone(),
+                        e.name.text.as_str(),
                         Location {
                             file,
                             span: e.name.span,
@@ -633,12 +668,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     ) {
                         emissions.push(emission);
                     }
-                    seen_emissions
-                        .entry(e.name.text.clone())
-                        .or_insert(Location {
-                            file,
-                            span: e.name.span,
-                        });
+                    seen_emissions.entry(&e.name.text).or_insert(Location {
+                        file,
+                        span: e.name.span,
+                    });
                 }
             }
             Clause::Exclude(x) => {
@@ -655,7 +688,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                             .with_help("remove this exclusion, or choose a boundary that contains the stage");
                         checker.push(d);
                     }
-                    excluded_stages.insert(x.name.text.clone(), x.name.span);
+                    excluded_stages.insert(&x.name.text, x.name.span);
                 }
                 let share = ratio_constant(checker, &x.share, "an exclusion's share");
                 if let Some(share) = share {
@@ -729,9 +762,9 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     // Every boundary stage counted or excluded.
     if let Some(b) = boundary_clause {
         for stage in &boundary_stages {
-            let counted = counted_stages.contains(stage);
-            if !counted && !excluded_stages.contains_key(stage) {
-                let has_block = stage_blocks.contains_key(stage);
+            let counted = counted_stages.contains_key(stage.as_str());
+            if !counted && !excluded_stages.contains_key(stage.as_str()) {
+                let has_block = stage_blocks.contains_key(stage.as_str());
                 let d = checker
                     .error(
                         "E0302",
@@ -767,7 +800,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     &value,
                     ty,
                     Some("kgCO2e"),
-                    &format!("the threshold of grade `{}`", entry.name.text),
+                    format_args!("the threshold of grade `{}`", entry.name.text),
                 ) {
                     continue;
                 }
@@ -828,8 +861,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
 
     // Unused names.
     let scope = checker.rule.take().unwrap_or_default();
-    for (i, input) in scope.inputs.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Input(i)) {
+    for input in &scope.inputs {
+        if !input.used {
             let d = Diagnostic::warning(
                 "W0001",
                 file,
@@ -841,8 +874,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             checker.push(d);
         }
     }
-    for (i, factor) in scope.factors.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Factor(i)) {
+    for factor in &scope.factors {
+        if !factor.used {
             let d = Diagnostic::warning(
                 "W0002",
                 file,
@@ -853,8 +886,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             checker.push(d);
         }
     }
-    for (i, l) in scope.lets.iter().enumerate() {
-        if !scope.used.contains(&RuleName::Let(i)) {
+    for l in &scope.lets {
+        if !l.used {
             let d = Diagnostic::warning(
                 "W0003",
                 file,
@@ -916,6 +949,36 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 }
 
+/// Declared types by their text: a rule declares many inputs and factors of
+/// the same few units. Only types resolved without a diagnostic are kept,
+/// and no list types (each list input has its own record type).
+#[derive(Default)]
+struct TypeCache<'w> {
+    map: FastMap<&'w str, Resolved>,
+}
+
+/// A resolved type and, for a quantity, its unit's factor and text.
+type Resolved = (Type, Option<(Rational, String)>);
+
+impl<'w> TypeCache<'w> {
+    fn resolve(&mut self, checker: &mut Checker<'w, '_>, ty: &ast::TypeExpr) -> Resolved {
+        let key = checker.text.get(ty.span.range());
+        if let Some(hit) = key.and_then(|k| self.map.get(k)) {
+            return hit.clone();
+        }
+        let before = checker.diags.len();
+        let resolved = checker
+            .world
+            .resolve_type(ty, checker.file, &mut checker.diags);
+        if let Some(k) = key {
+            if checker.diags.len() == before && !matches!(resolved.0, Type::List(_)) {
+                self.map.insert(k, resolved.clone());
+            }
+        }
+        resolved
+    }
+}
+
 fn percent(v: f64) -> String {
     let p = v * 100.0;
     let s = format!("{p:.4}");
@@ -926,21 +989,24 @@ fn percent(v: f64) -> String {
 fn declare<'r>(
     checker: &mut Checker,
     scope: &mut RuleScope<'r>,
-    name: &ast::Name,
+    name: &'r ast::Name,
     what: RuleName,
 ) -> bool {
-    if let Some((_, previous)) = scope.names.get(&name.text) {
-        let d = checker
-            .error(
-                "E0102",
-                name.span,
-                format!("`{}` is defined twice in this rule", name.text),
-                "defined again here",
-            )
-            .with_label(checker.file, *previous, "first defined here");
-        checker.push(d);
-        return false;
-    }
+    let slot = match scope.names.entry(name.text.as_str()) {
+        std::collections::hash_map::Entry::Vacant(slot) => slot,
+        std::collections::hash_map::Entry::Occupied(previous) => {
+            let d = checker
+                .error(
+                    "E0102",
+                    name.span,
+                    format!("`{}` is defined twice in this rule", name.text),
+                    "defined again here",
+                )
+                .with_label(checker.file, previous.get().1, "first defined here");
+            checker.push(d);
+            return false;
+        }
+    };
     if let Some((kind, loc)) = checker.world.values.get(&name.text).copied() {
         let what_is = match kind {
             WorldValue::Unit => "unit",
@@ -960,7 +1026,7 @@ fn declare<'r>(
         checker.push(d);
         return false;
     }
-    scope.names.insert(name.text.clone(), (what, name.span));
+    slot.insert((what, name.span));
     true
 }
 
@@ -1015,7 +1081,7 @@ pub fn fn_body(checker: &mut Checker, decl: &ast::FnDecl, sig: &FnSig) -> TExpr 
             &body,
             ret,
             unit.as_deref(),
-            &format!("the result of `{}`", decl.name.text),
+            format_args!("the result of `{}`", decl.name.text),
         );
     }
     checker.locals = saved;
@@ -1134,11 +1200,11 @@ fn check_emission(
     stage: &str,
     expected: Option<&Dimension>,
     declared: Option<&DeclaredUnit>,
-    previous: &HashMap<String, Location>,
+    previous: &FastMap<&str, Location>,
 ) -> Option<CheckedEmission> {
     let file = checker.file;
     let mut ok = true;
-    if let Some(p) = previous.get(&e.name.text) {
+    if let Some(p) = previous.get(e.name.text.as_str()) {
         let d = checker
             .error(
                 "E0102",
@@ -1257,7 +1323,7 @@ fn emission_dimension_error(
         "every emission is CO2e per declared unit (`{unit_text}`): {expected_text}"
     ));
     let missing = expected.div(got);
-    if missing == Dimension::none().div(&declared_dim) {
+    if missing.is_some() && missing == Dimension::none().div(&declared_dim) {
         // A plant total: divide by the production quantity.
         let candidates: Vec<String> = checker
             .rule
@@ -1293,10 +1359,10 @@ fn emission_dimension_error(
         }
     } else if let Some(help) = checker.gas_help(expected, got) {
         d = d.with_help(help);
-    } else {
+    } else if let Some(missing) = &missing {
         d = d.with_help(format!(
             "multiply by a quantity of {}",
-            world.dimension_name(&missing)
+            world.dimension_name(missing)
         ));
     }
     checker.push(d);
@@ -1313,7 +1379,7 @@ fn fmt_amount(v: f64) -> String {
 fn check_example(
     checker: &mut Checker,
     x: &ast::Example,
-    emissions: &[(String, Location)],
+    emissions: &[(&str, Location)],
     stages: &[String],
     grades: &[(String, f64)],
     otherwise: Option<&str>,
@@ -1332,7 +1398,7 @@ fn check_example(
                 let target = checker
                     .rule
                     .as_ref()
-                    .and_then(|r| r.names.get(&g.name.text).copied());
+                    .and_then(|r| r.names.get(g.name.text.as_str()).copied());
                 let declared = target.and_then(|(name, span)| {
                     let rule = checker.rule.as_ref()?;
                     let (ty, unit) = match name {
@@ -1388,7 +1454,7 @@ fn check_example(
                     &value,
                     &ty,
                     unit.as_ref().map(|u| u.1.as_str()),
-                    &format!("`{}`", g.name.text),
+                    format_args!("`{}`", g.name.text),
                 ) {
                     continue;
                 }
@@ -1426,7 +1492,9 @@ fn check_example(
                         }
                     }
                     ast::ExpectTarget::Emission(n) => {
-                        if let Some((_, loc)) = emissions.iter().find(|(name, _)| *name == n.text) {
+                        if let Some((_, loc)) =
+                            emissions.iter().find(|(name, _)| *name == n.text.as_str())
+                        {
                             let loc = *loc;
                             checker.refs.push(crate::checker::Reference {
                                 file: checker.file,
@@ -1442,7 +1510,7 @@ fn check_example(
                                 "unknown emission",
                             );
                             if let Some(h) =
-                                closest(&n.text, emissions.iter().map(|(name, _)| name.as_str()))
+                                closest(&n.text, emissions.iter().map(|(name, _)| *name))
                             {
                                 d = d.with_help(format!("did you mean `{h}`?"));
                             }

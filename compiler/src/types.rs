@@ -101,7 +101,8 @@ pub enum TKind {
     Local(usize),
     Field(Box<TExpr>, usize),
     Unary(UnOp, Box<TExpr>),
-    Binary(BinOp, Box<TExpr>, Box<TExpr>),
+    /// Both operands in one allocation.
+    Binary(BinOp, Box<(TExpr, TExpr)>),
     /// Power with a literal exponent.
     Pow(Box<TExpr>, f64),
     If(Box<TExpr>, Box<TExpr>, Box<TExpr>),
@@ -158,8 +159,9 @@ pub fn const_value(e: &TExpr) -> Option<ConstValue> {
             ConstValue::Bool(v) => ConstValue::Bool(!v),
             _ => return None,
         },
-        TKind::Binary(op, a, b) => {
-            let (ConstValue::Number(x), ConstValue::Number(y)) = (const_value(a)?, const_value(b)?)
+        TKind::Binary(op, ab) => {
+            let (ConstValue::Number(x), ConstValue::Number(y)) =
+                (const_value(&ab.0)?, const_value(&ab.1)?)
             else {
                 return None;
             };

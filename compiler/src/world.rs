@@ -8,6 +8,7 @@ use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
 use crate::types::{Location, Type};
+use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, Labels, TypeKind, UnOp};
 use pcr_lang::Span;
 use std::collections::HashMap;
@@ -143,19 +144,19 @@ pub enum WorldValue {
 #[derive(Debug, Default)]
 pub struct World {
     pub bases: Vec<BaseDimension>,
-    pub dimensions: HashMap<String, DimensionDef>,
-    pub units: HashMap<String, UnitDef>,
-    pub gwp_sets: HashMap<String, GwpSetDef>,
-    pub stages: HashMap<String, StageDef>,
+    pub dimensions: FastMap<String, DimensionDef>,
+    pub units: FastMap<String, UnitDef>,
+    pub gwp_sets: FastMap<String, GwpSetDef>,
+    pub stages: FastMap<String, StageDef>,
     /// Stage names in declaration order.
     pub stage_order: Vec<String>,
-    pub boundaries: HashMap<String, BoundaryDef>,
-    pub categories: HashMap<String, CategoryDef>,
+    pub boundaries: FastMap<String, BoundaryDef>,
+    pub categories: FastMap<String, CategoryDef>,
     pub enums: Vec<EnumDef>,
     pub fns: Vec<FnDef>,
     pub consts: Vec<ConstDef>,
     /// The value namespace: units, constants, functions, enums.
-    pub values: HashMap<String, (WorldValue, Location)>,
+    pub values: FastMap<String, (WorldValue, Location)>,
     /// Files of the embedded prelude (declarations there may not be shadowed).
     pub prelude_files: Vec<FileId>,
 }
@@ -204,10 +205,8 @@ impl World {
         if dim.is_none() {
             return "ratio".to_string();
         }
-        if let [(base, e)] = dim.factors() {
-            if *e == Rational::ONE {
-                return self.base_name(*base);
-            }
+        if let Some(base) = dim.single_base() {
+            return self.base_name(base);
         }
         let mut named: Vec<&DimensionDef> = self.dimensions.values().filter(|d| !d.base).collect();
         named.sort_by(|a, b| a.name.cmp(&b.name));
@@ -216,19 +215,18 @@ impl World {
         }
         // X / Named, where X is a base or named dimension: `CO2e/Energy`.
         for d in &named {
-            let top = dim.mul(&d.dim);
+            let Some(top) = dim.mul(&d.dim) else {
+                continue;
+            };
             if let Some(t) = named.iter().find(|n| n.dim == top) {
                 return format!("{}/{}", t.name, d.name);
             }
-            if top.factors().len() == 1 && top.factors()[0].1 == Rational::ONE {
-                return format!("{}/{}", self.base_name(top.factors()[0].0), d.name);
+            if let Some(base) = top.single_base() {
+                return format!("{}/{}", self.base_name(base), d.name);
             }
         }
-        let atoms: Vec<(String, Rational)> = dim
-            .factors()
-            .iter()
-            .map(|(b, e)| (self.base_name(*b), *e))
-            .collect();
+        let atoms: Vec<(String, Rational)> =
+            dim.factors().map(|(b, e)| (self.base_name(b), e)).collect();
         format_product(&atoms, "·")
     }
 
@@ -261,20 +259,21 @@ impl World {
             .collect();
         canonical.sort_by(|a, b| a.name.len().cmp(&b.name.len()).then(a.name.cmp(&b.name)));
         for below in &canonical {
-            let top = dim.mul(&below.dim);
+            let Some(top) = dim.mul(&below.dim) else {
+                continue;
+            };
             if let Some(above) = canonical.iter().find(|u| u.dim == top) {
                 return format!("{}/{}", above.name, below.name);
             }
         }
         let atoms: Vec<(String, Rational)> = dim
             .factors()
-            .iter()
             .map(|(b, e)| {
-                let base = self.bases.get(*b as usize);
+                let base = self.bases.get(b as usize);
                 let name = base
                     .and_then(|b| b.unit.clone())
-                    .unwrap_or_else(|| self.base_name(*b));
-                (name, *e)
+                    .unwrap_or_else(|| self.base_name(b));
+                (name, e)
             })
             .collect();
         format_product(&atoms, "*")
@@ -633,17 +632,20 @@ impl World {
                 self.dimension_of(&n.text, defs, state, diags)
             }
             TypeKind::Number(t) if t == "1" => Some(Dimension::none()),
-            TypeKind::Mul(a, b) => Some(
-                self.dimension_expr(a, file, defs, state, diags)?
-                    .mul(&self.dimension_expr(b, file, defs, state, diags)?),
-            ),
-            TypeKind::Div(a, b) => Some(
-                self.dimension_expr(a, file, defs, state, diags)?
-                    .div(&self.dimension_expr(b, file, defs, state, diags)?),
-            ),
+            TypeKind::Mul(a, b) | TypeKind::Div(a, b) => {
+                let x = self.dimension_expr(a, file, defs, state, diags)?;
+                let y = self.dimension_expr(b, file, defs, state, diags)?;
+                let product = if matches!(e.kind, TypeKind::Mul(..)) {
+                    x.mul(&y)
+                } else {
+                    x.div(&y)
+                };
+                reported(product, file, e.span, diags)
+            }
             TypeKind::Pow(a, exp) => {
                 let r = Rational::new(exp.num as i128, exp.den as i128)?;
-                Some(self.dimension_expr(a, file, defs, state, diags)?.pow(r))
+                let x = self.dimension_expr(a, file, defs, state, diags)?;
+                reported(x.pow(r), file, e.span, diags)
             }
             _ => {
                 diags.push(Diagnostic::error(
@@ -693,8 +695,8 @@ impl World {
             ast::UnitDefinition::Base(dim) => match self.dimensions.get(&dim.text) {
                 Some(d) => {
                     let d = d.dim.clone();
-                    if d.factors().len() == 1 && d.factors()[0].1 == Rational::ONE {
-                        let base = d.factors()[0].0 as usize;
+                    if let Some(base) = d.single_base() {
+                        let base = base as usize;
                         if let Some(b) = self.bases.get_mut(base) {
                             if b.unit.is_none() {
                                 b.unit = Some(name.to_string());
@@ -773,9 +775,10 @@ impl World {
                 let v = number(n)?;
                 let (f, d) = self.exact_unit(u, file, unit, diags)?;
                 let (f, d) = match power {
-                    Some(p) if p.den == 1 => {
-                        (f.pow(p.num as i32)?, d.pow(Rational::integer(p.num)))
-                    }
+                    Some(p) if p.den == 1 => (
+                        f.pow(p.num as i32)?,
+                        reported(d.pow(Rational::integer(p.num)), file, e.span, diags)?,
+                    ),
                     Some(_) => return self.inexact(e, file, diags),
                     None => (f, d),
                 };
@@ -795,13 +798,19 @@ impl World {
                             return self.inexact(b, file, diags);
                         }
                         let p = i32::try_from(p.num()).ok()?;
-                        Some((x.pow(p)?, dx.pow(Rational::integer(p as i64))))
+                        let dp =
+                            reported(dx.pow(Rational::integer(p as i64)), file, e.span, diags)?;
+                        Some((x.pow(p)?, dp))
                     }
                     _ => {
                         let (y, dy) = self.exact(b, file, unit, diags)?;
                         match op {
-                            BinOp::Mul => Some((x.mul(y)?, dx.mul(&dy))),
-                            BinOp::Div => Some((x.div(y)?, dx.div(&dy))),
+                            BinOp::Mul => {
+                                Some((x.mul(y)?, reported(dx.mul(&dy), file, e.span, diags)?))
+                            }
+                            BinOp::Div => {
+                                Some((x.div(y)?, reported(dx.div(&dy), file, e.span, diags)?))
+                            }
                             BinOp::Add | BinOp::Sub => {
                                 if dx != dy {
                                     diags.push(Diagnostic::error(
@@ -900,7 +909,7 @@ impl World {
                     continue;
                 };
                 let expected = co2e
-                    .map(|c| Dimension::base(c).div(&Dimension::base(gas)))
+                    .and_then(|c| Dimension::base(c).div(&Dimension::base(gas)))
                     .unwrap_or_default();
                 if dim != expected {
                     diags.push(Diagnostic::error(
@@ -1027,18 +1036,22 @@ impl World {
                                 s
                             }
                         };
-                        if is_mul {
-                            let f = fa.mul(fb).unwrap_or(fa);
+                        let (f, dim, text) = if is_mul {
                             (
-                                Type::Quantity(da.mul(&db)),
-                                Some((f, format!("{sa}*{}", wrap(sb, b)))),
+                                fa.mul(fb).unwrap_or(fa),
+                                da.mul(&db),
+                                format!("{sa}*{}", wrap(sb, b)),
                             )
                         } else {
-                            let f = fa.div(fb).unwrap_or(fa);
                             (
-                                Type::Quantity(da.div(&db)),
-                                Some((f, format!("{sa}/{}", wrap(sb, b)))),
+                                fa.div(fb).unwrap_or(fa),
+                                da.div(&db),
+                                format!("{sa}/{}", wrap(sb, b)),
                             )
+                        };
+                        match reported(dim, file, e.span, diags) {
+                            Some(dim) => (Type::Quantity(dim), Some((f, text))),
+                            None => (Type::Error, None),
                         }
                     }
                     (Type::Error, ..) | (_, Type::Error, ..) => (Type::Error, None),
@@ -1068,7 +1081,10 @@ impl World {
                         } else {
                             format!("{s}^({r})")
                         };
-                        (Type::Quantity(d.pow(r)), Some((factor, text)))
+                        match reported(d.pow(r), file, e.span, diags) {
+                            Some(d) => (Type::Quantity(d), Some((factor, text))),
+                            None => (Type::Error, None),
+                        }
                     }
                     (Type::Error, ..) => (Type::Error, None),
                     _ => {
@@ -1123,6 +1139,19 @@ impl World {
             TypeKind::Error => (Type::Error, None),
         }
     }
+}
+
+/// A dimension, or E0204 reported at `span` when an exponent overflowed.
+fn reported(
+    dim: Option<Dimension>,
+    file: FileId,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Dimension> {
+    if dim.is_none() {
+        diags.push(crate::dimension::overflow(file, span));
+    }
+    dim
 }
 
 #[derive(Default)]
