@@ -4,13 +4,18 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib-rules");
+    // The manifest folder at run time: a build script compiled for one
+    // checkout may be reused for another with the same target folder.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".to_string());
+    let root = Path::new(&manifest).join("../stdlib-rules");
     let mut out = String::from("/// Embedded standard library files: (path under stdlib-rules/, text).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for folder in ["std", "general"] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());
         let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
+            // A compiler without its prelude would reject every rule: stop here.
+            eprintln!("cannot read the standard library folder {}", dir.display());
+            std::process::exit(1);
         };
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         paths.sort();
