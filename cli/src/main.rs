@@ -132,6 +132,7 @@ fn main() -> ExitCode {
     let options = pcr_compiler::Options {
         record: false,
         std_dir: cli.std.clone(),
+        sequential: false,
     };
     match cli.command {
         Command::Check {

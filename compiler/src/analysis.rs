@@ -1,7 +1,7 @@
 //! The compiler's entry point: load a file, the prelude and its imports,
 //! build the world, check functions, constants and rules.
 
-use crate::checker::{Checker, Globals, Reference, Slot};
+use crate::checker::{Checker, Globals, Reference, Shared, Slot};
 use crate::diagnostic::Diagnostic;
 use crate::prelude;
 use crate::rule::{check_rule, fn_body, signature, CheckedRule};
@@ -10,7 +10,6 @@ use crate::types::{FnRef, TExpr, TKind, Type};
 use crate::world::{ModuleInput, World};
 use pcr_lang::ast::{self, Item};
 use pcr_lang::{parse, Span};
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// Reads an imported module's text (the language server serves open documents from memory).
@@ -33,6 +32,8 @@ pub struct Options {
     pub record: bool,
     /// A folder to read the prelude from instead of the embedded one.
     pub std_dir: Option<PathBuf>,
+    /// Check on one thread only (tests compare the two ways).
+    pub sequential: bool,
 }
 
 /// Everything known after checking one file.
@@ -232,8 +233,8 @@ pub fn analyze(
         let mut sig_checker_diags = Vec::new();
         let empty = Globals {
             fn_sigs: Vec::new(),
-            fn_bodies: RefCell::new(Vec::new()),
-            consts: RefCell::new(Vec::new()),
+            fn_bodies: Shared::new(Vec::new()),
+            consts: Shared::new(Vec::new()),
         };
         let mut sigs = Vec::new();
         for f in &world.fns {
@@ -243,9 +244,9 @@ pub fn analyze(
         }
         diagnostics.extend(sig_checker_diags);
         Globals {
-            fn_bodies: RefCell::new(vec![None; sigs.len()]),
+            fn_bodies: Shared::new(vec![None; sigs.len()]),
             fn_sigs: sigs,
-            consts: RefCell::new(vec![Slot::Pending; world.consts.len()]),
+            consts: Shared::new(vec![Slot::Pending; world.consts.len()]),
         }
     };
     let mut types = Vec::new();
@@ -277,6 +278,7 @@ pub fn analyze(
             let Item::Rule(rule) = item else { continue };
             let mut c = Checker::new(&world, &globals, main, files.text(main));
             c.record = options.record;
+            c.parallel = !options.sequential;
             if let Some(previous) = rules.iter().find(|r| r.name == rule.name.text) {
                 c.push(
                     Diagnostic::error(

@@ -12,8 +12,7 @@ use crate::world::{World, WorldValue};
 use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, UnOp};
 use pcr_lang::Span;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A function's signature: parameter names and types, and the return type.
 #[derive(Debug, Clone)]
@@ -30,12 +29,33 @@ pub enum Slot {
     Done(TExpr),
 }
 
+/// A cell that threads may share: the prelude's functions and constants are
+/// typed lazily on one thread, then read by the threads that check a long
+/// rule's emissions. (A poisoned lock only means another thread panicked;
+/// the data is still what it wrote.)
+#[derive(Debug, Default)]
+pub struct Shared<T>(RwLock<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(RwLock::new(value))
+    }
+
+    pub fn borrow(&self) -> RwLockReadGuard<'_, T> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn borrow_mut(&self) -> RwLockWriteGuard<'_, T> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// What the checker learnt of the prelude's and modules' functions and constants.
 #[derive(Debug)]
 pub struct Globals {
     pub fn_sigs: Vec<FnSig>,
-    pub fn_bodies: RefCell<Vec<Option<TExpr>>>,
-    pub consts: RefCell<Vec<Slot>>,
+    pub fn_bodies: Shared<Vec<Option<TExpr>>>,
+    pub consts: Shared<Vec<Slot>>,
 }
 
 /// What a name in a rule's scope is.
@@ -47,7 +67,7 @@ pub enum RuleName {
     Fn(usize),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
@@ -55,7 +75,7 @@ pub struct RuleInput<'a> {
     pub used: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RuleFactor<'a> {
     pub decl: &'a ast::FactorDecl,
     pub ty: Type,
@@ -118,6 +138,107 @@ pub struct Checker<'w, 'a> {
     pub record: bool,
     pub types: Vec<(FileId, Span, Type)>,
     pub refs: Vec<Reference>,
+    /// May a long rule's emissions be checked on two threads.
+    pub parallel: bool,
+}
+
+impl<'a> RuleScope<'a> {
+    /// The scope as another thread needs it to check expressions: every
+    /// name, the types of inputs, factors and (already typed) lets, and
+    /// function signatures; no typed trees, nothing marked used. `None`
+    /// while a `let` is still untyped (the copy would type it again).
+    fn for_another_thread(&self) -> Option<RuleScope<'a>> {
+        let lets = self
+            .lets
+            .iter()
+            .map(|l| match &l.slot {
+                Slot::Done(t) => Some(RuleLet {
+                    decl: l.decl,
+                    declared: l.declared.clone(),
+                    slot: Slot::Done(TExpr {
+                        kind: TKind::Error,
+                        ty: t.ty.clone(),
+                        span: t.span,
+                    }),
+                    used: false,
+                }),
+                Slot::Pending | Slot::Visiting => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let unused = |mut x: RuleInput<'a>| {
+            x.used = false;
+            x
+        };
+        Some(RuleScope {
+            names: self.names.clone(),
+            inputs: self.inputs.iter().cloned().map(unused).collect(),
+            factors: self
+                .factors
+                .iter()
+                .cloned()
+                .map(|mut f| {
+                    f.used = false;
+                    f
+                })
+                .collect(),
+            lets,
+            fns: self
+                .fns
+                .iter()
+                .map(|f| RuleFn {
+                    decl: f.decl,
+                    sig: f.sig.clone(),
+                    body: None,
+                })
+                .collect(),
+            gwp: self.gwp.clone(),
+        })
+    }
+}
+
+impl<'w, 'a> Checker<'w, 'a> {
+    /// A checker for another thread over the same world, file and rule: it
+    /// gathers its own diagnostics, types and references, which [`join`]
+    /// adds back. `None` when the rule's scope cannot be shared yet.
+    ///
+    /// [`join`]: Checker::join
+    pub fn fork(&self) -> Option<Checker<'w, 'a>> {
+        let scope = match &self.rule {
+            Some(scope) => Some(scope.for_another_thread()?),
+            None => None,
+        };
+        Some(Checker {
+            world: self.world,
+            globals: self.globals,
+            file: self.file,
+            text: self.text,
+            diags: Vec::new(),
+            locals: Vec::new(),
+            rule: scope,
+            record: self.record,
+            types: Vec::new(),
+            refs: Vec::new(),
+            parallel: false,
+        })
+    }
+
+    /// Take back what a [`fork`](Checker::fork) found, after this checker's own.
+    pub fn join(&mut self, fork: Checker<'w, 'a>) {
+        self.diags.extend(fork.diags);
+        self.types.extend(fork.types);
+        self.refs.extend(fork.refs);
+        if let (Some(mine), Some(theirs)) = (self.rule.as_mut(), fork.rule) {
+            for (m, t) in mine.inputs.iter_mut().zip(&theirs.inputs) {
+                m.used |= t.used;
+            }
+            for (m, t) in mine.factors.iter_mut().zip(&theirs.factors) {
+                m.used |= t.used;
+            }
+            for (m, t) in mine.lets.iter_mut().zip(&theirs.lets) {
+                m.used |= t.used;
+            }
+        }
+    }
 }
 
 /// A literal such as `56.1` or `1200` exactly: at most 15 digits, at most
@@ -172,6 +293,7 @@ impl<'w, 'a> Checker<'w, 'a> {
             record: false,
             types: Vec::new(),
             refs: Vec::new(),
+            parallel: true,
         }
     }
 
@@ -567,7 +689,7 @@ impl<'w, 'a> Checker<'w, 'a> {
             (Type::Quantity(x), Type::Quantity(y)) => x == y,
             (Type::Enum(x), Type::Enum(y)) => x == y,
             (Type::List(x), Type::List(y)) | (Type::Record(x), Type::Record(y)) => {
-                Rc::ptr_eq(x, y) || x == y
+                Arc::ptr_eq(x, y) || x == y
             }
             (Type::Bool, Type::Bool) | (Type::Text, Type::Text) => true,
             _ => false,
@@ -1019,9 +1141,14 @@ impl<'w, 'a> Checker<'w, 'a> {
 
     /// The type of a top-level constant, checking it on first use.
     pub fn const_type(&mut self, index: usize, use_span: Span) -> Type {
-        let state = self.globals.consts.borrow().get(index).cloned();
+        let state = match self.globals.consts.borrow().get(index) {
+            Some(Slot::Done(t)) => return t.ty.clone(),
+            Some(Slot::Visiting) => Some(Slot::Visiting),
+            Some(Slot::Pending) => Some(Slot::Pending),
+            None => None,
+        };
         match state {
-            Some(Slot::Done(t)) => return t.ty,
+            Some(Slot::Done(_)) => return Type::Error,
             Some(Slot::Visiting) => {
                 let d = self.error(
                     "E0103",

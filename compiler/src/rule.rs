@@ -608,6 +608,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 
     // Stages and emissions.
+    let mut typed_values = emission_values(checker, rule).map(Vec::into_iter);
     let mut emissions: Vec<CheckedEmission> = Vec::new();
     let mut stage_blocks: FastMap<&str, Span> = FastMap::default();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
@@ -658,9 +659,11 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     )
                 }));
                 for e in &s.emissions {
+                    let typed = typed_values.as_mut().and_then(Iterator::next);
                     if let Some(emission) = check_emission(
                         checker,
                         e,
+                        typed,
                         &s.name.text,
                         emission_dim.as_ref(),
                         declared.as_ref(),
@@ -1194,9 +1197,53 @@ fn ratio_constant(checker: &mut Checker, e: &ast::Expr, what: &str) -> Option<f6
     }
 }
 
+/// Rules with at least this many emissions type them on two threads.
+const PARALLEL_EMISSIONS: usize = 4096;
+
+/// The emissions' values of a long rule, typed in order, half of them on a
+/// second thread (every `let` is typed by now, so the halves are
+/// independent); `None` for a short rule, whose emissions are typed one by
+/// one as they are checked.
+fn emission_values(checker: &mut Checker, rule: &ast::Rule) -> Option<Vec<TExpr>> {
+    let values: Vec<&ast::Expr> = rule
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::Stage(s) => Some(s.emissions.iter().map(|e| &e.value)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if values.len() < PARALLEL_EMISSIONS || !checker.parallel {
+        return None;
+    }
+    let mut fork = checker.fork()?;
+    let (first, second) = values.split_at(values.len() / 2);
+    let (mut typed, theirs) = std::thread::scope(|scope| {
+        let theirs = scope.spawn(move || {
+            let typed: Vec<TExpr> = second.iter().map(|e| fork.expr(e)).collect();
+            (typed, fork)
+        });
+        let mine: Vec<TExpr> = first.iter().map(|e| checker.expr(e)).collect();
+        (mine, theirs.join())
+    });
+    match theirs {
+        Ok((rest, fork)) => {
+            checker.join(fork);
+            typed.extend(rest);
+        }
+        // The second thread failed: type its half here.
+        Err(_) => typed.extend(second.iter().map(|e| checker.expr(e))),
+    }
+    Some(typed)
+}
+
+/// Check one emission; `typed` is its value when already typed.
+#[allow(clippy::too_many_arguments)]
 fn check_emission(
     checker: &mut Checker,
     e: &ast::EmissionDecl,
+    typed: Option<TExpr>,
     stage: &str,
     expected: Option<&Dimension>,
     declared: Option<&DeclaredUnit>,
@@ -1217,7 +1264,10 @@ fn check_emission(
         checker.push(d);
         ok = false;
     }
-    let value = checker.expr(&e.value);
+    let value = match typed {
+        Some(value) => value,
+        None => checker.expr(&e.value),
+    };
     let category = match &e.category {
         Some(c) => match checker.world.categories.get(&c.text) {
             Some(def) => {

@@ -4,7 +4,7 @@ use crate::dimension::Dimension;
 use crate::source::FileId;
 use pcr_lang::ast::{BinOp, UnOp};
 use pcr_lang::Span;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Where something is declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,8 +47,8 @@ pub enum Type {
     Bool,
     Text,
     Enum(usize),
-    List(Rc<RecordType>),
-    Record(Rc<RecordType>),
+    List(Arc<RecordType>),
+    Record(Arc<RecordType>),
     /// The type of an erroneous expression: unifies with everything, reports nothing more.
     Error,
 }

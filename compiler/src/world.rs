@@ -12,7 +12,7 @@ use crate::FastMap;
 use pcr_lang::ast::{self, BinOp, ExprKind, Labels, TypeKind, UnOp};
 use pcr_lang::Span;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Looks up a unit's exact factor and dimension while units are being resolved.
 type UnitLookup<'a> =
@@ -120,7 +120,7 @@ impl EnumDef {
 #[derive(Debug, Clone)]
 pub struct FnDef {
     pub name: String,
-    pub decl: Rc<ast::FnDecl>,
+    pub decl: Arc<ast::FnDecl>,
     pub file: FileId,
 }
 
@@ -128,7 +128,7 @@ pub struct FnDef {
 #[derive(Debug, Clone)]
 pub struct ConstDef {
     pub name: String,
-    pub decl: Rc<ast::LetDecl>,
+    pub decl: Arc<ast::LetDecl>,
     pub file: FileId,
 }
 
@@ -530,7 +530,7 @@ impl World {
                 if self.declare_value(file, &f.name, WorldValue::Fn(id), diags) {
                     self.fns.push(FnDef {
                         name: f.name.text.clone(),
-                        decl: Rc::new(f.clone()),
+                        decl: Arc::new(f.clone()),
                         file,
                     });
                 }
@@ -540,7 +540,7 @@ impl World {
                 if self.declare_value(file, &l.name, WorldValue::Const(id), diags) {
                     self.consts.push(ConstDef {
                         name: l.name.text.clone(),
-                        decl: Rc::new(l.clone()),
+                        decl: Arc::new(l.clone()),
                         file,
                     });
                 }
@@ -1132,7 +1132,7 @@ impl World {
                     });
                 }
                 (
-                    Type::List(Rc::new(crate::types::RecordType { fields: defs })),
+                    Type::List(Arc::new(crate::types::RecordType { fields: defs })),
                     None,
                 )
             }

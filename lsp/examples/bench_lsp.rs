@@ -186,6 +186,7 @@ fn main() {
             &pcr_compiler::Options {
                 record: true,
                 std_dir: None,
+                sequential: false,
             },
         );
         compiler.push(t.elapsed());

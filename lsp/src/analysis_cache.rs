@@ -79,6 +79,7 @@ pub fn analyze_document(doc: &Document, docs: &DocumentStore, generation: u64) -
     let options = Options {
         record: true,
         std_dir: None,
+        sequential: false,
     };
     let analysis = analyze(
         &name,

@@ -614,7 +614,7 @@ fn record_of(
     name: &str,
     text: &str,
     offset: usize,
-) -> Option<std::rc::Rc<pcr_compiler::types::RecordType>> {
+) -> Option<std::sync::Arc<pcr_compiler::types::RecordType>> {
     match type_of_name(a, name, offset) {
         Some(Type::Record(r)) | Some(Type::List(r)) => return Some(r),
         _ => {}

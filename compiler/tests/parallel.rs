@@ -1,0 +1,72 @@
+//! A long rule is parsed and its emissions checked on two threads; the
+//! result must be exactly what one thread gives, errors and warnings included.
+
+use pcr_compiler::{analyze, Options, SourceLoader};
+use std::fmt::Write as _;
+use std::path::Path;
+
+struct NoFiles;
+
+impl SourceLoader for NoFiles {
+    fn load(&self, _: &Path) -> Option<String> {
+        None
+    }
+}
+
+/// A rule with `n` emissions; some inputs are unused and every 997th
+/// emission has a mistake of its own kind.
+fn long_rule(n: usize) -> String {
+    let mut s = String::from(
+        "rule long {\n    title \"长\" en \"Long\"\n    version \"1.0.0\"\n    declared_unit 1 t\n    boundary cradle_to_gate\n    gwp ar6\n    cutoff item 1% total 5%\n    input output: t\n    stage raw_material_acquisition {\n        emission base = 1 kgCO2e/t\n    }\n    stage production {\n",
+    );
+    for i in 0..n {
+        let value = match i % 997 {
+            1 => format!("l{i} + missing_{i}"),
+            2 => format!("e{i} / output"),
+            3 => format!("-{i} kgCO2e/t"),
+            4 => format!("l{i} + 2 kgCO2/t"),
+            _ => format!("l{i} + 0.5 * e{i} * 0.6 kgCO2e/kWh / output"),
+        };
+        let _ = writeln!(s, "        emission x{i} = {value}");
+    }
+    s.push_str("    }\n");
+    for i in 0..n {
+        let _ = writeln!(s, "    input e{i}: MWh = {} MWh", i % 97 + 1);
+        let _ = writeln!(s, "    input unused{i}: kg",);
+        let _ = writeln!(s, "    let l{i} = e{i} * 56.1 kgCO2/GJ * gwp.CO2 / output");
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[test]
+fn two_threads_give_what_one_gives() {
+    let text = long_rule(6_000);
+    let check = |sequential: bool, record: bool| {
+        let options = Options {
+            record,
+            std_dir: None,
+            sequential,
+        };
+        analyze("long.pcr", None, &text, &NoFiles, &options)
+    };
+    for record in [false, true] {
+        let one = check(true, record);
+        let two = check(false, record);
+        assert_eq!(one.diagnostics, two.diagnostics);
+        let errors = one.diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = one.diagnostics.len() - errors;
+        // Four kinds of mistake, each in about 6 of the 6,000 emissions.
+        assert!(errors >= 20, "{errors} errors");
+        // Every `unused` input, and the lets and inputs the mistakes leave unused.
+        assert!(warnings > 6_000, "{warnings} warnings");
+        assert_eq!(format!("{:?}", one.rules), format!("{:?}", two.rules));
+        assert_eq!(one.types.len(), two.types.len());
+        assert_eq!(one.refs.len(), two.refs.len());
+        let mut refs_one: Vec<String> = one.refs.iter().map(|r| format!("{r:?}")).collect();
+        let mut refs_two: Vec<String> = two.refs.iter().map(|r| format!("{r:?}")).collect();
+        refs_one.sort();
+        refs_two.sort();
+        assert_eq!(refs_one, refs_two);
+    }
+}
