@@ -13,8 +13,9 @@ impl SourceLoader for NoFiles {
     }
 }
 
-/// A rule with `n` emissions; some inputs are unused and every 997th
-/// emission has a mistake of its own kind.
+/// A rule with `n` emissions; some inputs and factors are unused, some
+/// factors are wrong, and every 997th emission or default has a mistake of
+/// its own kind. Long enough that the emissions are checked on two threads.
 fn long_rule(n: usize) -> String {
     let mut s = String::from(
         "rule long {\n    title \"长\" en \"Long\"\n    version \"1.0.0\"\n    declared_unit 1 t\n    boundary cradle_to_gate\n    gwp ar6\n    cutoff item 1% total 5%\n    input output: t\n    stage raw_material_acquisition {\n        emission base = 1 kgCO2e/t\n    }\n    stage production {\n",
@@ -31,7 +32,18 @@ fn long_rule(n: usize) -> String {
     }
     s.push_str("    }\n");
     for i in 0..n {
-        let _ = writeln!(s, "    input e{i}: MWh = {} MWh", i % 97 + 1);
+        if i % 997 == 5 {
+            let _ = writeln!(s, "    input e{i}: MWh = 5 kg");
+        } else {
+            let _ = writeln!(s, "    input e{i}: MWh = {} MWh", i % 97 + 1);
+        }
+        if i % 97 == 0 {
+            // The classic mistake: a CO2 factor declared as CO2e (E0203).
+            let _ = writeln!(
+                s,
+                "    factor f{i}: kgCO2e/kWh = 0.5 kgCO2/kWh source \"x\""
+            );
+        }
         let _ = writeln!(s, "    input unused{i}: kg",);
         let _ = writeln!(s, "    let l{i} = e{i} * 56.1 kgCO2/GJ * gwp.CO2 / output");
     }
@@ -56,8 +68,10 @@ fn two_threads_give_what_one_gives() {
         assert_eq!(one.diagnostics, two.diagnostics);
         let errors = one.diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = one.diagnostics.len() - errors;
-        // Four kinds of mistake, each in about 6 of the 6,000 emissions.
-        assert!(errors >= 20, "{errors} errors");
+        // Five kinds of mistake in about 6 of the 6,000 emissions or
+        // defaults each, and 62 wrong factors.
+        assert!(errors >= 80, "{errors} errors");
+        assert!(one.diagnostics.iter().any(|d| d.code == "E0203"));
         // Every `unused` input, and the lets and inputs the mistakes leave unused.
         assert!(warnings > 6_000, "{warnings} warnings");
         assert_eq!(format!("{:?}", one.rules), format!("{:?}", two.rules));
