@@ -145,7 +145,8 @@ pub struct Checker<'w, 'a> {
 impl<'a> RuleScope<'a> {
     /// The scope as another thread needs it to check expressions: every
     /// name, the types of inputs, factors and (already typed) lets, and
-    /// function signatures; no typed trees, nothing marked used. `None`
+    /// function signatures, but no typed trees (`join` only adds used
+    /// flags, so copying them is harmless). `None`
     /// while a `let` is still untyped (the copy would type it again).
     fn for_another_thread(&self) -> Option<RuleScope<'a>> {
         let lets = self
@@ -160,27 +161,15 @@ impl<'a> RuleScope<'a> {
                         ty: t.ty.clone(),
                         span: t.span,
                     }),
-                    used: false,
+                    used: l.used,
                 }),
                 Slot::Pending | Slot::Visiting => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        let unused = |mut x: RuleInput<'a>| {
-            x.used = false;
-            x
-        };
         Some(RuleScope {
             names: self.names.clone(),
-            inputs: self.inputs.iter().cloned().map(unused).collect(),
-            factors: self
-                .factors
-                .iter()
-                .cloned()
-                .map(|mut f| {
-                    f.used = false;
-                    f
-                })
-                .collect(),
+            inputs: self.inputs.clone(),
+            factors: self.factors.clone(),
             lets,
             fns: self
                 .fns

@@ -141,7 +141,7 @@ struct Layout {
     tokens: Vec<TokenLayout>,
 }
 
-use crate::parser::{CLAUSE_KEYWORDS, ITEM_KEYWORDS};
+use crate::parser::{starts_part, CLAUSE_KEYWORDS, ITEM_KEYWORDS};
 
 fn is_opener(t: &Token) -> bool {
     matches!(t, Token::LParen | Token::LBracket | Token::LBrace)
@@ -255,13 +255,8 @@ impl Layout {
             match stack.last_mut() {
                 Some(Frame::Block { kind, head }) => {
                     let starts = match kind {
-                        BlockKind::Top => ITEM_KEYWORDS.contains(t),
-                        BlockKind::Rule => {
-                            CLAUSE_KEYWORDS.contains(t)
-                                && !(*t == Token::Stage
-                                    && prev.is_some_and(|p| p.1 == Token::Exclude))
-                                && !(*t == Token::Gwp && next == Some(&Token::Dot))
-                        }
+                        BlockKind::Top => starts_part(tokens, i, ITEM_KEYWORDS),
+                        BlockKind::Rule => starts_part(tokens, i, CLAUSE_KEYWORDS),
                         BlockKind::Stage => *t == Token::Emission,
                         BlockKind::Example => matches!(t, Token::Given | Token::Expect),
                         BlockKind::Grades => {

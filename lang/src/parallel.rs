@@ -137,10 +137,11 @@ fn boundaries(tokens: &[Tok]) -> Option<Boundaries> {
             Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
             Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
             t if depth == 0 && item_starter[*t as usize] => {
-                if i > 0 && starts_part(tokens, i, ITEM_KEYWORDS) {
+                let starts = starts_part(tokens, i, ITEM_KEYWORDS);
+                if starts && i > 0 {
                     found.items.push(i);
                 }
-                if i == 0 || starts_part(tokens, i, ITEM_KEYWORDS) {
+                if starts || i == 0 {
                     in_rule = *t == Token::Rule;
                 }
             }
