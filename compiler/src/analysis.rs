@@ -298,14 +298,18 @@ pub fn analyze(
             rules.push(checked);
         }
     }
-    diagnostics.sort_by_key(|d| {
+    // By place (a rule's missing clauses, all at its name, stay in clause order).
+    let key = |d: &Diagnostic| {
         (
             d.primary.file != main,
             d.primary.file,
             d.primary.span.start,
             d.severity,
+            d.primary.span.end,
+            d.code,
         )
-    });
+    };
+    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
     Analysis {
         files,
         main,

@@ -67,20 +67,18 @@ pub enum RuleName {
     Fn(usize),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
-    pub used: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RuleFactor<'a> {
     pub decl: &'a ast::FactorDecl,
     pub ty: Type,
     pub unit: Option<(Rational, String)>,
-    pub used: bool,
 }
 
 #[derive(Debug)]
@@ -98,12 +96,18 @@ pub struct RuleFn<'a> {
     pub body: Option<TExpr>,
 }
 
-/// The names a rule declares.
+/// The names a rule declares. Names, inputs and factors are fixed once
+/// declared and shared with the thread that helps check a long rule; each
+/// thread keeps its own used flags and `let` slots.
 #[derive(Debug, Default)]
 pub struct RuleScope<'a> {
-    pub names: FastMap<&'a str, (RuleName, Span)>,
-    pub inputs: Vec<RuleInput<'a>>,
-    pub factors: Vec<RuleFactor<'a>>,
+    pub names: Arc<FastMap<&'a str, (RuleName, Span)>>,
+    pub inputs: Arc<Vec<RuleInput<'a>>>,
+    pub factors: Arc<Vec<RuleFactor<'a>>>,
+    /// By input index: is it used.
+    pub inputs_used: Vec<bool>,
+    /// By factor index: is it used.
+    pub factors_used: Vec<bool>,
     pub lets: Vec<RuleLet<'a>>,
     pub fns: Vec<RuleFn<'a>>,
     /// The rule's GWP set, for `gwp.X`.
@@ -134,100 +138,19 @@ pub struct Checker<'w, 'a> {
     pub diags: Vec<Diagnostic>,
     pub locals: Vec<Local>,
     pub rule: Option<RuleScope<'a>>,
-    /// Record every expression's type (for hover); off in the command line.
+    /// Record every expression's type (hover) and every use of a name (go to
+    /// definition, rename); off in the command line.
     pub record: bool,
     pub types: Vec<(FileId, Span, Type)>,
     pub refs: Vec<Reference>,
-    /// May a long rule's emissions be checked on two threads.
+    /// May a long rule's values be checked on two threads.
     pub parallel: bool,
-}
-
-impl<'a> RuleScope<'a> {
-    /// The scope as another thread needs it to check expressions: every
-    /// name, the types of inputs, factors and (already typed) lets, and
-    /// function signatures, but no typed trees (`join` only adds used
-    /// flags, so copying them is harmless). `None`
-    /// while a `let` is still untyped (the copy would type it again).
-    fn for_another_thread(&self) -> Option<RuleScope<'a>> {
-        let lets = self
-            .lets
-            .iter()
-            .map(|l| match &l.slot {
-                Slot::Done(t) => Some(RuleLet {
-                    decl: l.decl,
-                    declared: l.declared.clone(),
-                    slot: Slot::Done(TExpr {
-                        kind: TKind::Error,
-                        ty: t.ty.clone(),
-                        span: t.span,
-                    }),
-                    used: l.used,
-                }),
-                Slot::Pending | Slot::Visiting => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(RuleScope {
-            names: self.names.clone(),
-            inputs: self.inputs.clone(),
-            factors: self.factors.clone(),
-            lets,
-            fns: self
-                .fns
-                .iter()
-                .map(|f| RuleFn {
-                    decl: f.decl,
-                    sig: f.sig.clone(),
-                    body: None,
-                })
-                .collect(),
-            gwp: self.gwp.clone(),
-        })
-    }
-}
-
-impl<'w, 'a> Checker<'w, 'a> {
-    /// A checker for another thread over the same world, file and rule: it
-    /// gathers its own diagnostics, types and references, which [`join`]
-    /// adds back. `None` when the rule's scope cannot be shared yet.
-    ///
-    /// [`join`]: Checker::join
-    pub fn fork(&self) -> Option<Checker<'w, 'a>> {
-        let scope = match &self.rule {
-            Some(scope) => Some(scope.for_another_thread()?),
-            None => None,
-        };
-        Some(Checker {
-            world: self.world,
-            globals: self.globals,
-            file: self.file,
-            text: self.text,
-            diags: Vec::new(),
-            locals: Vec::new(),
-            rule: scope,
-            record: self.record,
-            types: Vec::new(),
-            refs: Vec::new(),
-            parallel: false,
-        })
-    }
-
-    /// Take back what a [`fork`](Checker::fork) found, after this checker's own.
-    pub fn join(&mut self, fork: Checker<'w, 'a>) {
-        self.diags.extend(fork.diags);
-        self.types.extend(fork.types);
-        self.refs.extend(fork.refs);
-        if let (Some(mine), Some(theirs)) = (self.rule.as_mut(), fork.rule) {
-            for (m, t) in mine.inputs.iter_mut().zip(&theirs.inputs) {
-                m.used |= t.used;
-            }
-            for (m, t) in mine.factors.iter_mut().zip(&theirs.factors) {
-                m.used |= t.used;
-            }
-            for (m, t) in mine.lets.iter_mut().zip(&theirs.lets) {
-                m.used |= t.used;
-            }
-        }
-    }
+    /// A helper thread's checker: a use of a `let` it has not typed
+    /// stops the value being checked (see [`Checker::deferred`]).
+    pub defer_lets: bool,
+    /// Set when a use of an untyped `let` stopped the value being checked:
+    /// the main thread checks it again.
+    pub deferred: bool,
 }
 
 /// A literal such as `56.1` or `1200` exactly: at most 15 digits, at most
@@ -283,6 +206,8 @@ impl<'w, 'a> Checker<'w, 'a> {
             types: Vec::new(),
             refs: Vec::new(),
             parallel: true,
+            defer_lets: false,
+            deferred: false,
         }
     }
 
@@ -328,7 +253,11 @@ impl<'w, 'a> Checker<'w, 'a> {
         }
     }
 
+    /// Note a use of a name (editors only: go to definition, rename).
     fn reference(&mut self, span: Span, target: Location) {
+        if !self.record {
+            return;
+        }
         self.refs.push(Reference {
             file: self.file,
             span,
@@ -976,24 +905,34 @@ impl<'w, 'a> Checker<'w, 'a> {
             );
             return match name {
                 RuleName::Input(i) => {
-                    let ty = match self.rule.as_mut().and_then(|r| r.inputs.get_mut(i)) {
-                        Some(input) => {
-                            input.used = true;
-                            input.ty.clone()
+                    let ty = match self.rule.as_mut() {
+                        Some(r) => {
+                            if let Some(used) = r.inputs_used.get_mut(i) {
+                                *used = true;
+                            }
+                            r.inputs
+                                .get(i)
+                                .map_or(Type::Error, |input| input.ty.clone())
                         }
                         None => Type::Error,
                     };
                     self.done(TKind::Input(i), ty, span)
                 }
                 RuleName::Factor(i) => {
-                    let ty = match self.rule.as_mut().and_then(|r| r.factors.get_mut(i)) {
-                        Some(factor) => {
-                            factor.used = true;
-                            factor.ty.clone()
+                    let ty = match self.rule.as_mut() {
+                        Some(r) => {
+                            if let Some(used) = r.factors_used.get_mut(i) {
+                                *used = true;
+                            }
+                            r.factors.get(i).map_or(Type::Error, |f| f.ty.clone())
                         }
                         None => Type::Error,
                     };
                     self.done(TKind::Factor(i), ty, span)
+                }
+                RuleName::Let(i) if self.defer_lets && !self.let_typed(i) => {
+                    self.deferred = true;
+                    TExpr::error(span)
                 }
                 RuleName::Let(i) => {
                     if let Some(l) = self.rule.as_mut().and_then(|r| r.lets.get_mut(i)) {
@@ -1083,6 +1022,14 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     /// The type of a rule `let`, checking it on first use (detects cycles).
+    /// Whether `let` number `index` is typed.
+    pub fn let_typed(&self, index: usize) -> bool {
+        self.rule
+            .as_ref()
+            .and_then(|r| r.lets.get(index))
+            .is_some_and(|l| matches!(l.slot, Slot::Done(_)))
+    }
+
     pub fn let_type(&mut self, index: usize, use_span: Span) -> Type {
         let Some(rule) = self.rule.as_mut() else {
             return Type::Error;

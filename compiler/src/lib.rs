@@ -15,6 +15,7 @@ pub mod rule;
 pub mod source;
 pub mod suggest;
 pub mod types;
+pub mod values;
 pub mod world;
 
 /// The checker's maps keyed by names. foldhash (already in the dependency tree

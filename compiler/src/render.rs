@@ -32,20 +32,20 @@ impl<'a> CsFiles<'a> for View<'a> {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, CsError> {
         let file = self.files.get(id).ok_or(CsError::FileMissing)?;
-        Ok(file.lines.line_of(byte_index.min(file.text.len())))
+        Ok(file.lines().line_of(byte_index.min(file.text.len())))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, CsError> {
         let file = self.files.get(id).ok_or(CsError::FileMissing)?;
         let start = file
-            .lines
+            .lines()
             .line_start(line_index)
             .ok_or(CsError::LineTooLarge {
                 given: line_index,
-                max: file.lines.line_count(),
+                max: file.lines().line_count(),
             })?;
         let end = file
-            .lines
+            .lines()
             .line_start(line_index + 1)
             .unwrap_or(file.text.len());
         Ok(start..end)

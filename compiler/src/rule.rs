@@ -14,6 +14,7 @@ use crate::world::WorldValue;
 use crate::FastMap;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
 use pcr_lang::Span;
+use std::sync::Arc;
 
 const BOUNDARY_NOTE: &str = "GB/T 24067 and ISO 14067 require every stage inside the system boundary to be counted, or excluded with a reason within the cut-off criteria";
 const CUTOFF_NOTE: &str = "GB/T 24067 and ISO 14067: exclusions are allowed only within the cut-off criteria the rule states, each one documented";
@@ -249,7 +250,6 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         allocations: vec![],
         grades: vec![],
     };
-    let mut scope = RuleScope::default();
     let (mut n_inputs, mut n_factors, mut n_lets, mut n_fns) = (0, 0, 0, 0);
     for clause in &rule.clauses {
         match clause {
@@ -260,11 +260,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             _ => {}
         }
     }
-    scope.names.reserve(n_inputs + n_factors + n_lets + n_fns);
-    scope.inputs.reserve(n_inputs);
-    scope.factors.reserve(n_factors);
-    scope.lets.reserve(n_lets);
-    scope.fns.reserve(n_fns);
+    let mut names = FastMap::default();
+    names.reserve(n_inputs + n_factors + n_lets + n_fns);
+    let mut rule_inputs = Vec::with_capacity(n_inputs);
+    let mut rule_factors = Vec::with_capacity(n_factors);
+    let mut rule_lets = Vec::with_capacity(n_lets);
+    let mut rule_fns = Vec::with_capacity(n_fns);
     let mut types = TypeCache::default();
     for clause in &rule.clauses {
         match clause {
@@ -278,20 +279,15 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Allocation(a) => c.allocations.push(a),
             Clause::Grades(g) => c.grades.push(g),
             Clause::Input(i) => {
-                let inputs_len = scope.inputs.len();
-                if declare(checker, &mut scope, &i.name, RuleName::Input(inputs_len)) {
+                let index = rule_inputs.len();
+                if declare(checker, &mut names, &i.name, RuleName::Input(index)) {
                     let (ty, unit) = types.resolve(checker, &i.ty);
-                    scope.inputs.push(RuleInput {
-                        decl: i,
-                        ty,
-                        unit,
-                        used: false,
-                    });
+                    rule_inputs.push(RuleInput { decl: i, ty, unit });
                 }
             }
             Clause::Factor(f) => {
-                let factors_len = scope.factors.len();
-                if declare(checker, &mut scope, &f.name, RuleName::Factor(factors_len)) {
+                let index = rule_factors.len();
+                if declare(checker, &mut names, &f.name, RuleName::Factor(index)) {
                     let (ty, unit) = types.resolve(checker, &f.ty);
                     if !matches!(ty, Type::Quantity(_) | Type::Error) {
                         let d = checker.error(
@@ -302,19 +298,14 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                         );
                         checker.push(d);
                     }
-                    scope.factors.push(RuleFactor {
-                        decl: f,
-                        ty,
-                        unit,
-                        used: false,
-                    });
+                    rule_factors.push(RuleFactor { decl: f, ty, unit });
                 }
             }
             Clause::Let(l) => {
-                let lets_len = scope.lets.len();
-                if declare(checker, &mut scope, &l.name, RuleName::Let(lets_len)) {
+                let index = rule_lets.len();
+                if declare(checker, &mut names, &l.name, RuleName::Let(index)) {
                     let declared = l.ty.as_ref().map(|t| types.resolve(checker, t).0);
-                    scope.lets.push(RuleLet {
+                    rule_lets.push(RuleLet {
                         decl: l,
                         declared,
                         slot: Slot::Pending,
@@ -323,10 +314,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                 }
             }
             Clause::Fn(f) => {
-                let fns_len = scope.fns.len();
-                if declare(checker, &mut scope, &f.name, RuleName::Fn(fns_len)) {
+                let index = rule_fns.len();
+                if declare(checker, &mut names, &f.name, RuleName::Fn(index)) {
                     let sig = signature(checker, f);
-                    scope.fns.push(RuleFn {
+                    rule_fns.push(RuleFn {
                         decl: f,
                         sig,
                         body: None,
@@ -336,6 +327,16 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             Clause::Stage(_) | Clause::Exclude(_) | Clause::Example(_) | Clause::Error(_) => {}
         }
     }
+    let mut scope = RuleScope {
+        names: Arc::new(names),
+        inputs_used: vec![false; rule_inputs.len()],
+        factors_used: vec![false; rule_factors.len()],
+        inputs: Arc::new(rule_inputs),
+        factors: Arc::new(rule_factors),
+        lets: rule_lets,
+        fns: rule_fns,
+        gwp: None,
+    };
 
     // A clause that did not parse was still written: it is not "missing".
     let broken: Vec<&str> = rule
@@ -460,138 +461,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         Some((item?, total?))
     });
 
-    // Inputs: defaults.
-    let mut inputs = Vec::new();
-    let input_count = checker.rule.as_ref().map(|r| r.inputs.len()).unwrap_or(0);
-    for i in 0..input_count {
-        let Some((decl, ty, unit)) = checker.rule.as_ref().map(|r| {
-            (
-                r.inputs[i].decl,
-                r.inputs[i].ty.clone(),
-                r.inputs[i].unit.clone(),
-            )
-        }) else {
-            continue;
-        };
-        let default = decl.default.as_ref().and_then(|e| {
-            let value = checker.expr_with(e, Some(&ty));
-            if !checker.expect_type(
-                &value,
-                &ty,
-                unit.as_ref().map(|u| u.1.as_str()),
-                format_args!("input `{}`", decl.name.text),
-            ) {
-                return None;
-            }
-            let v = const_value(&value);
-            if v.is_none() && !value.ty.is_error() {
-                let d = checker.error(
-                    "E0204",
-                    e.span,
-                    "a default must be a constant value",
-                    "not a constant",
-                );
-                checker.push(d);
-            }
-            if let Some(ConstValue::Number(n)) = v {
-                if n < 0.0 {
-                    let d = checker.error(
-                        "E0203",
-                        e.span,
-                        "an input's default cannot be negative",
-                        "negative default",
-                    );
-                    checker.push(d);
-                }
-            }
-            v
-        });
-        inputs.push(CheckedInput {
-            name: decl.name.text.clone(),
-            doc: decl.doc.clone(),
-            ty,
-            unit: unit.map(|(f, t)| (t, f.to_f64())),
-            default,
-            loc: Location {
-                file,
-                span: decl.name.span,
-            },
-        });
-    }
+    // Input defaults, factor values, lets and emissions' values.
+    let values = crate::values::type_values(checker, rule);
+    let (inputs, factors) = (values.inputs, values.factors);
 
-    // Factors: values.
-    let mut factors = Vec::new();
-    let factor_count = checker.rule.as_ref().map(|r| r.factors.len()).unwrap_or(0);
-    for i in 0..factor_count {
-        let Some((decl, ty, unit)) = checker.rule.as_ref().map(|r| {
-            (
-                r.factors[i].decl,
-                r.factors[i].ty.clone(),
-                r.factors[i].unit.clone(),
-            )
-        }) else {
-            continue;
-        };
-        let unit_factor = unit.as_ref().map(|u| u.0.to_f64()).unwrap_or(1.0);
-        let value = match &decl.value {
-            ast::FactorValue::Db(key) => CheckedFactorValue::Db {
-                key: key.value.clone(),
-            },
-            ast::FactorValue::Literal(e) => {
-                let value = checker.expr_with(e, Some(&ty));
-                checker.expect_type(
-                    &value,
-                    &ty,
-                    unit.as_ref().map(|u| u.1.as_str()),
-                    format_args!("factor `{}`", decl.name.text),
-                );
-                match const_value(&value) {
-                    Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
-                        canonical: v,
-                        in_unit: v / unit_factor,
-                    },
-                    _ => {
-                        if !value.ty.is_error() {
-                            let d = checker.error(
-                                "E0204",
-                                e.span,
-                                "a factor's value must be a constant quantity",
-                                "not a constant",
-                            );
-                            checker.push(d);
-                        }
-                        CheckedFactorValue::Literal {
-                            canonical: 0.0,
-                            in_unit: 0.0,
-                        }
-                    }
-                }
-            }
-        };
-        factors.push(CheckedFactor {
-            name: decl.name.text.clone(),
-            doc: decl.doc.clone(),
-            ty,
-            unit: unit.map(|(f, t)| (t, f.to_f64())),
-            value,
-            source: decl.source.as_ref().map(|s| s.value.clone()),
-            loc: Location {
-                file,
-                span: decl.name.span,
-            },
-        });
-    }
-
-    // Lets and functions.
-    let let_count = checker.rule.as_ref().map(|r| r.lets.len()).unwrap_or(0);
-    for i in 0..let_count {
-        let span = checker
-            .rule
-            .as_ref()
-            .map(|r| r.lets[i].decl.name.span)
-            .unwrap_or_default();
-        checker.let_type(i, span);
-    }
     let fn_count = checker.rule.as_ref().map(|r| r.fns.len()).unwrap_or(0);
     for i in 0..fn_count {
         let Some((decl, sig)) = checker
@@ -608,7 +481,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 
     // Stages and emissions.
-    let mut typed_values = emission_values(checker, rule).map(Vec::into_iter);
+    let mut typed_values = values.emissions.into_iter();
     let mut emissions: Vec<CheckedEmission> = Vec::new();
     let mut stage_blocks: FastMap<&str, Span> = FastMap::default();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
@@ -659,7 +532,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     )
                 }));
                 for e in &s.emissions {
-                    let typed = typed_values.as_mut().and_then(Iterator::next);
+                    let typed = typed_values.next();
                     if let Some(emission) = check_emission(
                         checker,
                         e,
@@ -864,8 +737,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
 
     // Unused names.
     let scope = checker.rule.take().unwrap_or_default();
-    for input in &scope.inputs {
-        if !input.used {
+    for (input, used) in scope.inputs.iter().zip(&scope.inputs_used) {
+        if !used {
             let d = Diagnostic::warning(
                 "W0001",
                 file,
@@ -877,8 +750,8 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
             checker.push(d);
         }
     }
-    for factor in &scope.factors {
-        if !factor.used {
+    for (factor, used) in scope.factors.iter().zip(&scope.factors_used) {
+        if !used {
             let d = Diagnostic::warning(
                 "W0002",
                 file,
@@ -991,11 +864,11 @@ fn percent(v: f64) -> String {
 
 fn declare<'r>(
     checker: &mut Checker,
-    scope: &mut RuleScope<'r>,
+    names: &mut FastMap<&'r str, (RuleName, Span)>,
     name: &'r ast::Name,
     what: RuleName,
 ) -> bool {
-    let slot = match scope.names.entry(name.text.as_str()) {
+    let slot = match names.entry(name.text.as_str()) {
         std::collections::hash_map::Entry::Vacant(slot) => slot,
         std::collections::hash_map::Entry::Occupied(previous) => {
             let d = checker
@@ -1197,45 +1070,116 @@ fn ratio_constant(checker: &mut Checker, e: &ast::Expr, what: &str) -> Option<f6
     }
 }
 
-/// Rules with at least this many emissions type them on two threads.
-const PARALLEL_EMISSIONS: usize = 4096;
-
-/// The emissions' values of a long rule, typed in order, half of them on a
-/// second thread (every `let` is typed by now, so the halves are
-/// independent); `None` for a short rule, whose emissions are typed one by
-/// one as they are checked.
-fn emission_values(checker: &mut Checker, rule: &ast::Rule) -> Option<Vec<TExpr>> {
-    let values: Vec<&ast::Expr> = rule
-        .clauses
-        .iter()
-        .filter_map(|c| match c {
-            Clause::Stage(s) => Some(s.emissions.iter().map(|e| &e.value)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    if values.len() < PARALLEL_EMISSIONS || !checker.parallel {
-        return None;
-    }
-    let mut fork = checker.fork()?;
-    let (first, second) = values.split_at(values.len() / 2);
-    let (mut typed, theirs) = std::thread::scope(|scope| {
-        let theirs = scope.spawn(move || {
-            let typed: Vec<TExpr> = second.iter().map(|e| fork.expr(e)).collect();
-            (typed, fork)
-        });
-        let mine: Vec<TExpr> = first.iter().map(|e| checker.expr(e)).collect();
-        (mine, theirs.join())
-    });
-    match theirs {
-        Ok((rest, fork)) => {
-            checker.join(fork);
-            typed.extend(rest);
+/// Input number `i` with its default checked.
+pub(crate) fn input_default(checker: &mut Checker, i: usize) -> Option<CheckedInput> {
+    let file = checker.file;
+    let (decl, ty, unit) = checker
+        .rule
+        .as_ref()
+        .and_then(|r| r.inputs.get(i))
+        .map(|x| (x.decl, x.ty.clone(), x.unit.clone()))?;
+    let default = decl.default.as_ref().and_then(|e| {
+        let value = checker.expr_with(e, Some(&ty));
+        if !checker.expect_type(
+            &value,
+            &ty,
+            unit.as_ref().map(|u| u.1.as_str()),
+            format_args!("input `{}`", decl.name.text),
+        ) {
+            return None;
         }
-        // The second thread failed: type its half here.
-        Err(_) => typed.extend(second.iter().map(|e| checker.expr(e))),
-    }
-    Some(typed)
+        let v = const_value(&value);
+        if v.is_none() && !value.ty.is_error() {
+            let d = checker.error(
+                "E0204",
+                e.span,
+                "a default must be a constant value",
+                "not a constant",
+            );
+            checker.push(d);
+        }
+        if let Some(ConstValue::Number(n)) = v {
+            if n < 0.0 {
+                let d = checker.error(
+                    "E0203",
+                    e.span,
+                    "an input's default cannot be negative",
+                    "negative default",
+                );
+                checker.push(d);
+            }
+        }
+        v
+    });
+    Some(CheckedInput {
+        name: decl.name.text.clone(),
+        doc: decl.doc.clone(),
+        ty,
+        unit: unit.map(|(f, t)| (t, f.to_f64())),
+        default,
+        loc: Location {
+            file,
+            span: decl.name.span,
+        },
+    })
+}
+
+/// Factor number `i` with its value checked.
+pub(crate) fn factor_value(checker: &mut Checker, i: usize) -> Option<CheckedFactor> {
+    let file = checker.file;
+    let (decl, ty, unit) = checker
+        .rule
+        .as_ref()
+        .and_then(|r| r.factors.get(i))
+        .map(|x| (x.decl, x.ty.clone(), x.unit.clone()))?;
+    let unit_factor = unit.as_ref().map(|u| u.0.to_f64()).unwrap_or(1.0);
+    let value = match &decl.value {
+        ast::FactorValue::Db(key) => CheckedFactorValue::Db {
+            key: key.value.clone(),
+        },
+        ast::FactorValue::Literal(e) => {
+            let value = checker.expr_with(e, Some(&ty));
+            checker.expect_type(
+                &value,
+                &ty,
+                unit.as_ref().map(|u| u.1.as_str()),
+                format_args!("factor `{}`", decl.name.text),
+            );
+            match const_value(&value) {
+                Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
+                    canonical: v,
+                    in_unit: v / unit_factor,
+                },
+                _ => {
+                    if !value.ty.is_error() {
+                        let d = checker.error(
+                            "E0204",
+                            e.span,
+                            "a factor's value must be a constant quantity",
+                            "not a constant",
+                        );
+                        checker.push(d);
+                    }
+                    CheckedFactorValue::Literal {
+                        canonical: 0.0,
+                        in_unit: 0.0,
+                    }
+                }
+            }
+        }
+    };
+    Some(CheckedFactor {
+        name: decl.name.text.clone(),
+        doc: decl.doc.clone(),
+        ty,
+        unit: unit.map(|(f, t)| (t, f.to_f64())),
+        value,
+        source: decl.source.as_ref().map(|s| s.value.clone()),
+        loc: Location {
+            file,
+            span: decl.name.span,
+        },
+    })
 }
 
 /// Check one emission; `typed` is its value when already typed.

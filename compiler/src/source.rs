@@ -2,6 +2,7 @@
 
 use pcr_lang::LineIndex;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -13,7 +14,8 @@ pub struct SourceFile {
     /// The file on disk, when there is one.
     pub path: Option<PathBuf>,
     pub text: String,
-    pub lines: LineIndex,
+    /// Built on first use: a clean check of a long file never needs it.
+    lines: OnceLock<LineIndex>,
     /// Part of the embedded standard library (read-only in editors).
     pub embedded: bool,
 }
@@ -21,7 +23,12 @@ pub struct SourceFile {
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
+    }
+
+    /// Where each line starts.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 }
 
@@ -39,13 +46,11 @@ impl Files {
         text: impl Into<String>,
         embedded: bool,
     ) -> FileId {
-        let text = text.into();
-        let lines = LineIndex::new(&text);
         self.files.push(SourceFile {
             name: name.into(),
             path: path.map(Path::to_path_buf),
-            text,
-            lines,
+            text: text.into(),
+            lines: OnceLock::new(),
             embedded,
         });
         FileId(self.files.len() as u32 - 1)

@@ -15,8 +15,10 @@ impl SourceLoader for NoFiles {
 
 /// A rule with `n` emissions; some inputs and factors are unused, some
 /// factors are wrong, and every 997th emission or default has a mistake of
-/// its own kind. Long enough that the emissions are checked on two threads.
-fn long_rule(n: usize) -> String {
+/// its own kind. Some lets use lets from the other end of the rule, some
+/// defaults use lets, and with `cycle` two lets in the middle use each
+/// other. Long enough that the values are checked on two threads.
+fn long_rule(n: usize, cycle: bool) -> String {
     let mut s = String::from(
         "rule long {\n    title \"长\" en \"Long\"\n    version \"1.0.0\"\n    declared_unit 1 t\n    boundary cradle_to_gate\n    gwp ar6\n    cutoff item 1% total 5%\n    input output: t\n    stage raw_material_acquisition {\n        emission base = 1 kgCO2e/t\n    }\n    stage production {\n",
     );
@@ -29,6 +31,13 @@ fn long_rule(n: usize) -> String {
             _ => format!("l{i} + 0.5 * e{i} * 0.6 kgCO2e/kWh / output"),
         };
         let _ = writeln!(s, "        emission x{i} = {value}");
+        if i % 50 == 7 {
+            let _ = writeln!(s, "        emission y{i} = c{i} + l{i}");
+        }
+        if cycle && i == n / 4 {
+            // Reached early by the first thread, from its end of the cycle.
+            let _ = writeln!(s, "        emission z{i} = cyc_b + l{i}");
+        }
     }
     s.push_str("    }\n");
     for i in 0..n {
@@ -46,6 +55,18 @@ fn long_rule(n: usize) -> String {
         }
         let _ = writeln!(s, "    input unused{i}: kg",);
         let _ = writeln!(s, "    let l{i} = e{i} * 56.1 kgCO2/GJ * gwp.CO2 / output");
+        if i % 50 == 7 {
+            // A let using a let from the other end, and one using that.
+            let _ = writeln!(s, "    let c{i} = b{i} * 2");
+            let _ = writeln!(s, "    let b{i} = l{} + l{i}", n - 1 - i);
+        }
+        if i % 997 == 6 {
+            let _ = writeln!(s, "    input d{i}: kgCO2e/t = l{i}");
+        }
+        if cycle && i == 2 * n / 3 {
+            let _ = writeln!(s, "    let cyc_a = cyc_b * 2");
+            let _ = writeln!(s, "    let cyc_b = cyc_a + l{i}");
+        }
     }
     s.push_str("}\n");
     s
@@ -53,14 +74,29 @@ fn long_rule(n: usize) -> String {
 
 #[test]
 fn two_threads_give_what_one_gives() {
-    let text = long_rule(6_000);
+    same_either_way(&long_rule(6_000, false));
+}
+
+#[test]
+fn a_cycle_is_reported_as_one_thread_reports_it() {
+    let text = long_rule(6_000, true);
+    same_either_way(&text);
+    let a = analyze("long.pcr", None, &text, &NoFiles, &Options::default());
+    assert_eq!(
+        a.diagnostics.iter().filter(|d| d.code == "E0103").count(),
+        1,
+        "one cycle, reported once"
+    );
+}
+
+fn same_either_way(text: &str) {
     let check = |sequential: bool, record: bool| {
         let options = Options {
             record,
             std_dir: None,
             sequential,
         };
-        analyze("long.pcr", None, &text, &NoFiles, &options)
+        analyze("long.pcr", None, text, &NoFiles, &options)
     };
     for record in [false, true] {
         let one = check(true, record);

@@ -10,7 +10,7 @@ use pcr_lang::Span;
 use tower_lsp_server::ls_types::{Location, Position, Range, Uri};
 
 pub fn position(file: &SourceFile, offset: usize) -> Position {
-    let (line, character) = file.lines.line_utf16(&file.text, offset);
+    let (line, character) = file.lines().line_utf16(&file.text, offset);
     Position { line, character }
 }
 
@@ -23,7 +23,7 @@ pub fn range(file: &SourceFile, span: Span) -> Range {
 
 /// The byte offset of a position, clamped to the text.
 pub fn offset(file: &SourceFile, pos: Position) -> usize {
-    file.lines
+    file.lines()
         .offset_utf16(&file.text, pos.line, pos.character)
         .min(file.text.len())
 }

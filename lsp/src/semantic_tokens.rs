@@ -168,8 +168,8 @@ pub fn encode(a: &Analyzed, toks: &[(Span, u32, u32)]) -> Vec<SemanticToken> {
         if span.start < last_end {
             continue;
         }
-        let (line, col) = file.lines.line_utf16(&file.text, span.start as usize);
-        let (end_line, end_col) = file.lines.line_utf16(&file.text, span.end as usize);
+        let (line, col) = file.lines().line_utf16(&file.text, span.start as usize);
+        let (end_line, end_col) = file.lines().line_utf16(&file.text, span.end as usize);
         if end_line != line || end_col <= col {
             continue;
         }
