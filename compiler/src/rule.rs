@@ -481,13 +481,15 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 
     // Stages and emissions.
+    let emission_count = values.emissions.len();
     let mut typed_values = values.emissions.into_iter();
-    let mut emissions: Vec<CheckedEmission> = Vec::new();
+    let mut emissions: Vec<CheckedEmission> = Vec::with_capacity(emission_count);
     let mut stage_blocks: FastMap<&str, Span> = FastMap::default();
     // Stages with an emission, valid or not (an erroneous emission is reported once, not again as E0302).
     let mut counted_stages: FastMap<&str, ()> = FastMap::default();
-    let mut emission_names: Vec<(&str, Location)> = Vec::new();
+    let mut emission_names: Vec<(&str, Location)> = Vec::with_capacity(emission_count);
     let mut seen_emissions: FastMap<&str, Location> = FastMap::default();
+    seen_emissions.reserve(emission_count);
     let mut exclusions: Vec<CheckedExclusion> = Vec::new();
     let mut excluded_stages: FastMap<&str, Span> = FastMap::default();
     for clause in &rule.clauses {

@@ -55,10 +55,17 @@ pub fn type_values(checker: &mut Checker, rule: &ast::Rule) -> Values {
     let mut part = Part::default();
     part.type_values(checker, &counts.all(), &emissions);
     Values {
-        inputs: part.inputs.into_iter().flatten().collect(),
-        factors: part.factors.into_iter().flatten().collect(),
-        emissions: part.emissions.into_iter().flatten().collect(),
+        inputs: all(part.inputs),
+        factors: all(part.factors),
+        emissions: all(part.emissions),
     }
+}
+
+/// The values typed (a thread types every value of its share on its own).
+fn all<T>(typed: Vec<Option<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(typed.len());
+    out.extend(typed.into_iter().flatten());
+    out
 }
 
 /// How many values of each kind the rule has.
@@ -163,6 +170,10 @@ struct Part {
 
 impl Part {
     fn type_values(&mut self, checker: &mut Checker, share: &Share, emissions: &[&ast::Expr]) {
+        self.inputs.reserve(share.inputs.len());
+        self.factors.reserve(share.factors.len());
+        self.lets.reserve(share.lets.len());
+        self.emissions.reserve(share.emissions.len());
         for i in share.inputs.clone() {
             self.inputs
                 .push(attempt(checker, |c| input_default(c, i)).flatten());
@@ -242,7 +253,7 @@ fn on_two_threads(
     let pending_at_start = checker_lets_pending(checker);
     let mut helper = helper(checker)?;
     let (mine, theirs) = counts.halves();
-    let (mut part, helped) = std::thread::scope(|scope| {
+    let (part, helped) = std::thread::scope(|scope| {
         let helped = scope.spawn(move || {
             let mut part = Part::default();
             part.type_values(&mut helper, &theirs, emissions);
@@ -264,7 +275,7 @@ fn on_two_threads(
             return None;
         }
     };
-    take_helpers_work(checker, &mut part, their_part, helper, emissions);
+    let values = take_helpers_work(checker, part, their_part, helper, emissions);
     if cycle(checker, start.diags) {
         start.roll_back(checker);
         for &i in &pending_at_start {
@@ -272,11 +283,7 @@ fn on_two_threads(
         }
         return None;
     }
-    Some(Values {
-        inputs: part.inputs.into_iter().flatten().collect(),
-        factors: part.factors.into_iter().flatten().collect(),
-        emissions: part.emissions.into_iter().flatten().collect(),
-    })
+    Some(values)
 }
 
 /// A checker for the helper thread: the same world, file and rule, the
@@ -326,21 +333,18 @@ fn helper<'w, 'a>(checker: &Checker<'w, 'a>) -> Option<Checker<'w, 'a>> {
     Some(helper)
 }
 
-/// Add the helper's results to `checker`'s, in order, then type what the
-/// helper stopped.
+/// Add the helper's results to `checker`'s, type what the helper stopped,
+/// and put the values in order.
 fn take_helpers_work(
     checker: &mut Checker,
-    part: &mut Part,
+    mine: Part,
     theirs: Part,
     mut helper: Checker,
     emissions: &[&ast::Expr],
-) {
-    let Some(their_scope) = helper.rule.as_mut() else {
-        return;
-    };
+) -> Values {
     // Lets: keep the helper's unless this thread typed the same one meanwhile.
     let mut dropped: Vec<(Marks, Marks)> = Vec::new();
-    if let Some(scope) = checker.rule.as_mut() {
+    if let (Some(scope), Some(their_scope)) = (checker.rule.as_mut(), helper.rule.as_mut()) {
         for (i, before, after) in &theirs.lets {
             let mine = scope.lets.get_mut(*i);
             let their = their_scope.lets.get_mut(*i);
@@ -371,32 +375,32 @@ fn take_helpers_work(
     let refs = std::mem::take(&mut helper.refs);
     checker.refs.extend(without(refs, &gaps(|m| m.refs)));
 
-    // What the helper stopped, in the order one thread would type it.
-    let first_input = part.inputs.len();
-    part.inputs.extend(theirs.inputs);
-    for (k, slot) in part.inputs.iter_mut().enumerate().skip(first_input) {
-        if slot.is_none() {
-            *slot = input_default(checker, k);
-        }
-    }
-    let first_factor = part.factors.len();
-    part.factors.extend(theirs.factors);
-    for (k, slot) in part.factors.iter_mut().enumerate().skip(first_factor) {
-        if slot.is_none() {
-            *slot = factor_value(checker, k);
-        }
-    }
+    // What the helper stopped (the order of typing shows nowhere without a cycle).
     let pending = checker_lets_pending(checker);
     type_pending_lets(checker, &pending);
-    let first_emission = part.emissions.len();
-    part.emissions.extend(theirs.emissions);
-    for (k, slot) in part.emissions.iter_mut().enumerate().skip(first_emission) {
-        if slot.is_none() {
-            if let Some(e) = emissions.get(k) {
-                *slot = Some(checker.expr(e));
-            }
+    Values {
+        inputs: in_order(checker, mine.inputs, theirs.inputs, input_default),
+        factors: in_order(checker, mine.factors, theirs.factors, factor_value),
+        emissions: in_order(checker, mine.emissions, theirs.emissions, |c, k| {
+            emissions.get(k).map(|e| c.expr(e))
+        }),
+    }
+}
+
+/// Both threads' values in order, typing here those the helper stopped.
+fn in_order<T>(
+    checker: &mut Checker,
+    mine: Vec<Option<T>>,
+    theirs: Vec<Option<T>>,
+    mut type_value: impl FnMut(&mut Checker, usize) -> Option<T>,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(mine.len() + theirs.len());
+    for (k, value) in mine.into_iter().chain(theirs).enumerate() {
+        if let Some(v) = value.or_else(|| type_value(checker, k)) {
+            out.push(v);
         }
     }
+    out
 }
 
 /// `items` without those whose index is in one of `gaps` (in order, not overlapping).
