@@ -5,10 +5,8 @@
 //! the caller parses the whole file again and recovers from its errors.
 
 use crate::ast::{Clause, Item, Name, Rule};
-use crate::lexer::Token;
-use crate::parser::{
-    grammar, starts_part, text_at, Docs, Tok, UserError, CLAUSE_KEYWORDS, ITEM_KEYWORDS,
-};
+use crate::lexer::{written, Lexeme, Token};
+use crate::parser::{fed, grammar, starts_part, Docs, CLAUSE_KEYWORDS, ITEM_KEYWORDS};
 use crate::span::Span;
 
 /// Files with fewer tokens are parsed on one thread (about 8,000 lines).
@@ -30,26 +28,26 @@ enum Cut {
 
 /// The items of a long file, parsed on two threads; `None` for a short file,
 /// a syntax error in either half, or a file with nowhere to cut.
-pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
     if tokens.len() < PARALLEL_PARSE_TOKENS {
         return None;
     }
     parse_at(docs, source, tokens, find_cut(tokens)?)
 }
 
-fn items(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+fn items(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
     grammar::ModuleParser::new()
-        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .parse(docs, source, fed(tokens))
         .ok()
 }
 
-fn clauses(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Clause>> {
+fn clauses(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Clause>> {
     grammar::ClausesParser::new()
-        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .parse(docs, source, fed(tokens))
         .ok()
 }
 
-fn parse_at(docs: &Docs, source: &str, tokens: &[Tok], cut: Cut) -> Option<Vec<Item>> {
+fn parse_at(docs: &Docs, source: &str, tokens: &[Lexeme], cut: Cut) -> Option<Vec<Item>> {
     match cut {
         Cut::Between(at) => {
             let (before, after) = tokens.split_at(at);
@@ -80,13 +78,13 @@ fn parse_at(docs: &Docs, source: &str, tokens: &[Tok], cut: Cut) -> Option<Vec<I
             )?;
             let ((mut all, mut body), (tail, after)) = (first?, second?);
             body.extend(tail);
-            let (start, _, _) = *tokens.get(rule)?;
-            let (name_start, _, name_end) = *tokens.get(rule + 1)?;
-            let (_, _, end) = *tokens.get(close)?;
+            let start = tokens.get(rule)?.start();
+            let name = tokens.get(rule + 1)?;
+            let end = tokens.get(close)?.end();
             all.push(Item::Rule(Rule {
                 name: Name {
-                    text: text_at(source, name_start, name_end).to_string(),
-                    span: Span::new(name_start, name_end),
+                    text: written(source, name).to_string(),
+                    span: name.span(),
                 },
                 clauses: body,
                 doc: docs.at(start),
@@ -119,7 +117,7 @@ struct Boundaries {
 }
 
 /// Find the boundaries in one pass; `None` if the brackets do not balance.
-fn boundaries(tokens: &[Tok]) -> Option<Boundaries> {
+fn boundaries(tokens: &[Lexeme]) -> Option<Boundaries> {
     // One table lookup per token: this pass runs over the whole file.
     let mut item_starter = [false; 256];
     for t in ITEM_KEYWORDS {
@@ -132,22 +130,22 @@ fn boundaries(tokens: &[Tok]) -> Option<Boundaries> {
     let mut found = Boundaries::default();
     let mut depth = 0usize;
     let mut in_rule = false;
-    for (i, (_, token, _)) in tokens.iter().enumerate() {
+    for (i, token) in tokens.iter().map(|t| t.token).enumerate() {
         match token {
             Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
             Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
-            t if depth == 0 && item_starter[*t as usize] => {
+            t if depth == 0 && item_starter[t as usize] => {
                 let starts = starts_part(tokens, i, ITEM_KEYWORDS);
                 if starts && i > 0 {
                     found.items.push(i);
                 }
                 if starts || i == 0 {
-                    in_rule = *t == Token::Rule;
+                    in_rule = t == Token::Rule;
                 }
             }
             t if depth == 1
                 && in_rule
-                && clause_starter[*t as usize]
+                && clause_starter[t as usize]
                 && starts_part(tokens, i, CLAUSE_KEYWORDS) =>
             {
                 found.clauses.push(i);
@@ -163,7 +161,7 @@ fn nearest(starts: &[usize], middle: usize) -> Option<usize> {
     starts.iter().copied().min_by_key(|s| s.abs_diff(middle))
 }
 
-fn find_cut(tokens: &[Tok]) -> Option<Cut> {
+fn find_cut(tokens: &[Lexeme]) -> Option<Cut> {
     let middle = tokens.len() / 2;
     let Boundaries { items, clauses } = boundaries(tokens)?;
     let between = nearest(&items, middle);
@@ -185,10 +183,10 @@ fn find_cut(tokens: &[Tok]) -> Option<Cut> {
         .unwrap_or(tokens.len());
     let close = next.checked_sub(1)?;
     let shape = (
-        tokens.get(rule).map(|t| t.1),
-        tokens.get(rule + 1).map(|t| t.1),
-        tokens.get(rule + 2).map(|t| t.1),
-        tokens.get(close).map(|t| t.1),
+        tokens.get(rule).map(|t| t.token),
+        tokens.get(rule + 1).map(|t| t.token),
+        tokens.get(rule + 2).map(|t| t.token),
+        tokens.get(close).map(|t| t.token),
     );
     if shape
         != (
@@ -247,7 +245,7 @@ mod tests {
         s
     }
 
-    fn sequential(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+    fn sequential(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
         items(docs, source, tokens)
     }
 
@@ -288,8 +286,8 @@ mod tests {
         // The rule keyword that starts a declaration, not the path segment of the import.
         let rule = tokens
             .windows(2)
-            .position(|w| w[0].1 == Token::Rule && w[1].1 == Token::Ident);
-        let close = tokens.iter().rposition(|t| t.1 == Token::RBrace);
+            .position(|w| w[0].token == Token::Rule && w[1].token == Token::Ident);
+        let close = tokens.iter().rposition(|t| t.token == Token::RBrace);
         let (Some(rule), Some(close)) = (rule, close) else {
             panic!("the file has a rule");
         };
@@ -300,7 +298,7 @@ mod tests {
         let expected: Vec<usize> = (rule + 4..close)
             .filter(|i| {
                 matches!(
-                    tokens[*i].1,
+                    tokens[*i].token,
                     Token::Title
                         | Token::Gwp
                         | Token::Exclude
@@ -308,13 +306,13 @@ mod tests {
                         | Token::Let
                         | Token::Stage
                         | Token::Example
-                ) && tokens[*i - 1].1 != Token::Exclude
-                    && tokens[*i + 1].1 != Token::Dot
+                ) && tokens[*i - 1].token != Token::Exclude
+                    && tokens[*i + 1].token != Token::Dot
             })
             .filter(|i| {
                 let depth: i64 = tokens[rule + 3..*i]
                     .iter()
-                    .map(|t| match t.1 {
+                    .map(|t| match t.token {
                         Token::LBrace => 1,
                         Token::RBrace => -1,
                         _ => 0,
