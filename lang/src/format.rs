@@ -30,7 +30,7 @@
 //! * long lines are not wrapped; the file ends with one newline and no line
 //!   ends with spaces.
 
-use crate::lexer::{string_value, Comment, Token};
+use crate::lexer::{string_value, Comment, Lexeme, Token};
 use crate::parser::parse;
 use crate::span::{LineIndex, Span};
 use std::fmt;
@@ -84,8 +84,6 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
 pub fn check_formatted(source: &str) -> Result<bool, FormatError> {
     Ok(format_source(source)? == source)
 }
-
-type Tok = (usize, Token, usize);
 
 /// Blocks whose body is a sequence of lines that each start with a keyword or a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +170,11 @@ fn is_unit_atom(t: &Token) -> bool {
 }
 
 impl Layout {
-    fn compute(source: &str, tokens: &[Tok], comments: &[Comment]) -> Result<Layout, FormatError> {
+    fn compute(
+        source: &str,
+        tokens: &[Lexeme],
+        comments: &[Comment],
+    ) -> Result<Layout, FormatError> {
         let unbalanced = |at: usize| {
             let (line, column) = LineIndex::new(source).line_col(source, at);
             FormatError {
@@ -187,20 +189,24 @@ impl Layout {
                 .iter()
                 .any(|c| (c.span.start as usize) >= a && (c.span.start as usize) < b)
         };
-        let token = |i: usize| tokens.get(i).map(|t| &t.1);
+        let token = |i: usize| tokens.get(i).map(|t| &t.token);
 
         // Unary minus and tight `*` `/`, by token.
         let mut unary = vec![false; tokens.len()];
         let mut tight = vec![false; tokens.len()];
-        for (i, (l, t, r)) in tokens.iter().enumerate() {
+        for (i, lexeme) in tokens.iter().enumerate() {
+            let (l, t, r) = (lexeme.start(), &lexeme.token, lexeme.end());
             let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
             let next = tokens.get(i + 1);
             if *t == Token::Minus {
-                unary[i] = !prev.is_some_and(|p| ends_operand(&p.1));
+                unary[i] = !prev.is_some_and(|p| ends_operand(&p.token));
             }
             if matches!(t, Token::Star | Token::Slash) {
                 if let (Some(p), Some(n)) = (prev, next) {
-                    tight[i] = p.2 == *l && *r == n.0 && is_unit_atom(&p.1) && is_unit_atom(&n.1);
+                    tight[i] = p.end() == l
+                        && r == n.start()
+                        && is_unit_atom(&p.token)
+                        && is_unit_atom(&n.token);
                 }
             }
         }
@@ -212,7 +218,8 @@ impl Layout {
         // Index of the opener of each open frame (none for the top level).
         let mut openers: Vec<usize> = Vec::new();
         let mut out = Vec::with_capacity(tokens.len());
-        for (i, (l, t, _)) in tokens.iter().enumerate() {
+        for (i, lexeme) in tokens.iter().enumerate() {
+            let (l, t) = (lexeme.start(), &lexeme.token);
             let depth: usize = stack.iter().filter(|f| f.indents()).count();
             let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
             let mut lay = TokenLayout {
@@ -223,16 +230,16 @@ impl Layout {
 
             if is_closer(t) {
                 let Some(open) = openers.pop() else {
-                    return Err(unbalanced(*l));
+                    return Err(unbalanced(l));
                 };
                 let Some(frame) = stack.pop() else {
-                    return Err(unbalanced(*l));
+                    return Err(unbalanced(l));
                 };
                 if stack.is_empty() {
-                    return Err(unbalanced(*l));
+                    return Err(unbalanced(l));
                 }
                 let after: usize = stack.iter().filter(|f| f.indents()).count();
-                let empty = open + 1 == i && !comment_between(tokens[open].2, *l);
+                let empty = open + 1 == i && !comment_between(tokens[open].end(), l);
                 let breaks = match frame {
                     Frame::Block { .. } => !empty,
                     Frame::Bracket { vertical, .. } => vertical,
@@ -268,7 +275,7 @@ impl Layout {
                         }
                     };
                     // After `.`, a keyword is a module path segment (`import general.allocation`).
-                    let after_dot = prev.is_some_and(|p| p.1 == Token::Dot);
+                    let after_dot = prev.is_some_and(|p| p.token == Token::Dot);
                     if (starts && !after_dot) || i == 0 {
                         lay.newline = true;
                         lay.indent = depth;
@@ -287,13 +294,14 @@ impl Layout {
                         *fresh = true;
                     }
                 }
-                None => return Err(unbalanced(*l)),
+                None => return Err(unbalanced(l)),
             }
 
             if !lay.newline {
                 lay.space = match prev {
                     None => false,
-                    Some((_, p, _)) => {
+                    Some(prev) => {
+                        let p = &prev.token;
                         let p_index = i - 1;
                         let glued_after = matches!(
                             p,
@@ -329,7 +337,7 @@ impl Layout {
                     _ => None,
                 };
                 let next_tok = tokens.get(i + 1);
-                let next_closes = next_tok.is_some_and(|n| is_closer(&n.1));
+                let next_closes = next_tok.is_some_and(|n| is_closer(&n.token));
                 match block {
                     Some(kind) => {
                         lay.opener = !next_closes;
@@ -339,7 +347,7 @@ impl Layout {
                         let vertical = !next_closes
                             && next_tok.is_some_and(|n| {
                                 source
-                                    .get(tokens[i].2..n.0)
+                                    .get(lexeme.end()..n.start())
                                     .is_some_and(|gap| gap.contains('\n'))
                             });
                         lay.opener = vertical;
@@ -389,7 +397,7 @@ fn token_text(token: &Token, written: &str) -> String {
 
 struct Printer<'a> {
     source: &'a str,
-    tokens: &'a [Tok],
+    tokens: &'a [Lexeme],
     comments: &'a [Comment],
     layout: &'a Layout,
     out: String,
@@ -406,7 +414,7 @@ struct Printer<'a> {
 impl<'a> Printer<'a> {
     fn new(
         source: &'a str,
-        tokens: &'a [Tok],
+        tokens: &'a [Lexeme],
         comments: &'a [Comment],
         layout: &'a Layout,
     ) -> Self {
@@ -474,27 +482,28 @@ impl<'a> Printer<'a> {
     }
 
     fn token(&mut self, i: usize) {
-        let (start, token, end) = &self.tokens[i];
+        let lexeme = self.tokens[i];
+        let (start, token, end) = (lexeme.start(), &lexeme.token, lexeme.end());
         let lay = self.layout.tokens[i];
         if lay.newline {
-            self.break_line(lay.indent, *start, !lay.closer);
+            self.break_line(lay.indent, start, !lay.closer);
         } else if self.need_newline {
-            self.break_line(lay.continuation, *start, true);
+            self.break_line(lay.continuation, start, true);
         } else if lay.space {
             self.out.push(' ');
         }
-        let written = self.source.get(*start..*end).unwrap_or("");
+        let written = self.source.get(start..end).unwrap_or("");
         self.out.push_str(&token_text(token, written));
         self.after_open = lay.opener;
         self.after_token = true;
         self.need_newline = false;
-        self.last_end = *end;
+        self.last_end = end;
     }
 
     fn print(mut self) -> String {
         let mut c = 0;
         for i in 0..self.tokens.len() {
-            let start = self.tokens[i].0;
+            let start = self.tokens[i].start();
             while c < self.comments.len() && (self.comments[c].span.start as usize) < start {
                 self.comment(&self.comments[c], i);
                 c += 1;

@@ -180,9 +180,54 @@ pub enum Token {
     FatArrow,
 }
 
+/// A token and where it is written: bytes `start..end` of the source.
+///
+/// The offsets are `u32`, like [`Span`]'s ([`lex`] refuses longer sources),
+/// so a token takes 12 bytes: a long file has a million tokens, and the
+/// lexer, the cut search and the parser each stream through all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lexeme {
+    pub token: Token,
+    start: u32,
+    end: u32,
+}
+
+impl Lexeme {
+    /// A token at `start..end`, offsets that [`lex`] has checked fit in `u32`.
+    fn new(start: usize, token: Token, end: usize) -> Lexeme {
+        Lexeme {
+            token,
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The byte offset where the token starts.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just after the token.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    pub fn span(self) -> Span {
+        Span {
+            start: self.start,
+            end: self.end,
+        }
+    }
+
+    /// The `(start, token, end)` triple the generated parser reads.
+    pub fn triple(self) -> (usize, Token, usize) {
+        (self.start(), self.token, self.end())
+    }
+}
+
 /// The text of a token as written in `source`.
-pub fn written<'s>(source: &'s str, token: &(usize, Token, usize)) -> &'s str {
-    source.get(token.0..token.2).unwrap_or("")
+pub fn written<'s>(source: &'s str, token: &Lexeme) -> &'s str {
+    source.get(token.start()..token.end()).unwrap_or("")
 }
 
 /// The value of a string token written as `raw` (quotes included): escapes
@@ -401,7 +446,7 @@ pub struct LexError {
 /// The lexer's output.
 #[derive(Debug, Clone, Default)]
 pub struct Lexed {
-    pub tokens: Vec<(usize, Token, usize)>,
+    pub tokens: Vec<Lexeme>,
     pub comments: Vec<Comment>,
     pub errors: Vec<LexError>,
 }
@@ -410,10 +455,18 @@ pub struct Lexed {
 const PARALLEL_LEX_BYTES: usize = 1 << 20;
 
 /// Lex a whole source text. Never fails: problems are in [`Lexed::errors`].
+/// A source of 4 GiB or more gives that one error and no tokens, since
+/// offsets are `u32`.
 ///
 /// No token, string or comment spans a line break, so a long source is cut
 /// at the line start nearest its middle and its halves are lexed at once.
 pub fn lex(source: &str) -> Lexed {
+    if let Some(error) = too_long(source.len()) {
+        return Lexed {
+            errors: vec![error],
+            ..Lexed::default()
+        };
+    }
     if source.len() >= PARALLEL_LEX_BYTES {
         if let Some(cut) = line_start_after(source, source.len() / 2) {
             if let Some(lexed) = lex_halves(source, cut) {
@@ -422,6 +475,15 @@ pub fn lex(source: &str) -> Lexed {
         }
     }
     lex_range(source, 0, source.len(), 0)
+}
+
+/// The error for a source of `len` bytes if its offsets do not fit in `u32`.
+fn too_long(len: usize) -> Option<LexError> {
+    u32::try_from(len).is_err().then(|| LexError {
+        span: Span::default(),
+        message: format!("this file is too long: {len} bytes, and pcr reads files under 4 GiB"),
+        label: "the file starts here".to_string(),
+    })
 }
 
 /// The start of the first line after byte `from`.
@@ -490,9 +552,10 @@ fn lex_range(source: &str, start: usize, end: usize, room: usize) -> Lexed {
                     message: "unterminated string".to_string(),
                     label: "this string has no closing `\"` on its line".to_string(),
                 });
-                out.tokens.push((range.start, Token::Str, range.end));
+                out.tokens
+                    .push(Lexeme::new(range.start, Token::Str, range.end));
             }
-            Ok(token) => out.tokens.push((range.start, token, range.end)),
+            Ok(token) => out.tokens.push(Lexeme::new(range.start, token, range.end)),
             Err(()) => {
                 let text = lexer.slice();
                 let shown: String = text.chars().take(1).collect();
@@ -520,7 +583,7 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<Token> {
-        lex(src).tokens.into_iter().map(|(_, t, _)| t).collect()
+        lex(src).tokens.into_iter().map(|t| t.token).collect()
     }
 
     fn texts(src: &str) -> Vec<&str> {
@@ -577,6 +640,14 @@ mod tests {
             assert_eq!(halves.comments, whole.comments);
             assert_eq!(halves.errors, whole.errors);
         }
+    }
+
+    #[test]
+    fn offsets_fit_in_u32_or_the_source_is_refused() {
+        assert_eq!(std::mem::size_of::<Lexeme>(), 12);
+        assert_eq!(too_long(u32::MAX as usize), None);
+        let error = too_long(u32::MAX as usize + 1);
+        assert!(error.is_some_and(|e| e.message.contains("too long")));
     }
 
     #[test]

@@ -5,10 +5,8 @@
 //! the caller parses the whole file again and recovers from its errors.
 
 use crate::ast::{Clause, Item, Name, Rule};
-use crate::lexer::Token;
-use crate::parser::{
-    grammar, starts_part, text_at, Docs, Tok, UserError, CLAUSE_KEYWORDS, ITEM_KEYWORDS,
-};
+use crate::lexer::{written, Lexeme, Token};
+use crate::parser::{fed, grammar, starts_part, Docs, CLAUSE_KEYWORDS, ITEM_KEYWORDS};
 use crate::span::Span;
 
 /// Files with fewer tokens are parsed on one thread (about 8,000 lines).
@@ -30,26 +28,26 @@ enum Cut {
 
 /// The items of a long file, parsed on two threads; `None` for a short file,
 /// a syntax error in either half, or a file with nowhere to cut.
-pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
     if tokens.len() < PARALLEL_PARSE_TOKENS {
         return None;
     }
     parse_at(docs, source, tokens, find_cut(tokens)?)
 }
 
-fn items(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+fn items(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
     grammar::ModuleParser::new()
-        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .parse(docs, source, fed(tokens))
         .ok()
 }
 
-fn clauses(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Clause>> {
+fn clauses(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Clause>> {
     grammar::ClausesParser::new()
-        .parse(docs, source, tokens.iter().copied().map(Ok::<_, UserError>))
+        .parse(docs, source, fed(tokens))
         .ok()
 }
 
-fn parse_at(docs: &Docs, source: &str, tokens: &[Tok], cut: Cut) -> Option<Vec<Item>> {
+fn parse_at(docs: &Docs, source: &str, tokens: &[Lexeme], cut: Cut) -> Option<Vec<Item>> {
     match cut {
         Cut::Between(at) => {
             let (before, after) = tokens.split_at(at);
@@ -80,13 +78,13 @@ fn parse_at(docs: &Docs, source: &str, tokens: &[Tok], cut: Cut) -> Option<Vec<I
             )?;
             let ((mut all, mut body), (tail, after)) = (first?, second?);
             body.extend(tail);
-            let (start, _, _) = *tokens.get(rule)?;
-            let (name_start, _, name_end) = *tokens.get(rule + 1)?;
-            let (_, _, end) = *tokens.get(close)?;
+            let start = tokens.get(rule)?.start();
+            let name = tokens.get(rule + 1)?;
+            let end = tokens.get(close)?.end();
             all.push(Item::Rule(Rule {
                 name: Name {
-                    text: text_at(source, name_start, name_end).to_string(),
-                    span: Span::new(name_start, name_end),
+                    text: written(source, name).to_string(),
+                    span: name.span(),
                 },
                 clauses: body,
                 doc: docs.at(start),
@@ -110,85 +108,132 @@ fn both<A: Send, B: Send>(
     })
 }
 
-/// Where declarations start (depth 0) and where clauses of a rule start
-/// (depth 1 inside `rule NAME { … }`), other than at token 0.
-#[derive(Debug, Default)]
-struct Boundaries {
-    items: Vec<usize>,
-    clauses: Vec<usize>,
+/// How a token changes the bracket depth.
+fn depth_change(token: Token) -> isize {
+    match token {
+        Token::LBrace | Token::LParen | Token::LBracket => 1,
+        Token::RBrace | Token::RParen | Token::RBracket => -1,
+        _ => 0,
+    }
 }
 
-/// Find the boundaries in one pass; `None` if the brackets do not balance.
-fn boundaries(tokens: &[Tok]) -> Option<Boundaries> {
-    // One table lookup per token: this pass runs over the whole file.
+/// Of a boundary at or before `middle` and one after it, the nearer (the
+/// earlier when both are as near).
+fn nearer(before: Option<usize>, after: Option<usize>, middle: usize) -> Option<usize> {
+    match (before, after) {
+        (Some(b), Some(a)) if a - middle < middle - b => Some(a),
+        (Some(b), _) => Some(b),
+        (None, a) => a,
+    }
+}
+
+/// The declarations around the middle of the tokens, found in one pass.
+#[derive(Debug)]
+struct AroundMiddle {
+    /// The last declaration starting at or before the middle, other than at token 0.
+    before: Option<usize>,
+    /// The first declaration starting after the middle.
+    after: Option<usize>,
+    /// The bracket depth just before the middle token.
+    depth: usize,
+}
+
+/// The one pass over the whole file, kept lean: bracket depth, and the
+/// declarations (depth 0) starting nearest `middle`; `None` if the brackets
+/// do not balance.
+fn around_middle(tokens: &[Lexeme], middle: usize) -> Option<AroundMiddle> {
     let mut item_starter = [false; 256];
     for t in ITEM_KEYWORDS {
         item_starter[*t as usize] = true;
     }
-    let mut clause_starter = [false; 256];
-    for t in CLAUSE_KEYWORDS {
-        clause_starter[*t as usize] = true;
-    }
-    let mut found = Boundaries::default();
-    let mut depth = 0usize;
-    let mut in_rule = false;
-    for (i, (_, token, _)) in tokens.iter().enumerate() {
-        match token {
-            Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
-            Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
-            t if depth == 0 && item_starter[*t as usize] => {
-                let starts = starts_part(tokens, i, ITEM_KEYWORDS);
-                if starts && i > 0 {
-                    found.items.push(i);
-                }
-                if starts || i == 0 {
-                    in_rule = *t == Token::Rule;
-                }
+    let mut found = AroundMiddle {
+        before: None,
+        after: None,
+        depth: 0,
+    };
+    let mut depth = 0isize;
+    for (i, lexeme) in tokens.iter().enumerate() {
+        if i == middle {
+            found.depth = usize::try_from(depth).ok()?;
+        }
+        // After a bracket the depth is never 0 at a declaration keyword,
+        // so adding first and testing after is the same as testing before.
+        let token = lexeme.token;
+        depth += depth_change(token);
+        if depth < 0 {
+            return None;
+        }
+        if depth == 0
+            && item_starter[token as usize]
+            && i > 0
+            && starts_part(tokens, i, ITEM_KEYWORDS)
+        {
+            if i <= middle {
+                found.before = Some(i);
+            } else if found.after.is_none() {
+                found.after = Some(i);
             }
-            t if depth == 1
-                && in_rule
-                && clause_starter[*t as usize]
-                && starts_part(tokens, i, CLAUSE_KEYWORDS) =>
-            {
-                found.clauses.push(i);
-            }
-            _ => {}
         }
     }
     (depth == 0).then_some(found)
 }
 
-/// The boundary in `starts` nearest to `middle`.
-fn nearest(starts: &[usize], middle: usize) -> Option<usize> {
-    starts.iter().copied().min_by_key(|s| s.abs_diff(middle))
+/// The clause start in `first..last` (a rule's body) nearest `middle`,
+/// looking outward from it: a clause keyword at bracket depth 1, `depth`
+/// being the depth just before token `middle`.
+fn nearest_clause(
+    tokens: &[Lexeme],
+    middle: usize,
+    depth: usize,
+    first: usize,
+    last: usize,
+) -> Option<usize> {
+    let starts_clause =
+        |i: usize, depth: isize| depth == 1 && i < last && starts_part(tokens, i, CLAUSE_KEYWORDS);
+    let mut before = None;
+    let mut d = depth as isize;
+    for i in (first..=middle).rev() {
+        if starts_clause(i, d) {
+            before = Some(i);
+            break;
+        }
+        // The depth before token `i - 1`.
+        d -= i
+            .checked_sub(1)
+            .and_then(|p| tokens.get(p))
+            .map_or(0, |t| depth_change(t.token));
+    }
+    let mut after = None;
+    let mut d = depth as isize;
+    for i in middle + 1..last {
+        d += tokens.get(i - 1).map_or(0, |t| depth_change(t.token));
+        if i >= first && starts_clause(i, d) {
+            after = Some(i);
+            break;
+        }
+    }
+    nearer(before, after, middle)
 }
 
-fn find_cut(tokens: &[Tok]) -> Option<Cut> {
+/// A cut near the middle. Only the bracket depth is followed through the
+/// whole file; clause starts are looked for outward from the middle.
+fn find_cut(tokens: &[Lexeme]) -> Option<Cut> {
     let middle = tokens.len() / 2;
-    let Boundaries { items, clauses } = boundaries(tokens)?;
-    let between = nearest(&items, middle);
+    let around = around_middle(tokens, middle)?;
+    let between = nearer(around.before, around.after, middle);
     // A declaration boundary within an eighth of the file of the middle will do.
     if let Some(at) = between.filter(|at| at.abs_diff(middle) <= tokens.len() / 8) {
         return Some(Cut::Between(at));
     }
     // Otherwise cut inside the rule that spans the middle, between clauses.
-    let rule = items
-        .iter()
-        .copied()
-        .rev()
-        .find(|s| *s <= middle)
-        .unwrap_or(0);
-    let next = items
-        .iter()
-        .copied()
-        .find(|s| *s > middle)
-        .unwrap_or(tokens.len());
+    let rule = around.before.unwrap_or(0);
+    let next = around.after.unwrap_or(tokens.len());
     let close = next.checked_sub(1)?;
     let shape = (
-        tokens.get(rule).map(|t| t.1),
-        tokens.get(rule + 1).map(|t| t.1),
-        tokens.get(rule + 2).map(|t| t.1),
-        tokens.get(close).map(|t| t.1),
+        tokens.get(rule).map(|t| t.token),
+        tokens.get(rule + 1).map(|t| t.token),
+        tokens.get(rule + 2).map(|t| t.token),
+        tokens.get(close).map(|t| t.token),
     );
     if shape
         != (
@@ -201,12 +246,7 @@ fn find_cut(tokens: &[Tok]) -> Option<Cut> {
     {
         return between.map(Cut::Between);
     }
-    let in_body: Vec<usize> = clauses
-        .iter()
-        .copied()
-        .filter(|c| *c > rule + 3 && *c < close)
-        .collect();
-    match nearest(&in_body, middle) {
+    match nearest_clause(tokens, middle, around.depth, rule + 4, close) {
         Some(clause) => Some(Cut::InRule {
             rule,
             clause,
@@ -247,8 +287,169 @@ mod tests {
         s
     }
 
-    fn sequential(docs: &Docs, source: &str, tokens: &[Tok]) -> Option<Vec<Item>> {
+    /// Where declarations start (depth 0) and where clauses of a rule start
+    /// (depth 1 inside `rule NAME { … }`), other than at token 0.
+    #[derive(Debug, Default)]
+    struct Boundaries {
+        items: Vec<usize>,
+        clauses: Vec<usize>,
+    }
+
+    /// Find the boundaries in one pass; `None` if the brackets do not balance.
+    fn boundaries(tokens: &[Lexeme]) -> Option<Boundaries> {
+        // One table lookup per token: this pass runs over the whole file.
+        let mut item_starter = [false; 256];
+        for t in ITEM_KEYWORDS {
+            item_starter[*t as usize] = true;
+        }
+        let mut clause_starter = [false; 256];
+        for t in CLAUSE_KEYWORDS {
+            clause_starter[*t as usize] = true;
+        }
+        let mut found = Boundaries::default();
+        let mut depth = 0usize;
+        let mut in_rule = false;
+        for (i, token) in tokens.iter().map(|t| t.token).enumerate() {
+            match token {
+                Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
+                Token::RBrace | Token::RParen | Token::RBracket => depth = depth.checked_sub(1)?,
+                t if depth == 0 && item_starter[t as usize] => {
+                    let starts = starts_part(tokens, i, ITEM_KEYWORDS);
+                    if starts && i > 0 {
+                        found.items.push(i);
+                    }
+                    if starts || i == 0 {
+                        in_rule = t == Token::Rule;
+                    }
+                }
+                t if depth == 1
+                    && in_rule
+                    && clause_starter[t as usize]
+                    && starts_part(tokens, i, CLAUSE_KEYWORDS) =>
+                {
+                    found.clauses.push(i);
+                }
+                _ => {}
+            }
+        }
+        (depth == 0).then_some(found)
+    }
+
+    /// The boundary in `starts` nearest to `middle`.
+    fn nearest(starts: &[usize], middle: usize) -> Option<usize> {
+        starts.iter().copied().min_by_key(|s| s.abs_diff(middle))
+    }
+
+    /// The cut search as it was (every boundary collected), to compare with [`find_cut`].
+    fn find_cut_from_boundaries(tokens: &[Lexeme]) -> Option<Cut> {
+        let middle = tokens.len() / 2;
+        let Boundaries { items, clauses } = boundaries(tokens)?;
+        let between = nearest(&items, middle);
+        // A declaration boundary within an eighth of the file of the middle will do.
+        if let Some(at) = between.filter(|at| at.abs_diff(middle) <= tokens.len() / 8) {
+            return Some(Cut::Between(at));
+        }
+        // Otherwise cut inside the rule that spans the middle, between clauses.
+        let rule = items
+            .iter()
+            .copied()
+            .rev()
+            .find(|s| *s <= middle)
+            .unwrap_or(0);
+        let next = items
+            .iter()
+            .copied()
+            .find(|s| *s > middle)
+            .unwrap_or(tokens.len());
+        let close = next.checked_sub(1)?;
+        let shape = (
+            tokens.get(rule).map(|t| t.token),
+            tokens.get(rule + 1).map(|t| t.token),
+            tokens.get(rule + 2).map(|t| t.token),
+            tokens.get(close).map(|t| t.token),
+        );
+        if shape
+            != (
+                Some(Token::Rule),
+                Some(Token::Ident),
+                Some(Token::LBrace),
+                Some(Token::RBrace),
+            )
+            || close <= rule + 3
+        {
+            return between.map(Cut::Between);
+        }
+        let in_body: Vec<usize> = clauses
+            .iter()
+            .copied()
+            .filter(|c| *c > rule + 3 && *c < close)
+            .collect();
+        match nearest(&in_body, middle) {
+            Some(clause) => Some(Cut::InRule {
+                rule,
+                clause,
+                close,
+            }),
+            None => between.map(Cut::Between),
+        }
+    }
+
+    fn sequential(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
         items(docs, source, tokens)
+    }
+
+    #[test]
+    fn the_cut_is_the_one_every_boundary_collected_gives() {
+        let items = [
+            "unit u = 1 kg \"单位\" \"unit\"\n",
+            "fn f(x: kg) -> kg = x * (2 + 3)\n",
+            "import general.rule\n",
+            "let g = [1, {2}]\n",
+        ];
+        let clauses = [
+            "    input e: MWh = 1 MWh\n",
+            "    let l = (e * 0.6 kgCO2/kWh) * gwp.CO2\n",
+            "    exclude stage use \"n\" share 1%\n",
+            "    stage s {\n        emission x = 1 kg as fossil\n    }\n",
+            "    gwp ar6\n",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        let mut cuts_in_rules = 0;
+        for _ in 0..400 {
+            let mut source = String::new();
+            for _ in 0..next(4) * next(4) {
+                source.push_str(items[next(items.len())]);
+            }
+            for r in 0..1 + next(2) {
+                let _ = writeln!(source, "rule r{r} {{");
+                for _ in 0..next(30) {
+                    source.push_str(clauses[next(clauses.len())]);
+                }
+                source.push_str("}\n");
+                for _ in 0..next(3) * next(6) {
+                    source.push_str(items[next(items.len())]);
+                }
+            }
+            let mut tokens = lex(&source).tokens;
+            let found = find_cut(&tokens);
+            assert_eq!(found, find_cut_from_boundaries(&tokens), "{source}");
+            cuts_in_rules += usize::from(matches!(found, Some(Cut::InRule { .. })));
+            // Any shape of brackets and keywords: drop a token or two.
+            for _ in 0..2 {
+                if !tokens.is_empty() {
+                    tokens.remove(next(tokens.len()));
+                }
+                let found = find_cut(&tokens);
+                assert_eq!(found, find_cut_from_boundaries(&tokens), "{source}");
+            }
+        }
+        assert!(cuts_in_rules > 50, "{cuts_in_rules}");
     }
 
     #[test]
@@ -288,8 +489,8 @@ mod tests {
         // The rule keyword that starts a declaration, not the path segment of the import.
         let rule = tokens
             .windows(2)
-            .position(|w| w[0].1 == Token::Rule && w[1].1 == Token::Ident);
-        let close = tokens.iter().rposition(|t| t.1 == Token::RBrace);
+            .position(|w| w[0].token == Token::Rule && w[1].token == Token::Ident);
+        let close = tokens.iter().rposition(|t| t.token == Token::RBrace);
         let (Some(rule), Some(close)) = (rule, close) else {
             panic!("the file has a rule");
         };
@@ -300,7 +501,7 @@ mod tests {
         let expected: Vec<usize> = (rule + 4..close)
             .filter(|i| {
                 matches!(
-                    tokens[*i].1,
+                    tokens[*i].token,
                     Token::Title
                         | Token::Gwp
                         | Token::Exclude
@@ -308,13 +509,13 @@ mod tests {
                         | Token::Let
                         | Token::Stage
                         | Token::Example
-                ) && tokens[*i - 1].1 != Token::Exclude
-                    && tokens[*i + 1].1 != Token::Dot
+                ) && tokens[*i - 1].token != Token::Exclude
+                    && tokens[*i + 1].token != Token::Dot
             })
             .filter(|i| {
                 let depth: i64 = tokens[rule + 3..*i]
                     .iter()
-                    .map(|t| match t.1 {
+                    .map(|t| match t.token {
                         Token::LBrace => 1,
                         Token::RBrace => -1,
                         _ => 0,

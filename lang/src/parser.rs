@@ -5,7 +5,7 @@ use crate::ast::{
     FactorDecl, FactorValue, InputDecl, Item, LetDecl, Module, Name, StageBlock, Str, TypeExpr,
     TypeKind,
 };
-use crate::lexer::{lex, string_value, written, CommentKind, Lexed, Token};
+use crate::lexer::{lex, string_value, written, CommentKind, Lexed, Lexeme, Token};
 use crate::span::Span;
 use lalrpop_util::{lalrpop_mod, ParseError};
 use std::collections::HashMap;
@@ -60,12 +60,12 @@ impl Docs {
         for comment in &lexed.comments {
             // A token between two doc comments ends the first group.
             let mut attached = false;
-            while let Some((start, _, _)) = tokens.peek() {
-                if *start >= comment.span.start as usize {
+            while let Some(token) = tokens.peek() {
+                if token.start() >= comment.span.start as usize {
                     break;
                 }
                 if !pending.is_empty() && !attached {
-                    by_token.insert(*start, pending.join("\n"));
+                    by_token.insert(token.start(), pending.join("\n"));
                     pending.clear();
                     attached = true;
                 }
@@ -77,8 +77,8 @@ impl Docs {
             }
         }
         if !pending.is_empty() {
-            if let Some((start, _, _)) = tokens.peek() {
-                by_token.insert(*start, pending.join("\n"));
+            if let Some(token) = tokens.peek() {
+                by_token.insert(token.start(), pending.join("\n"));
             }
         }
         Docs { by_token }
@@ -146,11 +146,7 @@ pub fn parse(source: &str) -> Parsed {
     let tokens = &lexed.tokens;
     let whole = match crate::parallel::parse_module(&docs, source, tokens) {
         Some(items) => Ok(items),
-        None => grammar::ModuleParser::new().parse(
-            &docs,
-            source,
-            tokens.iter().copied().map(Ok::<_, UserError>),
-        ),
+        None => grammar::ModuleParser::new().parse(&docs, source, fed(tokens)),
     };
     let items = match whole {
         Ok(items) => items,
@@ -180,23 +176,32 @@ pub fn parse(source: &str) -> Parsed {
     }
 }
 
+/// A token as the generated parser reads it: `(start, token, end)`.
 pub(crate) type Tok = (usize, Token, usize);
+
+/// The tokens as the generated parser reads them.
+pub(crate) fn fed(tokens: &[Lexeme]) -> impl Iterator<Item = Result<Tok, UserError>> + '_ {
+    tokens.iter().map(|t| Ok(t.triple()))
+}
 
 /// Whether token `i` (at nesting depth 0) starts a part beginning with one of
 /// `starters`: not when it is a path segment after `.` (`import a.rule`), the
 /// `stage` of `exclude stage`, or the `gwp` of `gwp.CO2`.
-pub(crate) fn starts_part(tokens: &[Tok], i: usize, starters: &[Token]) -> bool {
-    let Some((_, token, _)) = tokens.get(i) else {
+pub(crate) fn starts_part(tokens: &[Lexeme], i: usize, starters: &[Token]) -> bool {
+    let Some(token) = tokens.get(i).map(|t| t.token) else {
         return false;
     };
-    if !starters.contains(token) {
+    if !starters.contains(&token) {
         return false;
     }
-    let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|t| t.1);
-    let next = tokens.get(i + 1).map(|t| t.1);
+    let prev = i
+        .checked_sub(1)
+        .and_then(|p| tokens.get(p))
+        .map(|t| t.token);
+    let next = tokens.get(i + 1).map(|t| t.token);
     prev != Some(Token::Dot)
-        && !(*token == Token::Stage && prev == Some(Token::Exclude))
-        && !(*token == Token::Gwp && next == Some(Token::Dot))
+        && !(token == Token::Stage && prev == Some(Token::Exclude))
+        && !(token == Token::Gwp && next == Some(Token::Dot))
 }
 
 /// Keywords that start a top-level declaration.
@@ -238,7 +243,7 @@ pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
 /// items, clauses, emissions and example statements, parse each part on its
 /// own, and keep an error node and one error for each part that fails.
 struct Recovery<'a> {
-    tokens: &'a [Tok],
+    tokens: &'a [Lexeme],
     docs: &'a Docs,
     source: &'a str,
     errors: &'a mut Vec<SyntaxError>,
@@ -251,7 +256,7 @@ impl Recovery<'_> {
         let mut depth = 0usize;
         let mut part_start = start;
         for i in start..end {
-            let token = &self.tokens[i].1;
+            let token = &self.tokens[i].token;
             if depth == 0 && i > part_start && starts_part(self.tokens, i, starters) {
                 parts.push((part_start, i));
                 part_start = i;
@@ -273,7 +278,7 @@ impl Recovery<'_> {
             self.tokens.get(start),
             end.checked_sub(1).and_then(|i| self.tokens.get(i)),
         ) {
-            (Some(first), Some(last)) if start < end => Span::new(first.0, last.2),
+            (Some(first), Some(last)) if start < end => Span::new(first.start(), last.end()),
             _ => Span::new(self.source.len(), self.source.len()),
         }
     }
@@ -289,8 +294,7 @@ impl Recovery<'_> {
             std::vec::IntoIter<Result<Tok, UserError>>,
         ) -> Result<T, ParseError<usize, Token, UserError>>,
     ) -> Option<T> {
-        let toks: Vec<Result<Tok, UserError>> =
-            self.tokens[start..end].iter().copied().map(Ok).collect();
+        let toks: Vec<Result<Tok, UserError>> = fed(&self.tokens[start..end]).collect();
         match parser(self.docs, self.source, toks.into_iter()) {
             Ok(value) => Some(value),
             Err(error) => {
@@ -298,7 +302,7 @@ impl Recovery<'_> {
                     // The part ended where the next part starts: say what came next.
                     (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
                         ParseError::UnrecognizedToken {
-                            token: *next,
+                            token: next.triple(),
                             expected,
                         }
                     }
@@ -313,11 +317,11 @@ impl Recovery<'_> {
     fn items(&mut self, start: usize, end: usize) -> Vec<Item> {
         let mut items = Vec::new();
         for (a, b) in self.split(start, end, ITEM_KEYWORDS) {
-            if !ITEM_KEYWORDS.contains(&self.tokens[a].1) {
+            if !ITEM_KEYWORDS.contains(&self.tokens[a].token) {
                 let token = &self.tokens[a];
                 self.errors.push(SyntaxError {
-                    span: Span::new(token.0, token.2),
-                    message: format!("unexpected {}", token.1.describe(written(self.source, token))),
+                    span: token.span(),
+                    message: format!("unexpected {}", token.token.describe(written(self.source, token))),
                     label: "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`".to_string(),
                     expected: Vec::new(),
                 });
@@ -325,13 +329,11 @@ impl Recovery<'_> {
                 continue;
             }
             let parsed = {
-                let toks: Vec<Result<Tok, UserError>> =
-                    self.tokens[a..b].iter().copied().map(Ok).collect();
-                grammar::ItemParser::new().parse(self.docs, self.source, toks)
+                grammar::ItemParser::new().parse(self.docs, self.source, fed(&self.tokens[a..b]))
             };
             match parsed {
                 Ok(item) => items.push(*item),
-                Err(_) if self.tokens[a].1 == Token::Rule => items.push(self.rule(a, b)),
+                Err(_) if self.tokens[a].token == Token::Rule => items.push(self.rule(a, b)),
                 Err(_) => {
                     self.part(a, b, |docs, src, toks| {
                         grammar::ItemParser::new().parse(docs, src, toks)
@@ -352,12 +354,12 @@ impl Recovery<'_> {
         header_len: usize,
     ) -> Option<(usize, usize, usize)> {
         let open = start + header_len;
-        if open >= end || self.tokens[open].1 != Token::LBrace {
+        if open >= end || self.tokens[open].token != Token::LBrace {
             return None;
         }
         let mut depth = 0usize;
         for i in open..end {
-            match self.tokens[i].1 {
+            match self.tokens[i].token {
                 Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
                 Token::RBrace | Token::RParen | Token::RBracket => {
                     depth = depth.saturating_sub(1);
@@ -370,7 +372,7 @@ impl Recovery<'_> {
         }
         let token = &self.tokens[open];
         self.errors.push(SyntaxError {
-            span: Span::new(token.0, token.2),
+            span: token.span(),
             message: "unclosed `{`".to_string(),
             label: "this `{` has no matching `}`".to_string(),
             expected: vec!["`}`".to_string()],
@@ -382,10 +384,10 @@ impl Recovery<'_> {
         if after < end {
             let token = &self.tokens[after];
             self.errors.push(SyntaxError {
-                span: Span::new(token.0, token.2),
+                span: token.span(),
                 message: format!(
                     "unexpected {}",
-                    token.1.describe(written(self.source, token))
+                    token.token.describe(written(self.source, token))
                 ),
                 label: "expected a declaration".to_string(),
                 expected: Vec::new(),
@@ -394,9 +396,9 @@ impl Recovery<'_> {
     }
 
     fn name_at(&self, i: usize) -> Option<Name> {
-        let (l, token, r) = self.tokens.get(i)?;
-        let text = match token {
-            Token::Ident => text_at(self.source, *l, *r).to_string(),
+        let lexeme = self.tokens.get(i)?;
+        let text = match lexeme.token {
+            Token::Ident => written(self.source, lexeme).to_string(),
             Token::Item
             | Token::Total
             | Token::Share
@@ -404,12 +406,12 @@ impl Recovery<'_> {
             | Token::Within
             | Token::En
             | Token::Category
-            | Token::Separate => token.text().to_string(),
+            | Token::Separate => lexeme.token.text().to_string(),
             _ => return None,
         };
         Some(Name {
             text,
-            span: Span::new(*l, *r),
+            span: lexeme.span(),
         })
     }
 
@@ -431,7 +433,7 @@ impl Recovery<'_> {
         Item::Rule(crate::ast::Rule {
             name,
             clauses,
-            doc: self.docs.at(self.tokens[start].0),
+            doc: self.docs.at(self.tokens[start].start()),
             span,
         })
     }
@@ -439,14 +441,16 @@ impl Recovery<'_> {
     fn clause(&mut self, start: usize, end: usize) -> Clause {
         let span = self.span_of(start, end);
         let parsed = {
-            let toks: Vec<Result<Tok, UserError>> =
-                self.tokens[start..end].iter().copied().map(Ok).collect();
-            grammar::ClauseParser::new().parse(self.docs, self.source, toks)
+            grammar::ClauseParser::new().parse(
+                self.docs,
+                self.source,
+                fed(&self.tokens[start..end]),
+            )
         };
         if let Ok(clause) = parsed {
             return *clause;
         }
-        let head = self.tokens[start].1;
+        let head = self.tokens[start].token;
         match head {
             Token::Stage => {
                 if let (Some(name), Some((body_start, body_end, after))) =
@@ -459,7 +463,7 @@ impl Recovery<'_> {
                         }) {
                             emissions.push(*e);
                         } else if let (Token::Emission, Some(name)) =
-                            (&self.tokens[a].1, self.name_at(a + 1))
+                            (&self.tokens[a].token, self.name_at(a + 1))
                         {
                             // Keep the broken emission's name: its stage is still counted.
                             let span = self.span_of(a, b);
@@ -470,7 +474,7 @@ impl Recovery<'_> {
                                     span,
                                 },
                                 category: None,
-                                doc: self.docs.at(self.tokens[a].0),
+                                doc: self.docs.at(self.tokens[a].start()),
                                 span,
                             });
                         }
@@ -479,17 +483,20 @@ impl Recovery<'_> {
                     return Clause::Stage(StageBlock {
                         name,
                         emissions,
-                        doc: self.docs.at(self.tokens[start].0),
+                        doc: self.docs.at(self.tokens[start].start()),
                         span,
                     });
                 }
             }
             Token::Example => {
-                if let (Some((l, Token::Str, r)), Some((body_start, body_end, after))) = (
-                    self.tokens.get(start + 1).copied(),
+                if let (Some(name), Some((body_start, body_end, after))) = (
+                    self.tokens
+                        .get(start + 1)
+                        .copied()
+                        .filter(|t| t.token == Token::Str),
                     self.block(start, end, 2),
                 ) {
-                    let value = string_value(text_at(self.source, l, r));
+                    let value = string_value(written(self.source, &name));
                     let mut statements = Vec::new();
                     for (a, b) in self.split(body_start, body_end, &[Token::Given, Token::Expect]) {
                         let statement = self
@@ -503,10 +510,10 @@ impl Recovery<'_> {
                     return Clause::Example(Example {
                         name: Str {
                             value,
-                            span: Span::new(l, r),
+                            span: name.span(),
                         },
                         statements,
-                        doc: self.docs.at(self.tokens[start].0),
+                        doc: self.docs.at(self.tokens[start].start()),
                         span,
                     });
                 }
@@ -518,7 +525,7 @@ impl Recovery<'_> {
         });
         // A broken declaration still declares its name, so that its uses
         // raise no second error: the checker gives it the error type.
-        let doc = self.docs.at(self.tokens[start].0);
+        let doc = self.docs.at(self.tokens[start].start());
         let error_type = |span: Span| TypeExpr {
             kind: TypeKind::Error,
             span,
@@ -568,11 +575,7 @@ pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
     }
     let docs = Docs::default();
     grammar::ExprParser::new()
-        .parse(
-            &docs,
-            source,
-            lexed.tokens.into_iter().map(Ok::<_, UserError>),
-        )
+        .parse(&docs, source, fed(&lexed.tokens))
         .map(|e| *e)
         .map_err(|e| syntax_error(e, source))
 }

@@ -35,7 +35,7 @@ fn pcr_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn tokens(source: &str) -> Vec<Token> {
-    lex(source).tokens.into_iter().map(|(_, t, _)| t).collect()
+    lex(source).tokens.into_iter().map(|t| t.token).collect()
 }
 
 fn comments(source: &str) -> Vec<(CommentKind, String)> {

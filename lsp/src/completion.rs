@@ -8,7 +8,7 @@ use crate::decls::DeclKind;
 use crate::engine::State;
 use crate::hover::describe_type;
 use pcr_compiler::types::Type;
-use pcr_lang::lexer::{lex, written, Token};
+use pcr_lang::lexer::{lex, written, Lexeme, Token};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent,
     MarkupKind, Position, Uri,
@@ -161,11 +161,11 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         }
     }
     let chunk = text.get(item_start..word_start).unwrap_or("");
-    let tokens: Vec<(usize, Token, usize)> = lex(chunk).tokens;
+    let tokens: Vec<Lexeme> = lex(chunk).tokens;
     let mut head: Option<Block> = None;
     let mut match_heads: Vec<usize> = Vec::new();
     let mut match_starts: Vec<usize> = Vec::new();
-    for (i, (_, tok, _)) in tokens.iter().enumerate() {
+    for (i, tok) in tokens.iter().map(|t| t.token).enumerate() {
         match tok {
             Token::Rule => head = Some(Block::Rule),
             Token::Stage if blocks.last() == Some(&Block::Rule) => head = Some(Block::Stage),
@@ -197,15 +197,15 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         }
     }
     let block = blocks.last().copied().unwrap_or(Block::Top);
-    let prev = tokens.last().map(|(_, t, _)| t);
+    let prev = tokens.last().map(|t| t.token);
     let prev2 = tokens
         .len()
         .checked_sub(2)
         .and_then(|i| tokens.get(i))
-        .map(|(_, t, _)| t);
+        .map(|t| t.token);
     let prev_end = tokens
         .last()
-        .map(|(_, _, e)| item_start + e)
+        .map(|t| item_start + t.end())
         .unwrap_or(item_start);
     let line_start = text
         .get(prev_end..word_start)
@@ -422,12 +422,16 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
         && (line_start || matches!(prev, Some(Token::LBrace) | Some(Token::Comma) | None))
     {
         if let Some(start) = match_starts.last() {
-            let scrutinee: Vec<&(usize, Token, usize)> = tokens
+            let scrutinee: Vec<&Lexeme> = tokens
                 .iter()
                 .skip(start + 1)
-                .take_while(|(_, t, _)| !matches!(t, Token::LBrace))
+                .take_while(|t| t.token != Token::LBrace)
                 .collect();
-            if let [ident @ (_, Token::Ident, _)] = scrutinee[..] {
+            if let [ident @ Lexeme {
+                token: Token::Ident,
+                ..
+            }] = scrutinee[..]
+            {
                 let name = written(chunk, ident);
                 if let Some(Type::Enum(id)) = type_of_name(a, name, offset) {
                     if let Some(e) = world.enums.get(id) {
@@ -500,9 +504,9 @@ fn fuzzy(word: &str, label: &str) -> bool {
 }
 
 /// Whether the last `:`/`->` of the statement opens a type (not a record field value or `sum` body).
-fn in_type_position(tokens: &[(usize, Token, usize)]) -> bool {
-    for (_, t, _) in tokens.iter().rev() {
-        match t {
+fn in_type_position(tokens: &[Lexeme]) -> bool {
+    for t in tokens.iter().rev() {
+        match t.token {
             Token::Colon | Token::Arrow => return true,
             Token::Ident
             | Token::Star
@@ -519,23 +523,25 @@ fn in_type_position(tokens: &[(usize, Token, usize)]) -> bool {
     false
 }
 
-fn line_start_of(tokens: &[(usize, Token, usize)], text: &str, item_start: usize) -> bool {
+fn line_start_of(tokens: &[Lexeme], text: &str, item_start: usize) -> bool {
     // `gwp` begins its line (the rule clause), not `gwp.` in an expression.
     let n = tokens.len();
     if n < 2 {
         return true;
     }
-    let (_, _, prev_end) = tokens[n - 2];
-    let (start, _, _) = tokens[n - 1];
+    let prev_end = tokens[n - 2].end();
+    let start = tokens[n - 1].start();
     text.get(item_start + prev_end..item_start + start)
         .is_some_and(|gap| gap.contains('\n'))
 }
 
-fn gwp_in_tokens(tokens: &[(usize, Token, usize)], chunk: &str) -> Option<String> {
-    tokens.windows(2).find_map(|w| match (&w[0].1, &w[1].1) {
-        (Token::Gwp, Token::Ident) => Some(written(chunk, &w[1]).to_string()),
-        _ => None,
-    })
+fn gwp_in_tokens(tokens: &[Lexeme], chunk: &str) -> Option<String> {
+    tokens
+        .windows(2)
+        .find_map(|w| match (w[0].token, w[1].token) {
+            (Token::Gwp, Token::Ident) => Some(written(chunk, &w[1]).to_string()),
+            _ => None,
+        })
 }
 
 fn enclosing_rule(a: &Analyzed, offset: usize) -> Option<&pcr_compiler::rule::CheckedRule> {
@@ -628,7 +634,7 @@ fn record_of(
     let list = toks
         .windows(3)
         .rev()
-        .find_map(|w| match (&w[0].1, &w[1].1, &w[2].1) {
+        .find_map(|w| match (w[0].token, w[1].token, w[2].token) {
             (Token::Ident, Token::In, Token::Ident) if written(recent, &w[0]) == name => {
                 Some(written(recent, &w[2]).to_string())
             }

@@ -101,9 +101,9 @@ pub fn tokens(a: &Analyzed) -> Vec<(Span, u32, u32)> {
     let target_of: HashMap<Span, pcr_compiler::types::Location> =
         all_refs(a).map(|r| (r.span, r.target)).collect();
     let mut out: Vec<(Span, u32, u32)> = Vec::new();
-    for (start, tok, end) in &lexed.tokens {
-        let span = Span::new(*start, *end);
-        let classified = match tok {
+    for lexeme in &lexed.tokens {
+        let span = lexeme.span();
+        let classified = match &lexeme.token {
             Token::Number | Token::Percent => Some((1, 0)),
             Token::Str | Token::UnterminatedStr => Some((2, 0)),
             Token::Plus
