@@ -39,7 +39,7 @@ pub fn run(
             }
         };
         let name = path.display().to_string();
-        let mut analysis = analyze(&name, Some(path), &text, &DiskLoader, options);
+        let mut analysis = analyze(&name, Some(path), text, &DiskLoader, options);
         if let Some(db) = &db {
             let extra = pcr_compiler::factor_check::check_factor_db(&analysis, db);
             analysis.diagnostics.extend(extra);

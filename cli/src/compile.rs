@@ -20,7 +20,7 @@ pub fn checked(
     let mut analysis = analyze(
         &path.display().to_string(),
         Some(path),
-        &text,
+        text,
         &DiskLoader,
         options,
     );

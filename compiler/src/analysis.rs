@@ -121,10 +121,11 @@ fn prelude_sources(options: &Options) -> Vec<(String, Option<PathBuf>, String)> 
 }
 
 /// Check one file: `name` is shown in messages, `path` locates its imports.
+/// Pass the text by value where it is at hand, so that it is not copied.
 pub fn analyze(
     name: &str,
     path: Option<&Path>,
-    text: &str,
+    text: impl Into<String>,
     loader: &dyn SourceLoader,
     options: &Options,
 ) -> Analysis {
@@ -155,7 +156,7 @@ pub fn analyze(
         prelude_ids.push(id);
     }
     let main = files.add(name, path, text, false);
-    let parsed = parse(text);
+    let parsed = parse(files.text(main));
     diagnostics.extend(syntax_diagnostics(main, &parsed.errors));
     let main_module = parsed.module;
 

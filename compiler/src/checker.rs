@@ -71,14 +71,17 @@ pub enum RuleName {
 pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
-    pub unit: Option<(Rational, String)>,
+    /// The declared unit's factor and text, shared by every name declared
+    /// with the same type (read it with `as_deref`: threads share it).
+    pub unit: Option<Arc<(Rational, String)>>,
 }
 
 #[derive(Debug)]
 pub struct RuleFactor<'a> {
     pub decl: &'a ast::FactorDecl,
     pub ty: Type,
-    pub unit: Option<(Rational, String)>,
+    /// As for [`RuleInput::unit`].
+    pub unit: Option<Arc<(Rational, String)>>,
 }
 
 #[derive(Debug)]
@@ -962,18 +965,18 @@ impl<'w, 'a> Checker<'w, 'a> {
                 return self.done(TKind::Variant(*id, v), Type::Enum(*id), span);
             }
         }
+        // Units are the most used world names (`/ kWh`): one lookup finds them.
+        if let Some(u) = self.world.units.get(n.text.as_str()) {
+            self.reference(span, u.loc);
+            return self.done(
+                TKind::Const(u.factor.to_f64()),
+                Type::Quantity(u.dim.clone()),
+                span,
+            );
+        }
         match self.world.values.get(&n.text).copied() {
-            Some((WorldValue::Unit, loc)) => {
-                self.reference(span, loc);
-                let Some(u) = self.world.units.get(&n.text) else {
-                    return TExpr::error(span);
-                };
-                self.done(
-                    TKind::Const(u.factor.to_f64()),
-                    Type::Quantity(u.dim.clone()),
-                    span,
-                )
-            }
+            // Every unit was found above.
+            Some((WorldValue::Unit, _)) => TExpr::error(span),
             Some((WorldValue::Const(i), loc)) => {
                 self.reference(span, loc);
                 let ty = self.const_type(i, span);

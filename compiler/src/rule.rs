@@ -836,7 +836,7 @@ struct TypeCache<'w> {
 }
 
 /// A resolved type and, for a quantity, its unit's factor and text.
-type Resolved = (Type, Option<(Rational, String)>);
+type Resolved = (Type, Option<Arc<(Rational, String)>>);
 
 impl<'w> TypeCache<'w> {
     fn resolve(&mut self, checker: &mut Checker<'w, '_>, ty: &ast::TypeExpr) -> Resolved {
@@ -845,9 +845,10 @@ impl<'w> TypeCache<'w> {
             return hit.clone();
         }
         let before = checker.diags.len();
-        let resolved = checker
+        let (resolved_ty, unit) = checker
             .world
             .resolve_type(ty, checker.file, &mut checker.diags);
+        let resolved = (resolved_ty, unit.map(Arc::new));
         if let Some(k) = key {
             if checker.diags.len() == before && !matches!(resolved.0, Type::List(_)) {
                 self.map.insert(k, resolved.clone());
@@ -1079,7 +1080,7 @@ pub(crate) fn input_default(checker: &mut Checker, i: usize) -> Option<CheckedIn
         .rule
         .as_ref()
         .and_then(|r| r.inputs.get(i))
-        .map(|x| (x.decl, x.ty.clone(), x.unit.clone()))?;
+        .map(|x| (x.decl, x.ty.clone(), x.unit.as_deref().cloned()))?;
     let default = decl.default.as_ref().and_then(|e| {
         let value = checker.expr_with(e, Some(&ty));
         if !checker.expect_type(
@@ -1133,7 +1134,7 @@ pub(crate) fn factor_value(checker: &mut Checker, i: usize) -> Option<CheckedFac
         .rule
         .as_ref()
         .and_then(|r| r.factors.get(i))
-        .map(|x| (x.decl, x.ty.clone(), x.unit.clone()))?;
+        .map(|x| (x.decl, x.ty.clone(), x.unit.as_deref().cloned()))?;
     let unit_factor = unit.as_ref().map(|u| u.0.to_f64()).unwrap_or(1.0);
     let value = match &decl.value {
         ast::FactorValue::Db(key) => CheckedFactorValue::Db {
@@ -1398,12 +1399,14 @@ fn check_example(
                 let declared = target.and_then(|(name, span)| {
                     let rule = checker.rule.as_ref()?;
                     let (ty, unit) = match name {
-                        RuleName::Input(i) => {
-                            (rule.inputs[i].ty.clone(), rule.inputs[i].unit.clone())
-                        }
-                        RuleName::Factor(i) => {
-                            (rule.factors[i].ty.clone(), rule.factors[i].unit.clone())
-                        }
+                        RuleName::Input(i) => (
+                            rule.inputs[i].ty.clone(),
+                            rule.inputs[i].unit.as_deref().cloned(),
+                        ),
+                        RuleName::Factor(i) => (
+                            rule.factors[i].ty.clone(),
+                            rule.factors[i].unit.as_deref().cloned(),
+                        ),
                         RuleName::Let(_) | RuleName::Fn(_) => return None,
                     };
                     Some((ty, unit, span))
