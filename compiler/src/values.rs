@@ -169,6 +169,15 @@ struct Part {
 }
 
 impl Part {
+    fn with_room(counts: &Counts) -> Part {
+        Part {
+            inputs: Vec::with_capacity(counts.inputs),
+            factors: Vec::with_capacity(counts.factors),
+            lets: Vec::new(),
+            emissions: Vec::with_capacity(counts.emissions),
+        }
+    }
+
     fn type_values(&mut self, checker: &mut Checker, share: &Share, emissions: &[&ast::Expr]) {
         self.inputs.reserve(share.inputs.len());
         self.factors.reserve(share.factors.len());
@@ -259,7 +268,8 @@ fn on_two_threads(
             part.type_values(&mut helper, &theirs, emissions);
             (part, helper)
         });
-        let mut part = Part::default();
+        // Room for every value: the helper's are added to these vectors.
+        let mut part = Part::with_room(counts);
         part.type_values(checker, &mine, emissions);
         (part, helped.join())
     });
@@ -388,15 +398,21 @@ fn take_helpers_work(
 }
 
 /// Both threads' values in order, typing here those the helper stopped.
+/// This thread's values stay where they are (its vector has room for all;
+/// `filter_map` over it collects in place), so only the helper's are moved.
 fn in_order<T>(
     checker: &mut Checker,
     mine: Vec<Option<T>>,
     theirs: Vec<Option<T>>,
     mut type_value: impl FnMut(&mut Checker, usize) -> Option<T>,
 ) -> Vec<T> {
-    let mut out = Vec::with_capacity(mine.len() + theirs.len());
-    for (k, value) in mine.into_iter().chain(theirs).enumerate() {
-        if let Some(v) = value.or_else(|| type_value(checker, k)) {
+    let first = mine.len();
+    // `flatten` would collect into a new vector: `filter_map` reuses this one.
+    #[allow(clippy::filter_map_identity)]
+    let mut out: Vec<T> = mine.into_iter().filter_map(|v| v).collect();
+    out.reserve(theirs.len());
+    for (k, value) in theirs.into_iter().enumerate() {
+        if let Some(v) = value.or_else(|| type_value(checker, first + k)) {
             out.push(v);
         }
     }
