@@ -58,7 +58,7 @@ fn main() {
     let warm = analyze("generated.pcr", None, &text, &NoFiles, &options);
     let errors = warm.diagnostics.iter().filter(|d| d.is_error()).count();
     assert_eq!(errors, 0, "the generated rule must check cleanly");
-    let runs = 5;
+    let runs = 11;
     let mut times = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
@@ -73,8 +73,10 @@ fn main() {
     let median = times[runs / 2];
     println!("check: {actual} lines, {} bytes", text.len());
     println!(
-        "check: median {:.1} ms over {runs} runs, {:.0} lines/s",
+        "check: median {:.1} ms over {runs} runs (fastest {:.1}, slowest {:.1}), {:.0} lines/s",
         median * 1000.0,
+        times[0] * 1000.0,
+        times[runs - 1] * 1000.0,
         actual as f64 / median
     );
     println!(
