@@ -274,23 +274,23 @@ fn on_two_threads(
         (part, helped.join())
     });
     let cycle = |c: &Checker, from: usize| c.diags[from..].iter().any(|d| d.code == "E0103");
+    // To start again on one thread: forget what this thread found and typed.
+    let give_up = |checker: &mut Checker| {
+        start.roll_back(checker);
+        for &i in &pending_at_start {
+            reset_let(checker, i);
+        }
+    };
     let (their_part, helper) = match helped {
         Ok((p, h)) if !cycle(&h, 0) && !cycle(checker, start.diags) => (p, h),
         _ => {
-            // Start again on one thread.
-            start.roll_back(checker);
-            for &i in &pending_at_start {
-                reset_let(checker, i);
-            }
+            give_up(checker);
             return None;
         }
     };
     let values = take_helpers_work(checker, part, their_part, helper, emissions);
     if cycle(checker, start.diags) {
-        start.roll_back(checker);
-        for &i in &pending_at_start {
-            reset_let(checker, i);
-        }
+        give_up(checker);
         return None;
     }
     Some(values)
