@@ -14,6 +14,7 @@
 //! (the first [`BatchOptions::max_errors`], the rest counted).
 
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use miette::SourceSpan;
@@ -360,6 +361,222 @@ fn json_str(s: &str) -> Vec<u8> {
     serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
 }
 
+/// Rows read and parsed, on their way to the evaluating thread.
+struct Chunk {
+    cols: InputColumns,
+    ids: String,
+    id_ends: Vec<usize>,
+    row_numbers: Vec<usize>,
+    /// The errors found reading these rows, added to the summary in order.
+    read_errors: Errors,
+}
+
+impl Chunk {
+    fn new(plan: &Plan, rows: usize) -> Chunk {
+        Chunk {
+            cols: InputColumns::new(plan),
+            ids: String::new(),
+            id_ends: Vec::with_capacity(rows),
+            row_numbers: Vec::with_capacity(rows),
+            read_errors: Errors {
+                kept: DataErrors::new(),
+                omitted: 0,
+                max: 0,
+            },
+        }
+    }
+
+    /// Empty, keeping the buffers; at most `max_errors` errors are kept.
+    fn clear(&mut self, max_errors: usize) {
+        self.cols.clear();
+        self.ids.clear();
+        self.id_ends.clear();
+        self.row_numbers.clear();
+        self.read_errors = Errors {
+            kept: DataErrors::new(),
+            omitted: 0,
+            max: max_errors,
+        };
+    }
+}
+
+/// A chunk evaluated: its output lines and what went wrong.
+struct Evaluated {
+    chunk: Chunk,
+    text: Vec<u8>,
+    /// Refused products: (row, why).
+    refused: Vec<(usize, DataErrorKind)>,
+    written: usize,
+    failed: usize,
+}
+
+fn worker_failed() -> BatchError {
+    BatchError::Io(io::Error::other("the evaluating thread stopped"))
+}
+
+/// Evaluate a chunk and format its results (on the evaluating thread).
+fn evaluate_chunk(
+    evaluator: &mut Evaluator<'_>,
+    w: &mut Writer,
+    chunk: Chunk,
+    has_id: bool,
+    stages: &[usize],
+    grade_names: &[String],
+    format: OutputFormat,
+) -> Evaluated {
+    let has_grades = evaluator.plan().grades.is_some();
+    let res = evaluator.evaluate_batch(&chunk.cols);
+    let refused = res
+        .errors
+        .iter()
+        .map(|(r, kind)| (chunk.row_numbers[*r], kind.clone()))
+        .collect();
+    let (mut written, mut failed) = (0, 0);
+    let mut text = Vec::with_capacity(chunk.cols.rows() * 64);
+    let n = chunk.cols.rows();
+    for r in 0..n {
+        if !res.ok[r] {
+            failed += 1;
+            continue;
+        }
+        written += 1;
+        let id = if has_id {
+            let a = if r == 0 { 0 } else { chunk.id_ends[r - 1] };
+            Some(&chunk.ids[a..chunk.id_ends[r]])
+        } else {
+            None
+        };
+        w.line.clear();
+        match format {
+            OutputFormat::Csv => {
+                if let Some(id) = id {
+                    csv_text(&mut w.line, id);
+                    w.line.push(b',');
+                }
+                num(&mut w.line, res.footprint[r]);
+                for s in stages {
+                    w.line.push(b',');
+                    num(&mut w.line, res.stages[*s][r]);
+                }
+                if has_grades {
+                    w.line.push(b',');
+                    csv_text(&mut w.line, &grade_names[res.grade[r]]);
+                }
+                w.line.push(b',');
+                num(&mut w.line, res.primary_data_share[r]);
+                w.line.push(b'\n');
+            }
+            OutputFormat::Jsonl => {
+                w.line.push(b'{');
+                if let Some(id) = id {
+                    w.line.extend_from_slice(b"\"id\":");
+                    w.line.extend_from_slice(&json_str(id));
+                    w.line.push(b',');
+                }
+                w.line.extend_from_slice(&w.prefix);
+                num(&mut w.line, res.footprint[r]);
+                w.line.extend_from_slice(b",\"stages\":{");
+                for (k, s) in stages.iter().enumerate() {
+                    if k > 0 {
+                        w.line.push(b',');
+                    }
+                    w.line.extend_from_slice(&w.stage_keys[k]);
+                    w.line.push(b':');
+                    num(&mut w.line, res.stages[*s][r]);
+                }
+                w.line.extend_from_slice(b"},\"categories\":{");
+                for (k, (c, key)) in w.category_keys.iter().enumerate() {
+                    if k > 0 {
+                        w.line.push(b',');
+                    }
+                    w.line.extend_from_slice(key);
+                    w.line.push(b':');
+                    num(&mut w.line, res.categories[*c][r]);
+                }
+                w.line.extend_from_slice(b"},\"emissions\":{");
+                for (e, key) in w.emission_keys.iter().enumerate() {
+                    if e > 0 {
+                        w.line.push(b',');
+                    }
+                    w.line.extend_from_slice(key);
+                    w.line.push(b':');
+                    num(&mut w.line, res.emissions[e][r]);
+                }
+                w.line.push(b'}');
+                if has_grades {
+                    w.line.extend_from_slice(b",\"grade\":");
+                    w.line
+                        .extend_from_slice(&json_str(&grade_names[res.grade[r]]));
+                }
+                w.line.extend_from_slice(b",\"primary_data_share\":");
+                num(&mut w.line, res.primary_data_share[r]);
+                w.line.extend_from_slice(&w.suffix);
+                w.line.extend_from_slice(b"}\n");
+            }
+        }
+        text.extend_from_slice(&w.line);
+    }
+    Evaluated {
+        chunk,
+        text,
+        refused,
+        written,
+        failed,
+    }
+}
+
+/// Add an evaluated chunk to the summary (its reading errors and refused
+/// products, in row order) and write its lines; the chunk comes back for reuse.
+fn take(
+    done: Evaluated,
+    errors: &mut Errors,
+    written: &mut usize,
+    failed: &mut usize,
+    out: &mut impl Write,
+) -> Result<Chunk, BatchError> {
+    let Evaluated {
+        mut chunk,
+        text,
+        refused,
+        written: w,
+        failed: f,
+    } = done;
+    // In row order: a row with a reading error is not evaluated, so the two
+    // lists never share a row.
+    let mut read = std::mem::take(&mut chunk.read_errors.kept.errors)
+        .into_iter()
+        .peekable();
+    let mut refused = refused.into_iter().peekable();
+    let row_of = |e: &DataError| match e.location {
+        Some(Location::Cell { row, .. } | Location::Row { row }) => row,
+        _ => 0,
+    };
+    loop {
+        let reading_error_first = match (read.peek(), refused.peek()) {
+            (Some(e), Some((row, _))) => row_of(e) < *row,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if reading_error_first {
+            if let Some(e) = read.next() {
+                errors.push(|| e);
+            }
+        } else if let Some((row, kind)) = refused.next() {
+            errors.push(|| {
+                let mut e = DataError::new(kind);
+                e.location = Some(Location::Row { row });
+                e
+            });
+        }
+    }
+    errors.omitted += chunk.read_errors.omitted;
+    *written += w;
+    *failed += f;
+    out.write_all(&text)?;
+    Ok(chunk)
+}
+
 /// Runs `plan` over CSV `input` (named `file` in errors), writing one
 /// result per good row to `output`. Factors are resolved once, up front.
 pub fn run_csv<R: BufRead, W: Write>(
@@ -446,11 +663,8 @@ pub fn run_csv<R: BufRead, W: Write>(
             }
         }
     }
-    let chunk = options.chunk_rows.max(1);
-    let mut cols = InputColumns::new(plan);
-    let mut ids = String::new();
-    let mut id_ends: Vec<usize> = Vec::with_capacity(chunk);
-    let mut row_numbers: Vec<usize> = Vec::with_capacity(chunk);
+    let chunk_rows = options.chunk_rows.max(1);
+    let has_id = header.id.is_some();
     let mut errors = Errors {
         kept: DataErrors::new(),
         omitted: 0,
@@ -464,135 +678,92 @@ pub fn run_csv<R: BufRead, W: Write>(
     let show_progress = options.progress && io::stderr().is_terminal();
     let mut last_progress = start;
     let mut printed = false;
-    loop {
-        cols.clear();
-        ids.clear();
-        id_ends.clear();
-        row_numbers.clear();
-        let mut eof = false;
-        while cols.rows() < chunk {
-            if !reader.read(&mut rec)? {
-                eof = true;
+    let format = options.format;
+    // Two stages on two threads: this one reads and parses chunk k+1 (and
+    // writes chunk k-1's lines) while the other evaluates and formats chunk k.
+    std::thread::scope(|scope| -> Result<(), BatchError> {
+        let (to_worker, chunks) = mpsc::sync_channel::<Chunk>(1);
+        let (to_reader, results) = mpsc::sync_channel::<Evaluated>(1);
+        scope.spawn(move || {
+            for chunk in chunks {
+                let done = evaluate_chunk(
+                    evaluator,
+                    &mut w,
+                    chunk,
+                    has_id,
+                    &stages,
+                    &grade_names,
+                    format,
+                );
+                if to_reader.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut spare: Option<Chunk> = None;
+        let mut in_flight = false;
+        loop {
+            let mut chunk = spare.take().unwrap_or_else(|| Chunk::new(plan, chunk_rows));
+            chunk.clear(options.max_errors.saturating_sub(errors.kept.errors.len()));
+            let mut eof = false;
+            while chunk.cols.rows() < chunk_rows {
+                if !reader.read(&mut rec)? {
+                    eof = true;
+                    break;
+                }
+                row += 1;
+                read_row(
+                    plan,
+                    &header,
+                    &rec,
+                    row,
+                    file,
+                    &mut chunk.cols,
+                    &mut chunk.read_errors,
+                );
+                if let Some(c) = header.id {
+                    chunk.ids.push_str(&rec.field(c));
+                }
+                chunk.id_ends.push(chunk.ids.len());
+                chunk.row_numbers.push(row);
+            }
+            if in_flight {
+                in_flight = false;
+                let done = results.recv().map_err(|_| worker_failed())?;
+                spare = Some(take(
+                    done,
+                    &mut errors,
+                    &mut written,
+                    &mut failed,
+                    &mut out,
+                )?);
+            }
+            if chunk.cols.rows() > 0 {
+                summary_rows += chunk.cols.rows();
+                to_worker.send(chunk).map_err(|_| worker_failed())?;
+                in_flight = true;
+            }
+            if show_progress {
+                let now = Instant::now();
+                if now.duration_since(start).as_secs_f64() > 1.0
+                    && now.duration_since(last_progress).as_secs_f64() > 0.2
+                {
+                    last_progress = now;
+                    printed = true;
+                    let rate = summary_rows as f64 / now.duration_since(start).as_secs_f64();
+                    eprint!("\r{summary_rows} rows, {rate:.0} rows/s ");
+                }
+            }
+            if eof {
                 break;
             }
-            row += 1;
-            read_row(plan, &header, &rec, row, file, &mut cols, &mut errors);
-            if let Some(c) = header.id {
-                ids.push_str(&rec.field(c));
-            }
-            id_ends.push(ids.len());
-            row_numbers.push(row);
         }
-        let n = cols.rows();
-        if n > 0 {
-            summary_rows += n;
-            let res = evaluator.evaluate_batch(&cols);
-            for (r, kind) in &res.errors {
-                let rown = row_numbers[*r];
-                errors.push(|| {
-                    let mut e = DataError::new(kind.clone());
-                    e.location = Some(Location::Row { row: rown });
-                    e
-                });
-            }
-            for r in 0..n {
-                if !res.ok[r] {
-                    failed += 1;
-                    continue;
-                }
-                written += 1;
-                let id = if header.id.is_some() {
-                    let a = if r == 0 { 0 } else { id_ends[r - 1] };
-                    Some(&ids[a..id_ends[r]])
-                } else {
-                    None
-                };
-                w.line.clear();
-                match options.format {
-                    OutputFormat::Csv => {
-                        if let Some(id) = id {
-                            csv_text(&mut w.line, id);
-                            w.line.push(b',');
-                        }
-                        num(&mut w.line, res.footprint[r]);
-                        for s in &stages {
-                            w.line.push(b',');
-                            num(&mut w.line, res.stages[*s][r]);
-                        }
-                        if plan.grades.is_some() {
-                            w.line.push(b',');
-                            csv_text(&mut w.line, &grade_names[res.grade[r]]);
-                        }
-                        w.line.push(b',');
-                        num(&mut w.line, res.primary_data_share[r]);
-                        w.line.push(b'\n');
-                    }
-                    OutputFormat::Jsonl => {
-                        w.line.push(b'{');
-                        if let Some(id) = id {
-                            w.line.extend_from_slice(b"\"id\":");
-                            w.line.extend_from_slice(&json_str(id));
-                            w.line.push(b',');
-                        }
-                        w.line.extend_from_slice(&w.prefix);
-                        num(&mut w.line, res.footprint[r]);
-                        w.line.extend_from_slice(b",\"stages\":{");
-                        for (k, s) in stages.iter().enumerate() {
-                            if k > 0 {
-                                w.line.push(b',');
-                            }
-                            w.line.extend_from_slice(&w.stage_keys[k]);
-                            w.line.push(b':');
-                            num(&mut w.line, res.stages[*s][r]);
-                        }
-                        w.line.extend_from_slice(b"},\"categories\":{");
-                        for (k, (c, key)) in w.category_keys.iter().enumerate() {
-                            if k > 0 {
-                                w.line.push(b',');
-                            }
-                            w.line.extend_from_slice(key);
-                            w.line.push(b':');
-                            num(&mut w.line, res.categories[*c][r]);
-                        }
-                        w.line.extend_from_slice(b"},\"emissions\":{");
-                        for (e, key) in w.emission_keys.iter().enumerate() {
-                            if e > 0 {
-                                w.line.push(b',');
-                            }
-                            w.line.extend_from_slice(key);
-                            w.line.push(b':');
-                            num(&mut w.line, res.emissions[e][r]);
-                        }
-                        w.line.push(b'}');
-                        if plan.grades.is_some() {
-                            w.line.extend_from_slice(b",\"grade\":");
-                            w.line
-                                .extend_from_slice(&json_str(&grade_names[res.grade[r]]));
-                        }
-                        w.line.extend_from_slice(b",\"primary_data_share\":");
-                        num(&mut w.line, res.primary_data_share[r]);
-                        w.line.extend_from_slice(&w.suffix);
-                        w.line.extend_from_slice(b"}\n");
-                    }
-                }
-                out.write_all(&w.line)?;
-            }
+        if in_flight {
+            let done = results.recv().map_err(|_| worker_failed())?;
+            take(done, &mut errors, &mut written, &mut failed, &mut out)?;
         }
-        if show_progress {
-            let now = Instant::now();
-            if now.duration_since(start).as_secs_f64() > 1.0
-                && now.duration_since(last_progress).as_secs_f64() > 0.2
-            {
-                last_progress = now;
-                printed = true;
-                let rate = summary_rows as f64 / now.duration_since(start).as_secs_f64();
-                eprint!("\r{summary_rows} rows, {rate:.0} rows/s ");
-            }
-        }
-        if eof {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     out.flush()?;
     if printed {
         let secs = start.elapsed().as_secs_f64();

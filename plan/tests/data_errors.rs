@@ -286,3 +286,68 @@ fn errors_render_with_miette() {
     assert!(s.contains("data.json:2:13"), "{s}");
     assert!(s.contains("expected a unit of Mass"), "{s}");
 }
+
+/// Reading and evaluating run on two threads, a chunk apart: whatever the
+/// chunk size, the output lines, the counts and the errors (in row order,
+/// cut at `max_errors`) are the same.
+#[test]
+fn chunk_size_changes_nothing() {
+    let mut csv = String::from("id,output [t],electricity [MWh],natural_gas,materials\n");
+    for i in 0..23 {
+        let line = match i % 7 {
+            // A cell error: a missing required input.
+            1 => format!("p{i},1000,,2000 GJ,{MAT}"),
+            // A cell error: a mass where energy is expected.
+            3 => format!("p{i},1000,450 kg,2000,{MAT}"),
+            // A refused product: no output to divide by.
+            5 => format!("p{i},0,450,2000,{MAT}"),
+            _ => format!("p{i},{},{},2000 GJ,{MAT}", 900 + i, 400 + i),
+        };
+        csv.push_str(&line);
+        csv.push('\n');
+    }
+    let run = |chunk_rows: usize, max_errors: usize| {
+        let plan = hot_rolled_coil();
+        let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
+        let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
+        let mut out = Vec::new();
+        let opts = BatchOptions {
+            format: OutputFormat::Csv,
+            chunk_rows,
+            max_errors,
+            ..BatchOptions::default()
+        };
+        let s = run_csv(&mut ev, csv.as_bytes(), "b.csv", &mut out, &opts).unwrap();
+        let errors: Vec<(DataErrorKind, Option<Location>)> = s
+            .errors
+            .errors
+            .iter()
+            .map(|e| (e.kind.clone(), e.location.clone()))
+            .collect();
+        (
+            String::from_utf8(out).unwrap(),
+            (s.rows, s.written, s.failed, s.errors_omitted),
+            errors,
+        )
+    };
+    for max_errors in [100, 4] {
+        let whole = run(4096, max_errors);
+        // 23 rows: 4 missing, 3 wrong-unit cells and 3 refused products.
+        assert_eq!(whole.1 .0, 23);
+        assert_eq!(whole.1 .1, 13);
+        assert_eq!(whole.2.len() + whole.1 .3, 10);
+        assert_eq!(whole.2.len(), max_errors.min(10));
+        let rows: Vec<usize> = whole
+            .2
+            .iter()
+            .map(|(_, l)| match l {
+                Some(Location::Cell { row, .. } | Location::Row { row }) => *row,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
+        for chunk_rows in [1, 2, 3, 7] {
+            assert_eq!(run(chunk_rows, max_errors), whole, "chunks of {chunk_rows}");
+        }
+    }
+}
