@@ -1,5 +1,7 @@
 //! Batch evaluation: CSV in, CSV or JSON lines out, streaming in chunks so
-//! memory stays constant in the number of rows.
+//! memory stays constant in the number of rows. The calling thread reads
+//! and parses chunks while a second thread evaluates and formats the one
+//! before; output lines and errors come out in row order all the same.
 //!
 //! Input: one product per row, one column per input. A header may carry a
 //! unit, `electricity [MWh]`: bare numbers in that column are in that unit;
