@@ -72,7 +72,8 @@ pub struct RuleInput<'a> {
     pub decl: &'a ast::InputDecl,
     pub ty: Type,
     /// The declared unit's factor and text, shared by every name declared
-    /// with the same type (read it with `as_deref`: threads share it).
+    /// with the same type. Both threads of a long rule read it: borrow it
+    /// (`as_deref`) rather than clone the `Arc`, whose count they would share.
     pub unit: Option<Arc<(Rational, String)>>,
 }
 
