@@ -88,17 +88,6 @@ impl fmt::Debug for Dimension {
     }
 }
 
-fn gcd(mut a: i64, mut b: i64) -> i64 {
-    a = a.abs();
-    b = b.abs();
-    while b != 0 {
-        let t = a % b;
-        a = b;
-        b = t;
-    }
-    a
-}
-
 /// The factors of a dimension, sorted by base.
 pub struct Factors<'a> {
     dim: &'a Dimension,
@@ -230,7 +219,8 @@ impl Dimension {
                     continue;
                 }
                 if d != 1 {
-                    let g = gcd(n, d);
+                    // g divides n, an i64: the cast is exact.
+                    let g = crate::rational::gcd(n.into(), d.into()) as i64;
                     n /= g;
                     d /= g;
                 }

@@ -217,6 +217,17 @@ fn nearest_clause(
 
 /// A cut near the middle. Only the bracket depth is followed through the
 /// whole file; clause starts are looked for outward from the middle.
+/// Whether tokens `rule..=close` are `rule NAME { … }` with at least one
+/// token between the braces.
+fn rule_with_body(tokens: &[Lexeme], rule: usize, close: usize) -> bool {
+    let token = |i: usize| tokens.get(i).map(|t| t.token);
+    close > rule + 3
+        && token(rule) == Some(Token::Rule)
+        && token(rule + 1) == Some(Token::Ident)
+        && token(rule + 2) == Some(Token::LBrace)
+        && token(close) == Some(Token::RBrace)
+}
+
 fn find_cut(tokens: &[Lexeme]) -> Option<Cut> {
     let middle = tokens.len() / 2;
     let around = around_middle(tokens, middle)?;
@@ -229,21 +240,7 @@ fn find_cut(tokens: &[Lexeme]) -> Option<Cut> {
     let rule = around.before.unwrap_or(0);
     let next = around.after.unwrap_or(tokens.len());
     let close = next.checked_sub(1)?;
-    let shape = (
-        tokens.get(rule).map(|t| t.token),
-        tokens.get(rule + 1).map(|t| t.token),
-        tokens.get(rule + 2).map(|t| t.token),
-        tokens.get(close).map(|t| t.token),
-    );
-    if shape
-        != (
-            Some(Token::Rule),
-            Some(Token::Ident),
-            Some(Token::LBrace),
-            Some(Token::RBrace),
-        )
-        || close <= rule + 3
-    {
+    if !rule_with_body(tokens, rule, close) {
         return between.map(Cut::Between);
     }
     match nearest_clause(tokens, middle, around.depth, rule + 4, close) {
@@ -362,21 +359,7 @@ mod tests {
             .find(|s| *s > middle)
             .unwrap_or(tokens.len());
         let close = next.checked_sub(1)?;
-        let shape = (
-            tokens.get(rule).map(|t| t.token),
-            tokens.get(rule + 1).map(|t| t.token),
-            tokens.get(rule + 2).map(|t| t.token),
-            tokens.get(close).map(|t| t.token),
-        );
-        if shape
-            != (
-                Some(Token::Rule),
-                Some(Token::Ident),
-                Some(Token::LBrace),
-                Some(Token::RBrace),
-            )
-            || close <= rule + 3
-        {
+        if !rule_with_body(tokens, rule, close) {
             return between.map(Cut::Between);
         }
         let in_body: Vec<usize> = clauses

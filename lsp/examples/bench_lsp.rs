@@ -175,36 +175,24 @@ fn main() {
     }
 
     // Where an edit's time goes: the compiler's analysis alone.
-    let mut compiler = Vec::new();
-    for _ in 0..20 {
-        let t = Instant::now();
-        let a = pcr_compiler::analyze(
-            "bench.pcr",
-            None,
-            &text,
-            &pcr_compiler::DiskLoader,
-            &pcr_compiler::Options {
-                record: true,
-                std_dir: None,
-                sequential: false,
-            },
-        );
-        compiler.push(t.elapsed());
-        std::hint::black_box(a.diagnostics.len());
+    for record in [true, false] {
+        let options = pcr_compiler::Options {
+            record,
+            ..pcr_compiler::Options::default()
+        };
+        let mut compiler = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            let a = pcr_compiler::analyze(
+                "bench.pcr",
+                None,
+                text.as_str(),
+                &pcr_compiler::DiskLoader,
+                &options,
+            );
+            compiler.push(t.elapsed());
+            std::hint::black_box(a.diagnostics.len());
+        }
+        stats(&format!("compiler analyze (record: {record})"), compiler);
     }
-    stats("compiler analyze (record: true)", compiler);
-    let mut compiler = Vec::new();
-    for _ in 0..20 {
-        let t = Instant::now();
-        let a = pcr_compiler::analyze(
-            "bench.pcr",
-            None,
-            &text,
-            &pcr_compiler::DiskLoader,
-            &pcr_compiler::Options::default(),
-        );
-        compiler.push(t.elapsed());
-        std::hint::black_box(a.diagnostics.len());
-    }
-    stats("compiler analyze (record: false)", compiler);
 }

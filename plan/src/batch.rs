@@ -336,7 +336,6 @@ fn read_row(
 }
 
 struct Writer {
-    line: Vec<u8>,
     prefix: Vec<u8>,
     suffix: Vec<u8>,
     stage_keys: Vec<Vec<u8>>,
@@ -419,7 +418,7 @@ fn worker_failed() -> BatchError {
 /// Evaluate a chunk and format its results (on the evaluating thread).
 fn evaluate_chunk(
     evaluator: &mut Evaluator<'_>,
-    w: &mut Writer,
+    w: &Writer,
     chunk: Chunk,
     has_id: bool,
     stages: &[usize],
@@ -448,75 +447,72 @@ fn evaluate_chunk(
         } else {
             None
         };
-        w.line.clear();
         match format {
             OutputFormat::Csv => {
                 if let Some(id) = id {
-                    csv_text(&mut w.line, id);
-                    w.line.push(b',');
+                    csv_text(&mut text, id);
+                    text.push(b',');
                 }
-                num(&mut w.line, res.footprint[r]);
+                num(&mut text, res.footprint[r]);
                 for s in stages {
-                    w.line.push(b',');
-                    num(&mut w.line, res.stages[*s][r]);
+                    text.push(b',');
+                    num(&mut text, res.stages[*s][r]);
                 }
                 if has_grades {
-                    w.line.push(b',');
-                    csv_text(&mut w.line, &grade_names[res.grade[r]]);
+                    text.push(b',');
+                    csv_text(&mut text, &grade_names[res.grade[r]]);
                 }
-                w.line.push(b',');
-                num(&mut w.line, res.primary_data_share[r]);
-                w.line.push(b'\n');
+                text.push(b',');
+                num(&mut text, res.primary_data_share[r]);
+                text.push(b'\n');
             }
             OutputFormat::Jsonl => {
-                w.line.push(b'{');
+                text.push(b'{');
                 if let Some(id) = id {
-                    w.line.extend_from_slice(b"\"id\":");
-                    w.line.extend_from_slice(&json_str(id));
-                    w.line.push(b',');
+                    text.extend_from_slice(b"\"id\":");
+                    text.extend_from_slice(&json_str(id));
+                    text.push(b',');
                 }
-                w.line.extend_from_slice(&w.prefix);
-                num(&mut w.line, res.footprint[r]);
-                w.line.extend_from_slice(b",\"stages\":{");
+                text.extend_from_slice(&w.prefix);
+                num(&mut text, res.footprint[r]);
+                text.extend_from_slice(b",\"stages\":{");
                 for (k, s) in stages.iter().enumerate() {
                     if k > 0 {
-                        w.line.push(b',');
+                        text.push(b',');
                     }
-                    w.line.extend_from_slice(&w.stage_keys[k]);
-                    w.line.push(b':');
-                    num(&mut w.line, res.stages[*s][r]);
+                    text.extend_from_slice(&w.stage_keys[k]);
+                    text.push(b':');
+                    num(&mut text, res.stages[*s][r]);
                 }
-                w.line.extend_from_slice(b"},\"categories\":{");
+                text.extend_from_slice(b"},\"categories\":{");
                 for (k, (c, key)) in w.category_keys.iter().enumerate() {
                     if k > 0 {
-                        w.line.push(b',');
+                        text.push(b',');
                     }
-                    w.line.extend_from_slice(key);
-                    w.line.push(b':');
-                    num(&mut w.line, res.categories[*c][r]);
+                    text.extend_from_slice(key);
+                    text.push(b':');
+                    num(&mut text, res.categories[*c][r]);
                 }
-                w.line.extend_from_slice(b"},\"emissions\":{");
+                text.extend_from_slice(b"},\"emissions\":{");
                 for (e, key) in w.emission_keys.iter().enumerate() {
                     if e > 0 {
-                        w.line.push(b',');
+                        text.push(b',');
                     }
-                    w.line.extend_from_slice(key);
-                    w.line.push(b':');
-                    num(&mut w.line, res.emissions[e][r]);
+                    text.extend_from_slice(key);
+                    text.push(b':');
+                    num(&mut text, res.emissions[e][r]);
                 }
-                w.line.push(b'}');
+                text.push(b'}');
                 if has_grades {
-                    w.line.extend_from_slice(b",\"grade\":");
-                    w.line
-                        .extend_from_slice(&json_str(&grade_names[res.grade[r]]));
+                    text.extend_from_slice(b",\"grade\":");
+                    text.extend_from_slice(&json_str(&grade_names[res.grade[r]]));
                 }
-                w.line.extend_from_slice(b",\"primary_data_share\":");
-                num(&mut w.line, res.primary_data_share[r]);
-                w.line.extend_from_slice(&w.suffix);
-                w.line.extend_from_slice(b"}\n");
+                text.extend_from_slice(b",\"primary_data_share\":");
+                num(&mut text, res.primary_data_share[r]);
+                text.extend_from_slice(&w.suffix);
+                text.extend_from_slice(b"}\n");
             }
         }
-        text.extend_from_slice(&w.line);
     }
     Evaluated {
         chunk,
@@ -605,7 +601,6 @@ pub fn run_csv<R: BufRead, W: Write>(
     let stages: Vec<usize> = evaluator.stages_with_emissions().to_vec();
     // Prepare the output's constant parts.
     let mut w = Writer {
-        line: Vec::with_capacity(1024),
         prefix: Vec::new(),
         suffix: Vec::new(),
         stage_keys: Vec::new(),
@@ -688,15 +683,8 @@ pub fn run_csv<R: BufRead, W: Write>(
         let (to_reader, results) = mpsc::sync_channel::<Evaluated>(1);
         scope.spawn(move || {
             for chunk in chunks {
-                let done = evaluate_chunk(
-                    evaluator,
-                    &mut w,
-                    chunk,
-                    has_id,
-                    &stages,
-                    &grade_names,
-                    format,
-                );
+                let done =
+                    evaluate_chunk(evaluator, &w, chunk, has_id, &stages, &grade_names, format);
                 if to_reader.send(done).is_err() {
                     break;
                 }
