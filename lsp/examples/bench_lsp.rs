@@ -11,8 +11,8 @@
 
 use pcr_lsp::stdlib::StdlibDir;
 use pcr_lsp::{completion, diagnostics, hover, symbols, State};
-use tower_lsp_server::ls_types::DocumentSymbolResponse;
 use std::time::{Duration, Instant};
+use tower_lsp_server::ls_types::DocumentSymbolResponse;
 use tower_lsp_server::ls_types::{Position, Uri};
 
 /// The allocator the `pcr` binary uses, so that the figures are the binary's.

@@ -58,8 +58,8 @@ impl State {
         let Some(doc) = self.docs.get(&uri) else {
             return Err(format!("{} is not open", uri.as_str()));
         };
-        let text = apply_changes(&doc.text, changes)
-            .map_err(|e| format!("{}: {e}", uri.as_str()))?;
+        let text =
+            apply_changes(&doc.text, changes).map_err(|e| format!("{}: {e}", uri.as_str()))?;
         Ok(self.change(uri, text, version))
     }
 
@@ -152,7 +152,11 @@ impl Engine {
     /// the full one).
     pub fn start() -> Engine {
         let mut last_error = None;
-        for stack in [ANALYSIS_STACK_BYTES, ANALYSIS_STACK_BYTES / 4, 16 * 1024 * 1024] {
+        for stack in [
+            ANALYSIS_STACK_BYTES,
+            ANALYSIS_STACK_BYTES / 4,
+            16 * 1024 * 1024,
+        ] {
             let (jobs, rx) = mpsc::channel::<Job>();
             let spawned = std::thread::Builder::new()
                 .name("pcr-analysis".to_string())

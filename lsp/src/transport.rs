@@ -323,8 +323,7 @@ pub fn check_message(body: Vec<u8>) -> Frame {
             }
         }
     };
-    let accepted =
-        Response::deserialize(&value).is_ok() || Request::deserialize(&value).is_ok();
+    let accepted = Response::deserialize(&value).is_ok() || Request::deserialize(&value).is_ok();
     if !accepted {
         let id = match value.get("id") {
             Some(id @ (Value::String(_) | Value::Number(_))) if id.is_i64() || id.is_string() => {
@@ -332,8 +331,8 @@ pub fn check_message(body: Vec<u8>) -> Frame {
             }
             _ => Value::Null,
         };
-        let reason = "a message is not a JSON-RPC 2.0 request, notification or response"
-            .to_string();
+        let reason =
+            "a message is not a JSON-RPC 2.0 request, notification or response".to_string();
         return Frame::Rejected {
             response: error_response(id, INVALID_REQUEST, &reason),
             reason,

@@ -4,9 +4,7 @@
 
 use pcr_lsp::document::{apply_changes, read_source_file};
 use pcr_lsp::stdlib::StdlibDir;
-use pcr_lsp::{
-    code_action, completion, definition, hover, inlay_hints, references, rename, State,
-};
+use pcr_lsp::{code_action, completion, definition, hover, inlay_hints, references, rename, State};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
@@ -51,7 +49,11 @@ fn ranged_changes_count_utf16_units() {
     // The empty last line exists; changes apply in order.
     let edited = apply_changes(
         text,
-        vec![whole("x\n"), ranged((1, 0), (1, 0), "y"), ranged((0, 0), (0, 1), "")],
+        vec![
+            whole("x\n"),
+            ranged((1, 0), (1, 0), "y"),
+            ranged((0, 0), (0, 1), ""),
+        ],
     )
     .unwrap();
     assert_eq!(edited, "\ny");
@@ -64,7 +66,10 @@ fn ranges_that_do_not_fit_are_refused() {
     assert!(past.unwrap_err().contains("line 7 is past the end"));
     let reversed = apply_changes(text, vec![ranged((1, 2), (0, 1), "x")]);
     assert!(reversed.unwrap_err().contains("ends before it starts"));
-    let huge = apply_changes(text, vec![ranged((u32::MAX, u32::MAX), (u32::MAX, u32::MAX), "x")]);
+    let huge = apply_changes(
+        text,
+        vec![ranged((u32::MAX, u32::MAX), (u32::MAX, u32::MAX), "x")],
+    );
     assert!(huge.is_err());
 }
 

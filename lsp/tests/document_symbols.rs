@@ -60,7 +60,9 @@ fn symbols_of_a_100_000_stage_document_answer_promptly() {
     let (started, cpu_started) = (Instant::now(), thread_cpu_time());
     let answer = symbols::document_symbols(&mut state, &uri).expect("symbols");
     let wall = started.elapsed();
-    let cpu = thread_cpu_time().zip(cpu_started).map(|(end, start)| end - start);
+    let cpu = thread_cpu_time()
+        .zip(cpu_started)
+        .map(|(end, start)| end - start);
     println!("documentSymbol, {stages} stages: {wall:?} ({cpu:?} of CPU)");
     // Quadratic, this was minutes of CPU; linear, well under a second.
     let took = cpu.unwrap_or(wall);

@@ -110,7 +110,8 @@ async fn json_that_is_not_json_rpc() {
 
 #[tokio::test]
 async fn lone_surrogates_and_bad_utf8_become_replacement_characters() {
-    let body = r#"{"jsonrpc":"2.0","method":"x","params":{"text":"a\ud800b\udc00c\\ud800\ud83d\ude00"}}"#;
+    let body =
+        r#"{"jsonrpc":"2.0","method":"x","params":{"text":"a\ud800b\udc00c\\ud800\ud83d\ude00"}}"#;
     let mut bytes = frame(body);
     let mut bad = br#"{"jsonrpc":"2.0","method":"y","params":{"text":"a"#.to_vec();
     bad.extend([0xff, 0xfe]);
@@ -293,7 +294,9 @@ impl Client {
         assert!(diags.is_empty(), "{diags:?}");
         let (line, character) = position(ALIVE, "emission e", 9);
         let h = self.hover(id, &uri, line, character).await;
-        let shown = h["result"]["contents"]["value"].as_str().unwrap_or_default();
+        let shown = h["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
         assert!(shown.contains("CO2e/Mass"), "{h}");
     }
 
@@ -347,12 +350,15 @@ async fn the_server_answers_malformed_frames_and_keeps_serving() {
     assert_eq!(c.null_id_error().await, PARSE_ERROR);
     c.assert_alive(11).await;
 
-    c.send(&frame("{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": ")).await;
+    c.send(&frame("{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": "))
+        .await;
     assert_eq!(c.null_id_error().await, PARSE_ERROR);
     c.assert_alive(12).await;
 
-    c.send(&frame(r#"{"jsonrpc": "1.0", "id": 4, "method": "textDocument/hover"}"#))
-        .await;
+    c.send(&frame(
+        r#"{"jsonrpc": "1.0", "id": 4, "method": "textDocument/hover"}"#,
+    ))
+    .await;
     let r = c.response(4).await;
     assert_eq!(r["error"]["code"], INVALID_REQUEST, "{r}");
     c.assert_alive(13).await;
@@ -361,10 +367,15 @@ async fn the_server_answers_malformed_frames_and_keeps_serving() {
     c.send(&request(5, "pcr/noSuchMethod", json!({}))).await;
     let r = c.response(5).await;
     assert_eq!(r["error"]["code"], -32601, "{r}");
-    c.send(&notification("pcr/noSuchNotification", json!([1, 2]))).await;
-    // Parameters of the wrong shape.
-    c.send(&request(6, "textDocument/hover", json!({"textDocument": 3})))
+    c.send(&notification("pcr/noSuchNotification", json!([1, 2])))
         .await;
+    // Parameters of the wrong shape.
+    c.send(&request(
+        6,
+        "textDocument/hover",
+        json!({"textDocument": 3}),
+    ))
+    .await;
     let r = c.response(6).await;
     assert_eq!(r["error"]["code"], -32602, "{r}");
     c.assert_alive(14).await;
