@@ -142,8 +142,8 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 .count();
             self.buf.drain(..blank);
             let window = &self.buf[..self.buf.len().min(MAX_HEADER_BYTES + 4)];
-            let headers = match find(window, b"\r\n\r\n") {
-                Some(end) => Some((parse_headers(&self.buf[..end]), end + 4)),
+            let headers = match header_end(window) {
+                Some((end, consumed)) => Some((parse_headers(&self.buf[..end]), consumed)),
                 None if self.buf.len() > MAX_HEADER_BYTES => Some((
                     Err(format!(
                         "no message header ends within {MAX_HEADER_BYTES} bytes"
@@ -247,8 +247,21 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Where a header block ends: (the end of its last line, the end of the
+/// empty line after it). Lines end with CRLF, or a bare LF.
+fn header_end(window: &[u8]) -> Option<(usize, usize)> {
+    let mut line_start = 0;
+    for (i, b) in window.iter().enumerate() {
+        if *b != b'\n' {
+            continue;
+        }
+        let line = window.get(line_start..i).unwrap_or_default();
+        if line.is_empty() || line == b"\r" {
+            return Some((line_start, i + 1));
+        }
+        line_start = i + 1;
+    }
+    None
 }
 
 /// The `Content-Length` of a header block; other headers are ignored.
@@ -257,7 +270,7 @@ fn parse_headers(block: &[u8]) -> Result<u64, String> {
         return Err("message headers are not text".to_string());
     };
     let mut length = None;
-    for line in text.split("\r\n") {
+    for line in text.lines() {
         let Some((name, value)) = line.split_once(':') else {
             return Err(format!("message header `{}` has no `:`", shorten(line)));
         };
@@ -428,7 +441,9 @@ where
 {
     let (mut to_server, server_input) = tokio::io::duplex(READ_CHUNK);
     let (server_output, from_server) = tokio::io::duplex(READ_CHUNK);
-    let (outgoing, mut to_write) = mpsc::unbounded_channel::<Outgoing>();
+    // Bounded: a client that writes without reading is slowed down, not
+    // buffered without end.
+    let (outgoing, mut to_write) = mpsc::channel::<Outgoing>(64);
 
     // The client's messages: checked ones to the server, refusals answered.
     let replies = outgoing.clone();
@@ -443,7 +458,7 @@ where
                 }
                 Frame::Rejected { response, reason } => {
                     eprintln!("pcr lsp: {reason}");
-                    let _ = replies.send(Outgoing::Message(response));
+                    let _ = replies.send(Outgoing::Message(response)).await;
                 }
             }
         }
@@ -455,9 +470,9 @@ where
     let relay = tokio::spawn(async move {
         let mut frames = FrameReader::with_limit(from_server, usize::MAX);
         while let Some(body) = frames.next_trusted_body().await {
-            let _ = server_messages.send(Outgoing::Message(body));
+            let _ = server_messages.send(Outgoing::Message(body)).await;
         }
-        let _ = server_messages.send(Outgoing::End);
+        let _ = server_messages.send(Outgoing::End).await;
     });
 
     let writer = tokio::spawn(async move {

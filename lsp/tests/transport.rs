@@ -93,6 +93,16 @@ async fn a_missing_content_length_and_odd_headers() {
 }
 
 #[tokio::test]
+async fn headers_ended_by_bare_line_feeds() {
+    let mut bytes = format!("Content-Length: {}\n\n{PING}", PING.len()).into_bytes();
+    bytes.extend(frame(PING));
+    let frames = frames_of(&bytes).await;
+    assert_eq!(frames.len(), 2, "{frames:?}");
+    assert_eq!(message(&frames[0])["id"], 1);
+    assert_eq!(message(&frames[1])["id"], 1);
+}
+
+#[tokio::test]
 async fn json_that_is_not_json_rpc() {
     let mut bytes = frame("{\"jsonrpc\": \"2.0\", \"id\": 7");
     bytes.extend(frame(r#"{"id": 8, "result": 1, "method": 3}"#));
