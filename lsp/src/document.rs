@@ -44,15 +44,20 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     uri.to_file_path().map(|p| p.into_owned())
 }
 
-/// The text of a regular file of at most [`MAX_FILE_BYTES`].
+/// The text of a regular file of at most [`MAX_FILE_BYTES`], read up to the
+/// size it declares: a pipe (which would block), a device (which may never
+/// end) or a kernel file that declares no size (`/proc`) is not read.
 pub fn read_source_file(path: &Path) -> Option<String> {
-    let file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
+    let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
         return None;
     }
+    if meta.len() == 0 {
+        return Some(String::new());
+    }
+    let file = std::fs::File::open(path).ok()?;
     let mut text = String::new();
-    file.take(MAX_FILE_BYTES).read_to_string(&mut text).ok()?;
+    file.take(meta.len()).read_to_string(&mut text).ok()?;
     Some(text)
 }
 

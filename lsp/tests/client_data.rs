@@ -97,6 +97,26 @@ fn devices_and_folders_are_not_read() {
     let zero = Uri::from_str("file:///dev/zero").unwrap();
     assert!(s.analyzed(&zero).is_none());
     assert!(hover::hover(&mut s, &zero, Position::new(0, 0)).is_none());
+    // A named pipe with no writer: opening it would block for ever.
+    let fifo = std::env::temp_dir().join(format!("pcr-lsp-fifo-{}.pcr", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        assert_eq!(read_source_file(&fifo), None);
+        let _ = std::fs::remove_file(&fifo);
+    }
+    // A kernel file that declares no size is not read.
+    assert_eq!(
+        read_source_file(std::path::Path::new("/proc/self/status")).as_deref(),
+        if std::path::Path::new("/proc/self/status").exists() {
+            Some("")
+        } else {
+            None
+        }
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
