@@ -2,13 +2,17 @@
 //! server's analysis state in-process (what each `didChange`, `hover` and
 //! `completion` handler runs on the analysis thread).
 //!
-//! `cargo run --release -p pcr-lsp --example bench_lsp [LINES]`
+//! `cargo run --release -p pcr-lsp --example bench_lsp [LINES] [STAGES]`
+//!
+//! Also `documentSymbol` on that rule and on one of STAGES (default 100,000)
+//! stage blocks, which must stay linear in the number of declarations.
 //!
 //! Prints figures only; nothing is asserted.
 
 use pcr_lsp::stdlib::StdlibDir;
-use pcr_lsp::{completion, diagnostics, hover, State};
+use pcr_lsp::{completion, diagnostics, hover, symbols, State};
 use std::time::{Duration, Instant};
+use tower_lsp_server::ls_types::DocumentSymbolResponse;
 use tower_lsp_server::ls_types::{Position, Uri};
 
 /// The allocator the `pcr` binary uses, so that the figures are the binary's.
@@ -44,6 +48,35 @@ fn generate(lines: usize) -> String {
     }
     out.push_str("    }\n}\n");
     out
+}
+
+/// A rule of `stages` stage blocks, one emission each.
+fn generate_stages(stages: usize) -> String {
+    let mut out = String::from("rule stages {\n    title \"多\" en \"Many\"\n");
+    out.push_str("    version \"0.1.0\"\n    declared_unit 1 t\n    boundary cradle_to_gate\n");
+    out.push_str("    gwp ar6\n    cutoff item 1% total 5%\n    input output: t\n");
+    for i in 0..stages {
+        out.push_str(&format!(
+            "    stage production {{ emission e{i} = 1 kgCO2e / output }}\n"
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The number of symbols in an answer, nested ones included.
+fn symbol_count(answer: Option<DocumentSymbolResponse>) -> usize {
+    fn count(symbols: &[tower_lsp_server::ls_types::DocumentSymbol]) -> usize {
+        symbols
+            .iter()
+            .map(|s| 1 + s.children.as_deref().map(count).unwrap_or(0))
+            .sum()
+    }
+    match answer {
+        Some(DocumentSymbolResponse::Nested(top)) => count(&top),
+        Some(DocumentSymbolResponse::Flat(all)) => all.len(),
+        None => 0,
+    }
 }
 
 fn stats(name: &str, mut samples: Vec<Duration>) {
@@ -172,6 +205,39 @@ fn main() {
             std::hint::black_box(c);
         }
         stats(name, completions);
+    }
+
+    let mut outline = Vec::new();
+    let mut shown = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        shown = symbol_count(symbols::document_symbols(&mut state, &uri));
+        outline.push(t.elapsed());
+    }
+    stats(&format!("documentSymbol ({shown} symbols)"), outline);
+
+    let stages: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    if let Some(many) = Uri::from_file_path(dir.join("stages.pcr")) {
+        state.open(many.clone(), generate_stages(stages), 1);
+        let t = Instant::now();
+        let analysed = state.analyzed(&many).is_some();
+        println!(
+            "{stages}-stage rule: analysis {:.1} ms (ok: {analysed})",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        let mut outline = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            shown = symbol_count(symbols::document_symbols(&mut state, &many));
+            outline.push(t.elapsed());
+        }
+        stats(
+            &format!("documentSymbol, {stages} stages ({shown} symbols)"),
+            outline,
+        );
     }
 
     // Where an edit's time goes: the compiler's analysis alone.

@@ -2,7 +2,7 @@
 //! document or a file it imports changes.
 
 use crate::decls::{self, Index};
-use crate::document::{Document, DocumentStore};
+use crate::document::{read_source_file, Document, DocumentStore};
 use pcr_compiler::source::SourceFile;
 use pcr_compiler::{analyze, Analysis, FileId, Options, SourceLoader};
 use std::collections::HashMap;
@@ -19,7 +19,7 @@ impl SourceLoader for StoreLoader<'_> {
     fn load(&self, path: &Path) -> Option<String> {
         match self.docs.by_path(path) {
             Some(doc) => Some(doc.text.clone()),
-            None => std::fs::read_to_string(path).ok(),
+            None => read_source_file(path),
         }
     }
 }

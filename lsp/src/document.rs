@@ -2,8 +2,14 @@
 
 use pcr_lang::LineIndex;
 use std::collections::HashMap;
-use std::path::PathBuf;
-use tower_lsp_server::ls_types::Uri;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+
+/// The largest file read from disk (an import, or a document the client
+/// asks about without opening it); larger ones, and anything that is not a
+/// regular file (a device, a pipe, a folder), are not read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One open document.
 #[derive(Debug, Clone)]
@@ -36,6 +42,69 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
         return None;
     }
     uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The text of a regular file of at most [`MAX_FILE_BYTES`], read up to the
+/// size it declares: a pipe (which would block), a device (which may never
+/// end) or a kernel file that declares no size (`/proc`) is not read.
+pub fn read_source_file(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    if meta.len() == 0 {
+        return Some(String::new());
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut text = String::new();
+    file.take(meta.len()).read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// The byte offset of a position in an edit's range: a column past the end
+/// of its line means the line's end (as the protocol says); a line past the
+/// end of the document is an error.
+fn edit_offset(text: &str, lines: &LineIndex, pos: Position) -> Result<usize, String> {
+    let line = pos.line as usize;
+    if line >= lines.line_count() {
+        return Err(format!(
+            "line {} is past the end of the document ({} lines)",
+            pos.line,
+            lines.line_count()
+        ));
+    }
+    Ok(lines.offset_utf16(text, pos.line, pos.character))
+}
+
+/// Apply a `didChange`'s changes in order: a change without a range is the
+/// whole new text, one with a range replaces that part. A range that does
+/// not fit the text refuses the whole notification (the text is unchanged).
+pub fn apply_changes(
+    text: &str,
+    changes: Vec<TextDocumentContentChangeEvent>,
+) -> Result<String, String> {
+    let mut text = text.to_string();
+    for (n, change) in changes.into_iter().enumerate() {
+        let Some(range) = change.range else {
+            text = change.text;
+            continue;
+        };
+        let lines = LineIndex::new(&text);
+        let start = edit_offset(&text, &lines, range.start);
+        let end = edit_offset(&text, &lines, range.end);
+        let (start, end) = match (start, end) {
+            (Ok(s), Ok(e)) if s <= e => (s, e),
+            (Ok(_), Ok(_)) => {
+                return Err(format!("change {n}: its range ends before it starts"));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(format!("change {n}: {e}")),
+        };
+        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            return Err(format!("change {n}: its range splits a character"));
+        }
+        text.replace_range(start..end, &change.text);
+    }
+    Ok(text)
 }
 
 /// Every open document by URI.

@@ -3,12 +3,12 @@
 //! catches a panic in any job so that the server survives it.
 
 use crate::analysis_cache::{analyze_document, AnalysisCache, Analyzed};
-use crate::document::{file_path, Document, DocumentStore};
+use crate::document::{apply_changes, file_path, read_source_file, Document, DocumentStore};
 use crate::stdlib::StdlibDir;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::mpsc;
-use tower_lsp_server::ls_types::Uri;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 /// Everything the analysis thread owns.
 pub struct State {
@@ -44,6 +44,23 @@ impl State {
         self.cache.touch(&uri, path.as_deref());
         self.docs.change(&uri, text, version);
         self.affected(uri, path.as_deref())
+    }
+
+    /// A `didChange` of an open document: its changes applied in order.
+    /// Refused (the document unchanged) when the document is not open or a
+    /// change's range does not fit its text.
+    pub fn edit(
+        &mut self,
+        uri: Uri,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+    ) -> Result<Vec<Uri>, String> {
+        let Some(doc) = self.docs.get(&uri) else {
+            return Err(format!("{} is not open", uri.as_str()));
+        };
+        let text =
+            apply_changes(&doc.text, changes).map_err(|e| format!("{}: {e}", uri.as_str()))?;
+        Ok(self.change(uri, text, version))
     }
 
     /// A document was closed: its importers now read it from disk again.
@@ -89,7 +106,7 @@ impl State {
             None => {
                 // Not open: read it from disk (e.g. a request for a prelude file).
                 let path = file_path(uri)?;
-                let text = std::fs::read_to_string(path).ok()?;
+                let text = read_source_file(&path)?;
                 owned = Document::new(uri.clone(), text, 0);
                 &owned
             }
@@ -118,6 +135,12 @@ impl Default for State {
 
 type Job = Box<dyn FnOnce(&mut State) + Send>;
 
+/// The analysis thread's stack. The compiler recurses over the syntax tree
+/// (long sums, nested parentheses, chains of `let`s), and a stack overflow
+/// cannot be caught: it would end the whole server. The stack is virtual
+/// memory, committed only as deep analyses touch it.
+pub const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// A handle to the analysis thread.
 #[derive(Clone)]
 pub struct Engine {
@@ -125,24 +148,39 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Start the analysis thread.
+    /// Start the analysis thread (with a smaller stack if the system refuses
+    /// the full one).
     pub fn start() -> Engine {
-        let (jobs, rx) = mpsc::channel::<Job>();
-        let spawned = std::thread::Builder::new()
-            .name("pcr-analysis".to_string())
-            .spawn(move || {
-                let mut state = State::new();
-                while let Ok(job) = rx.recv() {
-                    if catch_unwind(AssertUnwindSafe(|| job(&mut state))).is_err() {
-                        // The job's answer was dropped, so its handler answers
-                        // with nothing; analyses may be half-built: forget them.
-                        state.cache.clear();
+        let mut last_error = None;
+        for stack in [
+            ANALYSIS_STACK_BYTES,
+            ANALYSIS_STACK_BYTES / 4,
+            16 * 1024 * 1024,
+        ] {
+            let (jobs, rx) = mpsc::channel::<Job>();
+            let spawned = std::thread::Builder::new()
+                .name("pcr-analysis".to_string())
+                .stack_size(stack)
+                .spawn(move || {
+                    let mut state = State::new();
+                    while let Ok(job) = rx.recv() {
+                        if catch_unwind(AssertUnwindSafe(|| job(&mut state))).is_err() {
+                            // The job's answer was dropped, so its handler answers
+                            // with nothing; analyses may be half-built: forget them.
+                            state.cache.clear();
+                        }
                     }
-                }
-            });
-        if let Err(e) = spawned {
+                });
+            match spawned {
+                Ok(_) => return Engine { jobs },
+                Err(e) => last_error = Some(e),
+            }
+        }
+        if let Some(e) = last_error {
             eprintln!("pcr lsp: cannot start the analysis thread: {e}");
         }
+        // Every job is answered with "the analysis thread has stopped".
+        let (jobs, _) = mpsc::channel::<Job>();
         Engine { jobs }
     }
 

@@ -6,7 +6,10 @@
 //! analysis is not `Send`; request handlers ([`server`]) send it jobs and
 //! await the answers. One module per request kind turns an analysis into the
 //! protocol's answer; a panic in any of them is caught, logged and answered
-//! with nothing, so the server never dies.
+//! with nothing, so the server never dies. Between the client and the
+//! protocol machinery, [`transport`] reads and checks every message, so
+//! that a malformed one is answered with an error instead of ending the
+//! connection.
 
 pub mod analysis_cache;
 pub mod code_action;
@@ -26,12 +29,13 @@ pub mod semantic_tokens;
 pub mod server;
 pub mod stdlib;
 pub mod symbols;
+pub mod transport;
 
 pub use engine::{Engine, State};
 pub use server::Backend;
+pub use transport::{handle_raw_bytes_for_fuzzing, serve};
 
 use std::process::ExitCode;
-use tower_lsp_server::{LspService, Server};
 
 /// Serve the language server on stdin/stdout until the client says `exit`.
 ///
@@ -49,11 +53,7 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async {
-        let (stdin, stdout) = (tokio::io::stdin(), tokio::io::stdout());
-        let (service, socket) = LspService::new(Backend::new);
-        Server::new(stdin, stdout, socket).serve(service).await;
-    });
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Blocking reads of stdin may still be pending: do not wait for them.
     runtime.shutdown_background();
     ExitCode::SUCCESS

@@ -70,12 +70,24 @@ impl Backend {
         uri: Uri,
         apply: impl FnOnce(&mut State) -> Vec<Uri> + Send + 'static,
     ) {
+        self.try_update(what, uri, move |state| Ok(apply(state)))
+            .await;
+    }
+
+    /// [`Backend::update`] with an edit that may be refused: the refusal is
+    /// logged (stderr and `window/logMessage`) and nothing changes.
+    async fn try_update(
+        &self,
+        what: &'static str,
+        uri: Uri,
+        apply: impl FnOnce(&mut State) -> std::result::Result<Vec<Uri>, String> + Send + 'static,
+    ) {
         if let Ok(mut p) = self.pending.lock() {
             *p.entry(uri.clone()).or_insert(0) += 1;
         }
         let pending = self.pending.clone();
         let publisher = self.publisher.clone();
-        let _ = self
+        let refused = self
             .run(what, move |state| {
                 let left = match pending.lock() {
                     Ok(mut p) => {
@@ -89,18 +101,27 @@ impl Backend {
                     }
                     Err(_) => 0,
                 };
-                let affected = apply(state);
+                let affected = match apply(state) {
+                    Ok(affected) => affected,
+                    Err(why) => return Some(Some(why)),
+                };
                 if left > 0 {
-                    return Some(());
+                    return Some(None);
                 }
                 for p in diagnostics::check(state, &affected) {
                     if let Some(tx) = &publisher {
                         let _ = tx.send(p);
                     }
                 }
-                Some(())
+                Some(None)
             })
-            .await;
+            .await
+            .flatten();
+        if let Some(why) = refused {
+            let text = format!("pcr lsp: {what} ignored: {why}");
+            eprintln!("{text}");
+            self.client.log_message(MessageType::WARNING, text).await;
+        }
     }
 }
 
@@ -171,13 +192,10 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        // Full synchronisation: the last change holds the whole text.
-        let Some(change) = params.content_changes.into_iter().last() else {
-            return;
-        };
+        let changes = params.content_changes;
         let target = uri.clone();
-        self.update("didChange", uri, move |state| {
-            state.change(target, change.text, version)
+        self.try_update("didChange", uri, move |state| {
+            state.edit(target, changes, version)
         })
         .await;
     }

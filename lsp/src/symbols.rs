@@ -37,16 +37,41 @@ fn shown(d: &Decl) -> bool {
     !matches!(d.kind, DeclKind::SumVar | DeclKind::Field | DeclKind::Param)
 }
 
+/// The shown declarations under each declaration, in order: one pass over
+/// the index, so that documents with many declarations stay linear.
+fn children_of(decls: &[Decl]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let mut top = Vec::new();
+    let mut children = vec![Vec::new(); decls.len()];
+    for (i, d) in decls.iter().enumerate() {
+        if !shown(d) {
+            continue;
+        }
+        match d.parent {
+            None => top.push(i),
+            Some(p) => {
+                if let Some(list) = children.get_mut(p) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    (top, children)
+}
+
 #[allow(deprecated)]
-fn symbol(a: &Analyzed, decls: &[Decl], i: usize) -> Option<DocumentSymbol> {
+fn symbol(a: &Analyzed, decls: &[Decl], tree: &[Vec<usize>], i: usize) -> Option<DocumentSymbol> {
     let d = decls.get(i)?;
     let main = a.main();
     let span = d.span.to(d.name_span);
-    let children: Vec<DocumentSymbol> = decls
+    let children: Vec<DocumentSymbol> = tree
+        .get(i)
+        .map(|c| c.as_slice())
+        .unwrap_or_default()
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.parent == Some(i) && shown(c))
-        .filter_map(|(j, _)| symbol(a, decls, j))
+        // A parent always precedes its children in the index, so this
+        // recursion follows the document's nesting and ends.
+        .filter(|&&j| j > i)
+        .filter_map(|&j| symbol(a, decls, tree, j))
         .collect();
     Some(DocumentSymbol {
         name: if d.name.is_empty() {
@@ -67,11 +92,10 @@ fn symbol(a: &Analyzed, decls: &[Decl], i: usize) -> Option<DocumentSymbol> {
 pub fn document_symbols(s: &mut State, uri: &Uri) -> Option<DocumentSymbolResponse> {
     let a = s.analyzed(uri)?;
     let decls = &a.index.decls;
-    let top: Vec<DocumentSymbol> = decls
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.parent.is_none() && shown(d))
-        .filter_map(|(i, _)| symbol(&a, decls, i))
+    let (top, tree) = children_of(decls);
+    let top: Vec<DocumentSymbol> = top
+        .into_iter()
+        .filter_map(|i| symbol(&a, decls, &tree, i))
         .collect();
     Some(DocumentSymbolResponse::Nested(top))
 }
