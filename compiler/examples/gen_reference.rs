@@ -199,7 +199,9 @@ fn dimensions_section(out: &mut String, world: &World, prelude: &[(&str, &str, &
          dimension has exactly one canonical unit, in which plans compute; `ratio` is \
          the dimensionless type.\n\n",
     );
-    out.push_str("### Base dimensions\n\n| dimension | canonical unit | description |\n|---|---|---|\n");
+    out.push_str(
+        "### Base dimensions\n\n| dimension | canonical unit | description |\n|---|---|---|\n",
+    );
     for (_, _, module) in prelude {
         for item in &module.items {
             if let Item::Dimension(d) = item {
@@ -460,4 +462,3 @@ fn trim_end_to_one_newline(mut text: String) -> String {
     text.push('\n');
     text
 }
-

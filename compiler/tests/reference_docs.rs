@@ -57,7 +57,10 @@ fn every_diagnostic_code_and_prelude_name_is_in_the_reference() {
         "`biogenic_removal`",
         "`D`",
     ] {
-        assert!(prelude.contains(name), "{name} is missing from the prelude chapter");
+        assert!(
+            prelude.contains(name),
+            "{name} is missing from the prelude chapter"
+        );
     }
     // Exact factors come from the compiler, not from the text: kWh is 3.6 MJ.
     assert!(
