@@ -293,6 +293,14 @@ fn gwp_section(out: &mut String, world: &World, prelude: &[(&str, &str, &Module)
          (E0101).\n",
     );
     for (_, text, module) in prelude {
+        // The file's own notes say how the values were transcribed.
+        if module.items.iter().any(|i| matches!(i, Item::GwpSet(_))) {
+            if let Some(doc) = &module.doc {
+                out.push_str("\n### How the values were transcribed\n\n");
+                out.push_str(doc.trim_end());
+                out.push('\n');
+            }
+        }
         for item in &module.items {
             let Item::GwpSet(set) = item else {
                 continue;
