@@ -39,6 +39,8 @@ pub enum OutputFormat {
     Csv,
     /// One JSON result object per line (the single-product result, plus `id`).
     Jsonl,
+    /// One JSON document: an array of the result objects of `Jsonl`.
+    Json,
 }
 
 /// Options of [`run_csv`].
@@ -261,6 +263,24 @@ fn read_row(
     cols.start_row();
     let mut bad = false;
     let mut src: Option<DataSource> = None;
+    let (cells, columns) = (rec.fields.len(), header.columns.len());
+    if cells != columns {
+        // Never fill the missing cells with defaults, never drop extra ones.
+        let c = cells.min(columns);
+        let (o, l) = rec.span(c);
+        let s = DataSource::excerpt(file, &rec.raw, rec.offset, rec.line);
+        errors.push(|| {
+            DataError::new(DataErrorKind::CellCount { cells, columns }).at(
+                Location::Cell { row, column: c + 1 },
+                s,
+                SourceSpan::new(o.into(), l),
+                "",
+            )
+        });
+        cols.finish_row();
+        cols.mark_bad();
+        return;
+    }
     for (c, col) in header.columns.iter().enumerate() {
         let Some(col) = col else { continue };
         let input = &plan.inputs[col.input];
@@ -466,7 +486,12 @@ fn evaluate_chunk(
                 num(&mut text, res.primary_data_share[r]);
                 text.push(b'\n');
             }
-            OutputFormat::Jsonl => {
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                if format == OutputFormat::Json {
+                    // Every element is preceded by `,\n`; the first one's
+                    // comma is dropped when written (see `take`).
+                    text.extend_from_slice(b",\n");
+                }
                 text.push(b'{');
                 if let Some(id) = id {
                     text.extend_from_slice(b"\"id\":");
@@ -510,7 +535,10 @@ fn evaluate_chunk(
                 text.extend_from_slice(b",\"primary_data_share\":");
                 num(&mut text, res.primary_data_share[r]);
                 text.extend_from_slice(&w.suffix);
-                text.extend_from_slice(b"}\n");
+                text.push(b'}');
+                if format == OutputFormat::Jsonl {
+                    text.push(b'\n');
+                }
             }
         }
     }
@@ -569,9 +597,14 @@ fn take(
         }
     }
     errors.omitted += chunk.read_errors.omitted;
+    // In a JSON array, the first element overall has no comma before it.
+    let text = match text.split_first() {
+        Some((b',', rest)) if *written == 0 => rest,
+        _ => &text[..],
+    };
     *written += w;
     *failed += f;
-    out.write_all(&text)?;
+    out.write_all(text)?;
     Ok(chunk)
 }
 
@@ -624,7 +657,10 @@ pub fn run_csv<R: BufRead, W: Write>(
             h.extend_from_slice(b",primary_data_share\n");
             out.write_all(&h)?;
         }
-        OutputFormat::Jsonl => {
+        OutputFormat::Jsonl | OutputFormat::Json => {
+            if options.format == OutputFormat::Json {
+                out.write_all(b"[")?;
+            }
             let rule = serde_json::json!({"name": plan.rule.name, "version": plan.rule.version});
             let du = serde_json::json!({"amount": plan.declared_unit.amount, "unit": plan.declared_unit.unit});
             w.prefix = format!(
@@ -754,6 +790,9 @@ pub fn run_csv<R: BufRead, W: Write>(
         }
         Ok(())
     })?;
+    if format == OutputFormat::Json {
+        out.write_all(b"\n]\n")?;
+    }
     out.flush()?;
     if printed {
         let secs = start.elapsed().as_secs_f64();

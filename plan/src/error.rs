@@ -132,6 +132,14 @@ pub enum DataErrorKind {
         /// Why.
         reason: String,
     },
+    /// A CSV row with fewer or more cells than the header has columns.
+    #[error("the row has {cells} cells, the header has {columns} columns")]
+    CellCount {
+        /// Cells in the row.
+        cells: usize,
+        /// Columns of the header.
+        columns: usize,
+    },
     /// A `db` factor whose key the database lacks.
     #[error("factor `{factor}`: key `{key}` not found in the factor database")]
     MissingFactorKey {
@@ -322,7 +330,7 @@ impl DataError {
             K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission } => {
                 Some(emission)
             }
-            K::Syntax { .. } | K::FactorDb { .. } => None,
+            K::Syntax { .. } | K::FactorDb { .. } | K::CellCount { .. } => None,
         }
     }
 }
@@ -340,6 +348,8 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::UnknownVariant { .. } => "not a variant".into(),
         K::WrongType { expected, .. } => format!("expected {expected}"),
         K::Syntax { .. } => "here".into(),
+        K::CellCount { cells, columns } if cells < columns => "the row ends here".into(),
+        K::CellCount { .. } => "a cell without a column".into(),
         K::MissingFactorKey { .. } => "unknown key".into(),
         K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
         K::FactorDb { .. } => "here".into(),
