@@ -19,6 +19,7 @@
 //! | [`result`] | [`ProductResult`] and provenance |
 //! | [`example`] | [`run_example`] for a plan's worked examples |
 //! | [`error`] | [`DataError`] / [`DataErrors`] (miette diagnostics) |
+//! | [`validate`] | [`Plan::validate`]: every index, size and number of an untrusted plan |
 //! | [`schema`] | the JSON Schema of the plan format |
 //! | [`sample`] | the worked example of the language reference as a plan |
 //!
@@ -83,6 +84,7 @@ pub mod record;
 pub mod result;
 pub mod sample;
 pub mod schema;
+pub mod validate;
 
 pub use data::ActivityData;
 pub use dimension::{parse_quantity, Dimension, Unit, UnitTable};
