@@ -178,6 +178,14 @@ pub enum DataErrorKind {
         /// Reported value.
         value: f64,
     },
+    /// A stage, category or footprint total (or the primary data share)
+    /// that is not finite although every emission is: the sum overflows.
+    #[error("the {total} is not a finite number: the sum of the emissions overflows")]
+    NonFiniteTotal {
+        /// What overflowed: `footprint`, ``stage `production` ``,
+        /// ``category `fossil` `` or `primary data share`.
+        total: String,
+    },
     /// A computed emission that is NaN or infinite (a division by zero).
     #[error("emission `{emission}` is not a finite number (a division by zero?)")]
     NonFiniteEmission {
@@ -330,7 +338,10 @@ impl DataError {
             K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission } => {
                 Some(emission)
             }
-            K::Syntax { .. } | K::FactorDb { .. } | K::CellCount { .. } => None,
+            K::Syntax { .. }
+            | K::FactorDb { .. }
+            | K::CellCount { .. }
+            | K::NonFiniteTotal { .. } => None,
         }
     }
 }
@@ -354,7 +365,7 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
         K::FactorDb { .. } => "here".into(),
         K::NegativeEmission { .. } => "negative emission".into(),
-        K::NonFiniteEmission { .. } => "not finite".into(),
+        K::NonFiniteEmission { .. } | K::NonFiniteTotal { .. } => "not finite".into(),
     }
 }
 

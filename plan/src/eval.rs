@@ -998,6 +998,33 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+        // Finite emissions may still sum to an infinity: never report one.
+        let overflow = |total: String| DataErrorKind::NonFiniteTotal { total };
+        for r in 0..n {
+            if !ok[r] {
+                continue;
+            }
+            let mut refuse = |total: String| {
+                errors.push((r, overflow(total)));
+                ok[r] = false;
+            };
+            for (s, stage) in plan.stages.iter().enumerate() {
+                if !stages[s][r].is_finite() {
+                    refuse(format!("stage `{}`", stage.name));
+                }
+            }
+            for (c, category) in plan.categories.iter().enumerate() {
+                if !categories[c][r].is_finite() {
+                    refuse(format!("category `{category}`"));
+                }
+            }
+            if !footprint[r].is_finite() {
+                refuse("footprint".into());
+            }
+            if !abs_total[r].is_finite() {
+                refuse("primary data share".into());
+            }
+        }
         out.primary_data_share.clear();
         out.primary_data_share.extend((0..n).map(|r| {
             if abs_total[r] > 0.0 {

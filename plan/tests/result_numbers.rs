@@ -1,0 +1,79 @@
+//! Results never carry a non-finite number: sums of finite emissions that
+//! overflow are data errors naming the total; printed numbers carry no
+//! float noise.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pcr_plan::batch::{run_csv, BatchOptions, OutputFormat};
+use pcr_plan::error::DataErrorKind;
+use pcr_plan::{ActivityData, Evaluator, FactorDb, Plan};
+
+/// Two ratio inputs reported directly as two emissions of one stage.
+fn two_emissions() -> Plan {
+    Plan::from_json(
+        r#"{
+  "format": "pcr-plan/1",
+  "rule": {"name": "twin", "version": "1.0.0", "title": "t", "title_en": "t",
+           "source_sha256": "00", "boundary": "cradle_to_gate", "gwp": "ar6",
+           "cutoff": {"item": 0.01, "total": 0.05}},
+  "declared_unit": {"amount": 1, "unit": "piece", "dimension": {"Count": 1}, "canonical": 1},
+  "units": {"piece": {"factor": 1, "dimension": {"Count": 1}}},
+  "inputs": [{"name": "a", "kind": {"type": "ratio"}},
+             {"name": "b", "kind": {"type": "ratio"}, "default": 0.5}],
+  "factors": [],
+  "nodes": [{"op": "input", "input": 0}, {"op": "input", "input": 1}],
+  "stages": [{"name": "production", "title_zh": "生产", "title_en": "production", "in_footprint": true}],
+  "emissions": [{"name": "first", "stage": "production", "category": "fossil", "node": 0},
+                {"name": "second", "stage": "production", "category": "fossil", "node": 1}],
+  "categories": ["fossil"]
+}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_overflowing_footprint_of_finite_emissions_is_a_data_error() {
+    let plan = two_emissions();
+    let data = ActivityData::from_json(r#"{"a": 1e308, "b": 1e308}"#, &plan, "d.json").unwrap();
+    let err = plan.evaluate(&data, &FactorDb::new()).unwrap_err();
+    let text = err.errors[0].to_string();
+    assert!(
+        matches!(&err.errors[0].kind, DataErrorKind::NonFiniteTotal { total } if total.contains("stage `production`")),
+        "{text}"
+    );
+    assert!(text.contains("overflow"), "{text}");
+    assert!(
+        err.errors
+            .iter()
+            .any(|e| matches!(&e.kind, DataErrorKind::NonFiniteTotal { total } if total == "footprint")),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_overflowing_batch_row_is_withheld_in_every_format() {
+    let plan = two_emissions();
+    for format in [OutputFormat::Csv, OutputFormat::Jsonl, OutputFormat::Json] {
+        let mut ev = Evaluator::new(&plan, FactorDb::new().resolve(&plan, &Default::default()).unwrap());
+        let mut out = Vec::new();
+        let opts = BatchOptions {
+            format,
+            ..BatchOptions::default()
+        };
+        let csv = "a,b\n1e308,1e308\n1,2\n-1e308,-1e308\n";
+        let s = run_csv(&mut ev, csv.as_bytes(), "b.csv", &mut out, &opts).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        for bad in ["inf", "NaN", "null"] {
+            assert!(!out.contains(bad), "{format:?}: {out}");
+        }
+        assert_eq!((s.written, s.failed), (1, 2), "{format:?}: {out}");
+        assert!(
+            s.errors
+                .errors
+                .iter()
+                .all(|e| e.to_string().starts_with("row 2:") || e.to_string().starts_with("row 4:")),
+            "{:?}",
+            s.errors
+        );
+    }
+}
