@@ -28,7 +28,7 @@ use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, Location};
 use crate::eval::Evaluator;
 use crate::format::{InputKind, Plan};
 use crate::json;
-use crate::record::{Record, RecordReader};
+use crate::record::{InvalidUtf8, Record, RecordReader};
 use crate::result::Provenance;
 
 /// Output format of a batch.
@@ -608,6 +608,25 @@ fn take(
     Ok(chunk)
 }
 
+/// Reads the next record; bytes that are not UTF-8 are a data error
+/// naming the file and the byte offset.
+fn next_record<R: BufRead>(
+    reader: &mut RecordReader<R>,
+    rec: &mut Record,
+    file: &str,
+) -> Result<bool, BatchError> {
+    reader.read(rec).map_err(|e| match InvalidUtf8::offset_of(&e) {
+        Some(offset) => BatchError::Data(
+            DataError::new(DataErrorKind::Encoding {
+                file: file.into(),
+                offset,
+            })
+            .into(),
+        ),
+        None => BatchError::Io(e),
+    })
+}
+
 /// Runs `plan` over CSV `input` (named `file` in errors), writing one
 /// result per good row to `output`. Factors are resolved once, up front.
 pub fn run_csv<R: BufRead, W: Write>(
@@ -621,7 +640,7 @@ pub fn run_csv<R: BufRead, W: Write>(
     let mut out = io::BufWriter::with_capacity(1 << 16, output);
     let mut reader = RecordReader::new(input);
     let mut rec = Record::default();
-    if !reader.read(&mut rec)? {
+    if !next_record(&mut reader, &mut rec, file)? {
         return Err(DataErrors::from(DataError::new(DataErrorKind::Syntax {
             format: "CSV".into(),
             reason: format!("`{file}` has no header"),
@@ -733,7 +752,7 @@ pub fn run_csv<R: BufRead, W: Write>(
             chunk.clear(options.max_errors.saturating_sub(errors.kept.errors.len()));
             let mut eof = false;
             while chunk.cols.rows() < chunk_rows {
-                if !reader.read(&mut rec)? {
+                if !next_record(&mut reader, &mut rec, file)? {
                     eof = true;
                     break;
                 }

@@ -381,6 +381,24 @@ pub(crate) fn json_list(
 }
 
 impl ActivityData {
+    /// Reads one product's activity data from the bytes of a JSON file:
+    /// bytes that are not UTF-8 are a data error naming the file and the
+    /// byte offset; a leading byte-order mark is skipped.
+    pub fn from_json_bytes(
+        bytes: &[u8],
+        plan: &Plan,
+        file: &str,
+    ) -> Result<ActivityData, DataErrors> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => ActivityData::from_json(text, plan, file),
+            Err(e) => Err(DataError::new(DataErrorKind::Encoding {
+                file: file.into(),
+                offset: e.valid_up_to(),
+            })
+            .into()),
+        }
+    }
+
     /// Reads one product's activity data from JSON text. `file` names the
     /// file in error messages. Every error is collected.
     pub fn from_json(text: &str, plan: &Plan, file: &str) -> Result<ActivityData, DataErrors> {

@@ -132,6 +132,14 @@ pub enum DataErrorKind {
         /// Why.
         reason: String,
     },
+    /// Bytes that are not UTF-8.
+    #[error("`{file}` is not valid UTF-8 at byte {offset}")]
+    Encoding {
+        /// The file.
+        file: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
     /// A CSV row with fewer or more cells than the header has columns.
     #[error("the row has {cells} cells, the header has {columns} columns")]
     CellCount {
@@ -341,7 +349,8 @@ impl DataError {
             K::Syntax { .. }
             | K::FactorDb { .. }
             | K::CellCount { .. }
-            | K::NonFiniteTotal { .. } => None,
+            | K::NonFiniteTotal { .. }
+            | K::Encoding { .. } => None,
         }
     }
 }
@@ -359,6 +368,7 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::UnknownVariant { .. } => "not a variant".into(),
         K::WrongType { expected, .. } => format!("expected {expected}"),
         K::Syntax { .. } => "here".into(),
+        K::Encoding { .. } => "not UTF-8".into(),
         K::CellCount { cells, columns } if cells < columns => "the row ends here".into(),
         K::CellCount { .. } => "a cell without a column".into(),
         K::MissingFactorKey { .. } => "unknown key".into(),
@@ -447,9 +457,14 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
         .iter()
         .rposition(|b| *b == b'\n')
         .map_or(0, |p| p + 1);
-    let column = text
-        .get(line_start..offset)
-        .map_or(offset - line_start, |s| s.chars().count())
+    // Characters are counted as the bytes that do not continue one; a
+    // leading byte-order mark is no column.
+    let bom = usize::from(line_start == 0 && text.starts_with('\u{feff}') && offset >= 3);
+    let column = before[line_start..]
+        .iter()
+        .filter(|b| (**b & 0xC0) != 0x80)
+        .count()
+        - bom
         + 1;
     (line, column)
 }

@@ -74,12 +74,18 @@ impl FactorDb {
         for p in paths {
             let p = p.as_ref();
             let name = p.display().to_string();
-            match std::fs::read_to_string(p) {
-                Ok(text) => {
-                    if let Err(e) = db.add_csv(&name, &text) {
-                        errors.errors.extend(e.errors);
+            match std::fs::read(p) {
+                Ok(bytes) => match std::str::from_utf8(&bytes) {
+                    Ok(text) => {
+                        if let Err(e) = db.add_csv(&name, text) {
+                            errors.errors.extend(e.errors);
+                        }
                     }
-                }
+                    Err(e) => errors.push(DataError::new(DataErrorKind::Encoding {
+                        file: name,
+                        offset: e.valid_up_to(),
+                    })),
+                },
                 Err(e) => errors.push(DataError::new(DataErrorKind::FactorDb {
                     reason: format!("cannot read `{name}`: {e}"),
                 })),
