@@ -80,7 +80,8 @@ pub struct BatchSummary {
     pub written: usize,
     /// Rows withheld because of data errors.
     pub failed: usize,
-    /// The errors (at most `max_errors`).
+    /// The errors (at most `max_errors`, at most [`DataErrors::MAX_KEPT`];
+    /// its `omitted` counts the others).
     pub errors: DataErrors,
     /// Errors not kept.
     pub errors_omitted: usize,
@@ -717,10 +718,11 @@ pub fn run_csv<R: BufRead, W: Write>(
     }
     let chunk_rows = options.chunk_rows.max(1);
     let has_id = header.id.is_some();
+    let max_errors = options.max_errors.min(DataErrors::MAX_KEPT);
     let mut errors = Errors {
         kept: DataErrors::new(),
         omitted: 0,
-        max: options.max_errors,
+        max: max_errors,
     };
     let mut summary_rows = 0usize;
     let mut written = 0usize;
@@ -749,7 +751,7 @@ pub fn run_csv<R: BufRead, W: Write>(
         let mut in_flight = false;
         loop {
             let mut chunk = spare.take().unwrap_or_else(|| Chunk::new(plan, chunk_rows));
-            chunk.clear(options.max_errors.saturating_sub(errors.kept.errors.len()));
+            chunk.clear(max_errors.saturating_sub(errors.kept.errors.len()));
             let mut eof = false;
             while chunk.cols.rows() < chunk_rows {
                 if !next_record(&mut reader, &mut rec, file)? {
@@ -820,11 +822,13 @@ pub fn run_csv<R: BufRead, W: Write>(
             summary_rows as f64 / secs.max(1e-9)
         );
     }
+    let mut kept = errors.kept;
+    kept.omitted = errors.omitted;
     Ok(BatchSummary {
         rows: summary_rows,
         written,
         failed,
-        errors: errors.kept,
+        errors: kept,
         errors_omitted: errors.omitted,
     })
 }

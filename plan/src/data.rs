@@ -13,7 +13,7 @@ use miette::SourceSpan;
 
 use crate::columns::InputColumns;
 use crate::dimension::{closest, split_quantity, Dimension, UnitError, UnitTable, UnitValue};
-use crate::error::{line_column, DataError, DataErrorKind, DataErrors, DataSource, Location};
+use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, LineLocator, Location};
 use crate::factors::sha256_hex;
 use crate::format::{InputKind, ListField, Plan};
 use crate::json::{self, JKind, JValue};
@@ -404,8 +404,13 @@ impl ActivityData {
     pub fn from_json(text: &str, plan: &Plan, file: &str) -> Result<ActivityData, DataErrors> {
         let src = DataSource::file(file, Arc::from(text));
         let mut errors = DataErrors::new();
+        let mut locator = LineLocator::new(text);
         let mut push = |kind: DataErrorKind, start: usize, end: usize| {
-            let (line, column) = line_column(text, start);
+            if errors.is_full() {
+                errors.omitted += 1;
+                return;
+            }
+            let (line, column) = locator.locate(start);
             errors.push(DataError::new(kind).at(
                 Location::Line { line, column },
                 src.clone(),

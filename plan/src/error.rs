@@ -3,7 +3,7 @@
 //! with miette.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -209,17 +209,46 @@ fn list(v: &[String]) -> String {
         .join(", ")
 }
 
-/// A source file (or one row of it) for rendering.
+/// A source file (or one row of it, or a window of either) for rendering.
 ///
-/// `text` is a slice of the file starting at byte `offset` and line
-/// `first_line` (0-based), so a batch error keeps only its own row while
-/// spans stay in file coordinates.
+/// `text` is a slice of the file starting at byte `offset`, on line
+/// `first_line` (0-based) and byte column `first_column`, so a batch error
+/// keeps only its own row, and an error in a long line only a window
+/// around it, while spans stay in file coordinates.
 #[derive(Debug, Clone)]
 pub struct DataSource {
     name: Arc<str>,
     text: Arc<str>,
     offset: usize,
     first_line: usize,
+    first_column: usize,
+    /// Offsets (in `text`) of its line starts after the first, built once
+    /// when a window is first cut.
+    line_starts: Arc<OnceLock<Vec<usize>>>,
+}
+
+/// Bytes of context kept on each side of an error's span when its source
+/// is cut to a window.
+pub const EXCERPT_CONTEXT: usize = 120;
+/// Longest span a label underlines, in bytes.
+pub const MAX_LABEL: usize = 80;
+/// Sources longer than this are cut to a window around each error.
+const WHOLE_SOURCE_MAX: usize = 4096;
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 impl DataSource {
@@ -230,22 +259,82 @@ impl DataSource {
             text,
             offset: 0,
             first_line: 0,
+            first_column: 0,
+            line_starts: Arc::default(),
         }
     }
 
-    /// An excerpt of a file starting at byte `offset`, line `first_line` (0-based).
+    /// An excerpt of a file starting at byte `offset`, line `first_line`
+    /// (0-based), at the start of that line.
     pub fn excerpt(name: &str, text: &str, offset: usize, first_line: usize) -> DataSource {
         DataSource {
             name: name.into(),
             text: text.into(),
             offset,
             first_line,
+            first_column: 0,
+            line_starts: Arc::default(),
         }
     }
 
     /// The file name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The text kept.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The span clipped to this source and to [`MAX_LABEL`] bytes, on
+    /// character boundaries.
+    fn clip(&self, span: SourceSpan) -> SourceSpan {
+        let text: &str = &self.text;
+        let start = span.offset().saturating_sub(self.offset).min(text.len());
+        let start = floor_boundary(text, start);
+        let end = start.saturating_add(span.len().min(MAX_LABEL));
+        let end = floor_boundary(text, end.min(text.len())).max(start);
+        SourceSpan::new((start + self.offset).into(), end - start)
+    }
+
+    /// A window of at most about `2 × EXCERPT_CONTEXT + MAX_LABEL` bytes
+    /// around `span` (already clipped), within its line, or `self` when it
+    /// is short.
+    fn window(&self, span: SourceSpan) -> DataSource {
+        let text: &str = &self.text;
+        if text.len() <= WHOLE_SOURCE_MAX {
+            return self.clone();
+        }
+        let start = span.offset() - self.offset;
+        let end = start + span.len();
+        let lo = floor_boundary(text, start.saturating_sub(EXCERPT_CONTEXT));
+        let a = text[lo..start].rfind('\n').map_or(lo, |p| lo + p + 1);
+        let hi = ceil_boundary(text, end.saturating_add(EXCERPT_CONTEXT));
+        let b = text[end..hi].find('\n').map_or(hi, |p| end + p);
+        let starts = self.line_starts.get_or_init(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|(_, c)| *c == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect()
+        });
+        // Line of `a` (0-based within `text`) and where that line starts.
+        let k = starts.partition_point(|s| *s <= a);
+        let line_start = if k == 0 { 0 } else { starts[k - 1] };
+        let first_column = if k == 0 {
+            self.first_column + a
+        } else {
+            a - line_start
+        };
+        DataSource {
+            name: self.name.clone(),
+            text: text[a..b].into(),
+            offset: self.offset + a,
+            first_line: self.first_line + k,
+            first_column,
+            line_starts: Arc::default(),
+        }
     }
 }
 
@@ -264,12 +353,18 @@ impl SourceCode for DataSource {
         let c = self.text.as_ref().read_span(&local, before, after)?;
         let data = c.data();
         let cspan = SourceSpan::new((c.span().offset() + self.offset).into(), c.span().len());
+        // Columns on the first line of a window count from the line's start.
+        let column = if c.line() == 0 {
+            c.column() + self.first_column
+        } else {
+            c.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             data,
             cspan,
             c.line() + self.first_line,
-            c.column(),
+            column,
             c.line_count(),
         )))
     }
@@ -318,8 +413,11 @@ impl DataError {
         span: SourceSpan,
         label: &str,
     ) -> DataError {
+        // Bounded rendering: a label of at most `MAX_LABEL` bytes and a
+        // source of at most a window around it, whatever the line length.
+        let span = source.clip(span);
         self.location = Some(location);
-        self.src = Some(source);
+        self.src = Some(source.window(span));
         self.span = Some(span);
         self.label = if label.is_empty() {
             default_label(&self.kind)
@@ -393,13 +491,16 @@ fn default_help(kind: &DataErrorKind) -> Option<String> {
     }
 }
 
-/// Every data error of one run.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{} in the data", count(.errors.len()))]
+/// Every data error of one run: at most [`DataErrors::MAX_KEPT`] are kept
+/// (the others are counted), at most [`DataErrors::MAX_SHOWN`] are rendered,
+/// then "… and N more errors".
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} in the data", count(.errors.len() + .omitted))]
 pub struct DataErrors {
     /// The errors, in file order.
-    #[related]
     pub errors: Vec<DataError>,
+    /// Errors found but not kept.
+    pub omitted: usize,
 }
 
 fn count(n: usize) -> String {
@@ -410,25 +511,69 @@ fn count(n: usize) -> String {
     }
 }
 
+impl miette::Diagnostic for DataErrors {
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.errors
+                .iter()
+                .take(DataErrors::MAX_SHOWN)
+                .map(|e| e as &dyn miette::Diagnostic),
+        ))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let more = self.not_shown();
+        (more > 0).then(|| {
+            Box::new(format!(
+                "… and {} more {}",
+                more,
+                if more == 1 { "error" } else { "errors" }
+            )) as Box<dyn fmt::Display>
+        })
+    }
+}
+
 impl DataErrors {
+    /// Errors kept; further ones are only counted.
+    pub const MAX_KEPT: usize = 1000;
+    /// Errors rendered; the rest are summed up in one line.
+    pub const MAX_SHOWN: usize = 20;
+
     /// No errors yet.
     pub fn new() -> DataErrors {
-        DataErrors { errors: Vec::new() }
+        DataErrors {
+            errors: Vec::new(),
+            omitted: 0,
+        }
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.is_empty() && self.omitted == 0
     }
 
-    /// Adds one.
+    /// Whether a further error would only be counted.
+    pub fn is_full(&self) -> bool {
+        self.errors.len() >= DataErrors::MAX_KEPT
+    }
+
+    /// Adds one (or counts it, past [`DataErrors::MAX_KEPT`]).
     pub fn push(&mut self, e: DataError) {
-        self.errors.push(e);
+        if self.is_full() {
+            self.omitted += 1;
+        } else {
+            self.errors.push(e);
+        }
+    }
+
+    /// Errors found but not rendered.
+    pub fn not_shown(&self) -> usize {
+        self.errors.len().saturating_sub(DataErrors::MAX_SHOWN) + self.omitted
     }
 
     /// `Ok(v)` when empty.
     pub fn into_result<T>(self, v: T) -> Result<T, DataErrors> {
-        if self.errors.is_empty() {
+        if self.is_empty() {
             Ok(v)
         } else {
             Err(self)
@@ -444,27 +589,56 @@ impl Default for DataErrors {
 
 impl From<DataError> for DataErrors {
     fn from(e: DataError) -> Self {
-        DataErrors { errors: vec![e] }
+        DataErrors {
+            errors: vec![e],
+            omitted: 0,
+        }
     }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    // Characters are counted as the bytes that do not continue one; a
-    // leading byte-order mark is no column.
-    let bom = usize::from(line_start == 0 && text.starts_with('\u{feff}') && offset >= 3);
-    let column = before[line_start..]
-        .iter()
-        .filter(|b| (**b & 0xC0) != 0x80)
-        .count()
-        - bom
-        + 1;
-    (line, column)
+    LineLocator::new(text).locate(offset)
+}
+
+/// Line and column of byte offsets of one text, computed incrementally:
+/// locating increasing offsets costs one pass over the text in all.
+#[derive(Debug, Clone)]
+pub struct LineLocator<'t> {
+    text: &'t str,
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'t> LineLocator<'t> {
+    /// A locator at the start of `text`.
+    pub fn new(text: &'t str) -> LineLocator<'t> {
+        LineLocator {
+            text,
+            at: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+
+    /// 1-based line and column (in characters; a leading byte-order mark
+    /// is no column) of byte `offset`.
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            *self = LineLocator::new(self.text);
+        }
+        for b in &self.text.as_bytes()[self.at..offset] {
+            if *b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if (*b & 0xC0) != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.at = offset;
+        let bom = usize::from(self.line == 1 && offset >= 3 && self.text.starts_with('\u{feff}'));
+        (self.line, self.column - bom + 1)
+    }
 }

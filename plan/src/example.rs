@@ -195,13 +195,11 @@ impl Plan {
         let mut ev = Evaluator::new(self, resolved);
         let res = ev.evaluate_batch(&data.columns);
         if !res.errors.is_empty() {
-            return Err(DataErrors {
-                errors: res
-                    .errors
-                    .iter()
-                    .map(|(_, k)| DataError::new(k.clone()))
-                    .collect(),
-            });
+            let mut errors = DataErrors::new();
+            for (_, k) in &res.errors {
+                errors.push(DataError::new(k.clone()));
+            }
+            return Err(errors);
         }
         if !res.ok.first().copied().unwrap_or(false) {
             return Err(DataError::new(DataErrorKind::Syntax {
