@@ -158,6 +158,14 @@ pub enum DataErrorKind {
         /// A close key.
         suggestion: Option<String>,
     },
+    /// A `db` factor, and no factor database at all.
+    #[error("factor `{factor}` (key {key}) needs a factor database: pass --factors FILE")]
+    NoFactorDatabase {
+        /// Factor name.
+        factor: String,
+        /// The key.
+        key: String,
+    },
     /// A database unit of the wrong dimension.
     #[error("factor `{factor}`: database unit `{unit}` is {found}, expected {expected}")]
     FactorDimension {
@@ -440,7 +448,9 @@ impl DataError {
             | K::NegativeQuantity { input, .. }
             | K::UnknownVariant { input, .. }
             | K::WrongType { input, .. } => Some(input),
-            K::MissingFactorKey { factor, .. } | K::FactorDimension { factor, .. } => Some(factor),
+            K::MissingFactorKey { factor, .. }
+            | K::NoFactorDatabase { factor, .. }
+            | K::FactorDimension { factor, .. } => Some(factor),
             K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission } => {
                 Some(emission)
             }
@@ -469,7 +479,7 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::Encoding { .. } => "not UTF-8".into(),
         K::CellCount { cells, columns } if cells < columns => "the row ends here".into(),
         K::CellCount { .. } => "a cell without a column".into(),
-        K::MissingFactorKey { .. } => "unknown key".into(),
+        K::MissingFactorKey { .. } | K::NoFactorDatabase { .. } => "unknown key".into(),
         K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
         K::FactorDb { .. } => "here".into(),
         K::NegativeEmission { .. } => "negative emission".into(),

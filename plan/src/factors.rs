@@ -325,6 +325,14 @@ impl FactorDb {
                     });
                 }
                 FactorValue::Db { key } => {
+                    if self.files.is_empty() {
+                        errors.push(DataError::new(DataErrorKind::NoFactorDatabase {
+                            factor: f.name.clone(),
+                            key: key.clone(),
+                        }));
+                        values.push(f64::NAN);
+                        continue;
+                    }
                     let Some(e) = self.get(key) else {
                         let suggestion =
                             crate::dimension::closest(key, self.entries.keys().map(String::as_str));
