@@ -365,8 +365,8 @@ struct Writer {
 }
 
 fn num(buf: &mut Vec<u8>, x: f64) {
-    // Shortest round-trip representation; integers keep a `.0`-free form.
-    let _ = write!(buf, "{x}");
+    // 15 significant digits, shortest form; integers keep a `.0`-free form.
+    crate::number::write_number(buf, x);
 }
 
 fn csv_text(buf: &mut Vec<u8>, s: &str) {

@@ -747,6 +747,7 @@ pub fn has_lists(plan: &Plan) -> bool {
 // grade and primary data share, column-wise.
 
 use crate::error::DataErrorKind;
+use crate::number::tidy;
 use crate::factors::ResolvedFactors;
 use crate::result::{DeclaredUnitRef, OrderedMap, ProductResult, Provenance, RuleRef};
 
@@ -1056,7 +1057,8 @@ impl<'p> Evaluator<'p> {
         &self.out
     }
 
-    /// Row `r` of the last batch as a [`ProductResult`] (without id and provenance).
+    /// Row `r` of the last batch as a [`ProductResult`] (without id and
+    /// provenance), its numbers rounded as printed ([`crate::number`]).
     pub fn product_result(&self, r: usize) -> ProductResult {
         let plan = self.plan;
         let out = &self.out;
@@ -1071,11 +1073,11 @@ impl<'p> Evaluator<'p> {
                 unit: plan.declared_unit.unit.clone(),
             },
             unit: "kgCO2e".into(),
-            footprint: out.footprint[r],
+            footprint: tidy(out.footprint[r]),
             stages: OrderedMap(
                 self.stages_with_emissions
                     .iter()
-                    .map(|s| (plan.stages[*s].name.clone(), out.stages[*s][r]))
+                    .map(|s| (plan.stages[*s].name.clone(), tidy(out.stages[*s][r])))
                     .collect(),
             ),
             categories: OrderedMap(
@@ -1088,21 +1090,21 @@ impl<'p> Evaluator<'p> {
                             .enumerate()
                             .any(|(e, _)| self.in_footprint[e] && self.emission_category[e] == *c)
                     })
-                    .map(|(c, name)| (name.clone(), out.categories[c][r]))
+                    .map(|(c, name)| (name.clone(), tidy(out.categories[c][r])))
                     .collect(),
             ),
             emissions: OrderedMap(
                 plan.emissions
                     .iter()
                     .enumerate()
-                    .map(|(e, em)| (em.name.clone(), out.emissions[e][r]))
+                    .map(|(e, em)| (em.name.clone(), tidy(out.emissions[e][r])))
                     .collect(),
             ),
             grade: plan
                 .grades
                 .as_ref()
                 .map(|_| self.grade_names[out.grade[r]].clone()),
-            primary_data_share: out.primary_data_share[r],
+            primary_data_share: tidy(out.primary_data_share[r]),
             provenance: None,
         }
     }

@@ -303,7 +303,7 @@ impl FactorDb {
                 provenance.push(FactorProvenance {
                     name: f.name.clone(),
                     key: None,
-                    value: v / f.factor,
+                    value: crate::number::tidy(v / f.factor),
                     unit: f.unit.clone(),
                     source: "given".into(),
                 });
@@ -374,10 +374,17 @@ impl FactorDb {
                     }
                     let canonical = e.value * unit.factor;
                     values.push(canonical);
+                    // In the factor's unit: the value as written when the
+                    // database uses that unit, else converted without noise.
+                    let in_unit = if unit.factor == f.factor {
+                        e.value
+                    } else {
+                        crate::number::tidy(e.value * (unit.factor / f.factor))
+                    };
                     provenance.push(FactorProvenance {
                         name: f.name.clone(),
                         key: Some(key.clone()),
-                        value: canonical / f.factor,
+                        value: in_unit,
                         unit: f.unit.clone(),
                         source: e.source.clone(),
                     });

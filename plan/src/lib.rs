@@ -16,6 +16,7 @@
 //! | [`factors`] | [`FactorDb`]: factor databases (CSV) and factor resolution |
 //! | [`eval`] | the column-wise [`Evaluator`] |
 //! | [`batch`] | streaming CSV → CSV / JSON lines |
+//! | [`number`] | how result numbers are printed (15 significant digits, shortest form) |
 //! | [`result`] | [`ProductResult`] and provenance |
 //! | [`example`] | [`run_example`] for a plan's worked examples |
 //! | [`error`] | [`DataError`] / [`DataErrors`] (miette diagnostics) |
@@ -79,6 +80,7 @@ pub mod example;
 pub mod factors;
 pub mod format;
 pub mod json;
+pub mod number;
 pub mod ratio;
 pub mod record;
 pub mod result;
