@@ -210,6 +210,93 @@ pub enum DataErrorKind {
     },
 }
 
+/// Longest text from the data quoted in a message, in characters.
+pub const MAX_QUOTED: usize = 100;
+
+fn shorten(s: &mut String) {
+    if let Some((cut, _)) = s.char_indices().nth(MAX_QUOTED) {
+        s.truncate(cut);
+        s.push('…');
+    }
+}
+
+impl DataErrorKind {
+    /// Cuts every text quoted from the data to [`MAX_QUOTED`] characters,
+    /// so that a message stays short whatever the data.
+    fn shorten(&mut self) {
+        use DataErrorKind as K;
+        match self {
+            K::MissingInput { input } => shorten(input),
+            K::UnknownInput { input, suggestion } => {
+                shorten(input);
+                if let Some(s) = suggestion {
+                    shorten(s);
+                }
+            }
+            K::WrongDimension {
+                input,
+                unit,
+                found,
+                expected,
+            } => {
+                for s in [input, unit, found, expected] {
+                    shorten(s);
+                }
+            }
+            K::BadUnit { input, reason } => {
+                shorten(input);
+                // A reason quotes the unit: keep room for the words around it.
+                if reason.chars().count() > 3 * MAX_QUOTED {
+                    if let Some((cut, _)) = reason.char_indices().nth(3 * MAX_QUOTED) {
+                        reason.truncate(cut);
+                        reason.push('…');
+                    }
+                }
+            }
+            K::MalformedNumber { input, text }
+            | K::NotFinite { input, text }
+            | K::NegativeQuantity { input, text } => {
+                shorten(input);
+                shorten(text);
+            }
+            K::UnknownVariant { input, variant, .. } => {
+                shorten(input);
+                shorten(variant);
+            }
+            K::WrongType {
+                input,
+                expected,
+                found,
+            } => {
+                for s in [input, expected, found] {
+                    shorten(s);
+                }
+            }
+            K::Syntax { reason, .. } | K::FactorDb { reason } => {
+                if let Some((cut, _)) = reason.char_indices().nth(3 * MAX_QUOTED) {
+                    reason.truncate(cut);
+                    reason.push('…');
+                }
+            }
+            K::MissingFactorKey {
+                key, suggestion, ..
+            } => {
+                shorten(key);
+                if let Some(s) = suggestion {
+                    shorten(s);
+                }
+            }
+            K::NoFactorDatabase { key, .. } => shorten(key),
+            K::FactorDimension { unit, .. } => shorten(unit),
+            K::Encoding { file, .. } => shorten(file),
+            K::CellCount { .. }
+            | K::NegativeEmission { .. }
+            | K::NonFiniteTotal { .. }
+            | K::NonFiniteEmission { .. } => {}
+        }
+    }
+}
+
 fn list(v: &[String]) -> String {
     v.iter()
         .map(|s| format!("`{s}`"))
@@ -401,7 +488,8 @@ pub struct DataError {
 
 impl DataError {
     /// An error without a location.
-    pub fn new(kind: DataErrorKind) -> DataError {
+    pub fn new(mut kind: DataErrorKind) -> DataError {
+        kind.shorten();
         let help = default_help(&kind);
         DataError {
             kind,

@@ -85,3 +85,14 @@ fn thousands_of_json_errors_are_kept_up_to_the_cap_and_rendered_up_to_twenty() {
     assert_eq!(out.matches("unknown input").count(), DataErrors::MAX_SHOWN, "{out}");
     assert!(out.contains("… and 4984 more errors"), "{out}");
 }
+
+#[test]
+fn text_quoted_from_the_data_is_cut_in_messages() {
+    let plan = hot_rolled_coil();
+    let text = format!(r#"{{"output": "{}"}}"#, "x".repeat(70_000));
+    let err = ActivityData::from_json(&text, &plan, "d.json").unwrap_err();
+    let message = err.errors[0].to_string();
+    assert!(message.len() < 400, "{} bytes", message.len());
+    assert!(message.contains("xxx…"), "{message}");
+    assert!(render(&err).len() < 4_000);
+}
