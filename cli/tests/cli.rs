@@ -283,7 +283,9 @@ fn batch_format_json_prints_one_array_document() {
     let out = text(&run.stdout);
     let doc: serde_json::Value =
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    let items = doc.as_array().unwrap_or_else(|| panic!("not an array: {out}"));
+    let items = doc
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {out}"));
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["id"], "plant-a");
     let lines = pcr(&[
@@ -374,5 +376,9 @@ fn a_short_batch_row_is_refused_not_defaulted() {
     ]);
     assert_eq!(run.status.code(), Some(1));
     assert!(!text(&run.stdout).contains("plant-a"));
-    assert!(text(&run.stderr).contains("row 2, column 4"), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("row 2, column 4"),
+        "{}",
+        text(&run.stderr)
+    );
 }

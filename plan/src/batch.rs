@@ -616,16 +616,18 @@ fn next_record<R: BufRead>(
     rec: &mut Record,
     file: &str,
 ) -> Result<bool, BatchError> {
-    reader.read(rec).map_err(|e| match InvalidUtf8::offset_of(&e) {
-        Some(offset) => BatchError::Data(
-            DataError::new(DataErrorKind::Encoding {
-                file: file.into(),
-                offset,
-            })
-            .into(),
-        ),
-        None => BatchError::Io(e),
-    })
+    reader
+        .read(rec)
+        .map_err(|e| match InvalidUtf8::offset_of(&e) {
+            Some(offset) => BatchError::Data(
+                DataError::new(DataErrorKind::Encoding {
+                    file: file.into(),
+                    offset,
+                })
+                .into(),
+            ),
+            None => BatchError::Io(e),
+        })
 }
 
 /// Runs `plan` over CSV `input` (named `file` in errors), writing one

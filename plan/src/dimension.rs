@@ -256,7 +256,10 @@ impl UnitParser<'_> {
                     let r = self.power()?;
                     acc = UnitValue {
                         factor: self.finite(acc.factor * r.factor)?,
-                        dimension: acc.dimension.mul(&r.dimension).map_err(|e| self.overflow(e))?,
+                        dimension: acc
+                            .dimension
+                            .mul(&r.dimension)
+                            .map_err(|e| self.overflow(e))?,
                     };
                 }
                 Some('/') => {
@@ -264,7 +267,10 @@ impl UnitParser<'_> {
                     let r = self.power()?;
                     acc = UnitValue {
                         factor: self.finite(acc.factor / r.factor)?,
-                        dimension: acc.dimension.div(&r.dimension).map_err(|e| self.overflow(e))?,
+                        dimension: acc
+                            .dimension
+                            .div(&r.dimension)
+                            .map_err(|e| self.overflow(e))?,
                     };
                 }
                 _ => return Ok(acc),
@@ -526,7 +532,9 @@ pub(crate) mod tests {
         assert!(close(v.factor, 1.0 / 3.6e6));
         assert_eq!(
             v.dimension,
-            Dimension::base("CO2e").div(&t.get("J").unwrap().dimension).unwrap()
+            Dimension::base("CO2e")
+                .div(&t.get("J").unwrap().dimension)
+                .unwrap()
         );
         let v = t.parse("t*km").unwrap();
         assert!(close(v.factor, 1e6));
@@ -613,8 +621,12 @@ pub(crate) mod tests {
         let e = Dimension::from_pairs(&[("Mass", 1), ("Length", 2), ("Time", -2)]);
         assert_eq!(e.to_string(), "Length^2*Mass/Time^2");
         assert_eq!(Dimension::none().to_string(), "ratio");
-        let json =
-            serde_json::to_string(&Dimension::base("Mass").pow(Ratio::new(1, 2).unwrap()).unwrap()).unwrap();
+        let json = serde_json::to_string(
+            &Dimension::base("Mass")
+                .pow(Ratio::new(1, 2).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(json, r#"{"Mass":"1/2"}"#);
     }
 
@@ -624,7 +636,9 @@ pub(crate) mod tests {
         t.insert(
             "huge",
             1.0,
-            Dimension::base("Mass").pow(Ratio::int(i64::MAX / 2)).unwrap(),
+            Dimension::base("Mass")
+                .pow(Ratio::int(i64::MAX / 2))
+                .unwrap(),
         );
         // Mass^(i64::MAX/2 · 4) does not fit: an error naming the overflow.
         let e = t.parse("huge^4").unwrap_err();
@@ -632,7 +646,11 @@ pub(crate) mod tests {
         assert!(t.parse("huge*huge*huge").is_err());
         assert!(t.parse("kg/huge/huge/huge").is_err());
         // A conversion factor that would be infinite or zero.
-        assert!(t.parse("t^400").unwrap_err().to_string().contains("overflow"));
+        assert!(t
+            .parse("t^400")
+            .unwrap_err()
+            .to_string()
+            .contains("overflow"));
         assert!(t.parse("t^-400").is_err());
         assert!(t.parse("kg^3").is_ok());
     }

@@ -747,8 +747,8 @@ pub fn has_lists(plan: &Plan) -> bool {
 // grade and primary data share, column-wise.
 
 use crate::error::DataErrorKind;
-use crate::number::tidy;
 use crate::factors::ResolvedFactors;
+use crate::number::tidy;
 use crate::result::{DeclaredUnitRef, OrderedMap, ProductResult, Provenance, RuleRef};
 
 /// Results of one chunk, column-wise, kgCO2e per declared unit.

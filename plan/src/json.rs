@@ -138,9 +138,8 @@ impl P<'_> {
                         let key = self.string()?;
                         let key_end = self.i;
                         if let Some(first) = names.insert(key.clone(), key_start) {
-                            let mut e = self.err(&format!(
-                                "duplicate member `{key}` (first at byte {first})"
-                            ));
+                            let mut e = self
+                                .err(&format!("duplicate member `{key}` (first at byte {first})"));
                             e.offset = key_start;
                             return Err(e);
                         }
@@ -309,7 +308,11 @@ mod tests {
         assert_eq!(parse("NaN").unwrap().kind, JKind::Number("NaN".into()));
         let dup = parse("{\"a\": 1, \"b\": 2, \"a\": 3}").unwrap_err();
         assert_eq!(dup.offset, 17);
-        assert!(dup.reason.contains("duplicate member `a`"), "{}", dup.reason);
+        assert!(
+            dup.reason.contains("duplicate member `a`"),
+            "{}",
+            dup.reason
+        );
         let bom = parse("\u{feff}{\"a\": 1}").unwrap();
         assert_eq!(bom.start, 3);
     }

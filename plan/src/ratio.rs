@@ -225,10 +225,7 @@ mod tests {
         assert!(tiny.checked_mul(Ratio::new(1, 3).unwrap()).is_err());
         assert!(tiny.checked_add(Ratio::new(1, 3).unwrap()).is_err());
         // Exact results that fit still work, even through large intermediates.
-        assert_eq!(
-            tiny.checked_mul(Ratio::int(i64::MAX)),
-            Ok(Ratio::ONE)
-        );
+        assert_eq!(tiny.checked_mul(Ratio::int(i64::MAX)), Ok(Ratio::ONE));
         assert!(Ratio::new(i64::MIN, -1).is_none());
         assert_eq!(Ratio::new(i64::MIN, 2), Some(Ratio::int(i64::MIN / 2)));
         assert!("-9223372036854775808/-1".parse::<Ratio>().is_err());

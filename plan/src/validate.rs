@@ -4,9 +4,7 @@
 
 use crate::columns::prepare;
 use crate::dimension::Dimension;
-use crate::format::{
-    Expected, FactorValue, Input, InputKind, Node, Plan, PlanError, Tolerance,
-};
+use crate::format::{Expected, FactorValue, Input, InputKind, Node, Plan, PlanError, Tolerance};
 
 /// The largest enum variant index a plan may use (in `enum_const` nodes and
 /// `match` arms): a `match` is compiled to a table this long.
@@ -51,7 +49,10 @@ impl Plan {
     /// stages and categories, grades increase, examples are well-formed.
     pub fn validate(&self) -> Result<(), PlanError> {
         factor(|| "the declared unit".into(), self.declared_unit.canonical)?;
-        finite(|| "the declared unit's amount".into(), self.declared_unit.amount)?;
+        finite(
+            || "the declared unit's amount".into(),
+            self.declared_unit.amount,
+        )?;
         dimension(|| "the declared unit".into(), &self.declared_unit.dimension)?;
         finite(|| "the item cut-off".into(), self.rule.cutoff.item)?;
         finite(|| "the total cut-off".into(), self.rule.cutoff.total)?;

@@ -41,7 +41,13 @@ fn a_row_with_fewer_cells_than_the_header_is_refused() {
     assert_eq!(s.errors.errors.len(), 1, "{:#?}", s.errors);
     let e = &s.errors.errors[0];
     assert!(
-        matches!(e.kind, DataErrorKind::CellCount { cells: 5, columns: 6 }),
+        matches!(
+            e.kind,
+            DataErrorKind::CellCount {
+                cells: 5,
+                columns: 6
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(e.location, Some(Location::Cell { row: 3, column: 6 }));
@@ -59,7 +65,13 @@ fn a_row_with_more_cells_than_the_header_is_refused() {
     assert_eq!((s.rows, s.written, s.failed), (1, 0, 1));
     let e = &s.errors.errors[0];
     assert!(
-        matches!(e.kind, DataErrorKind::CellCount { cells: 5, columns: 4 }),
+        matches!(
+            e.kind,
+            DataErrorKind::CellCount {
+                cells: 5,
+                columns: 4
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(e.location, Some(Location::Cell { row: 2, column: 5 }));

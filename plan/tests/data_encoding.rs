@@ -24,7 +24,13 @@ fn a_duplicate_json_member_is_refused_naming_it_and_where() {
         matches!(&e.kind, DataErrorKind::Syntax { reason, .. } if reason.contains("duplicate member `output`")),
         "{e}"
     );
-    assert_eq!(e.location, Some(Location::Line { line: 2, column: 28 }));
+    assert_eq!(
+        e.location,
+        Some(Location::Line {
+            line: 2,
+            column: 28
+        })
+    );
     // Inside a list element and inside a quantity object, too.
     let nested = DATA.replace(r#""ef": 0.02"#, r#""ef": 0.02, "ef": 0.03"#);
     assert!(ActivityData::from_json(&nested, &plan, "d.json")
@@ -36,7 +42,10 @@ fn a_duplicate_json_member_is_refused_naming_it_and_where() {
         r#"{"value": 450, "unit": "MWh", "value": 1}"#,
     );
     let e = ActivityData::from_json(&quantity, &plan, "d.json").unwrap_err();
-    assert!(e.errors[0].to_string().contains("duplicate member `value`"), "{e:?}");
+    assert!(
+        e.errors[0].to_string().contains("duplicate member `value`"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -53,7 +62,11 @@ fn invalid_utf8_json_is_a_data_error_with_the_byte_offset() {
             offset: 12
         }
     );
-    assert!(e.to_string().contains("`d.json` is not valid UTF-8 at byte 12"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`d.json` is not valid UTF-8 at byte 12"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -62,11 +75,18 @@ fn invalid_utf8_csv_is_a_data_error_with_the_byte_offset() {
     let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
     let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
     let header = "output [t],electricity [MWh],natural_gas,materials\n";
-    let mut bytes = format!("{header}1000,450,2000 GJ,{MAT}\n1000,450,2000 GJ,{MAT}\n").into_bytes();
+    let mut bytes =
+        format!("{header}1000,450,2000 GJ,{MAT}\n1000,450,2000 GJ,{MAT}\n").into_bytes();
     let at = bytes.len() - 5;
     bytes[at] = 0xc3;
-    let err = run_csv(&mut ev, &bytes[..], "b.csv", Vec::new(), &BatchOptions::default())
-        .unwrap_err();
+    let err = run_csv(
+        &mut ev,
+        &bytes[..],
+        "b.csv",
+        Vec::new(),
+        &BatchOptions::default(),
+    )
+    .unwrap_err();
     let BatchError::Data(e) = err else {
         panic!("{err:?}")
     };
@@ -90,11 +110,23 @@ fn a_byte_order_mark_is_accepted_in_json_and_csv() {
     // Columns on the first line are counted without the mark.
     let bad = "\u{feff}{\"outptu\": 1}";
     let e = ActivityData::from_json(bad, &plan, "d.json").unwrap_err();
-    assert_eq!(e.errors[0].location, Some(Location::Line { line: 1, column: 2 }));
+    assert_eq!(
+        e.errors[0].location,
+        Some(Location::Line { line: 1, column: 2 })
+    );
 
     let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
-    let csv = format!("\u{feff}output [t],electricity [MWh],natural_gas,materials\n1000,450,2000 GJ,{MAT}\n");
+    let csv = format!(
+        "\u{feff}output [t],electricity [MWh],natural_gas,materials\n1000,450,2000 GJ,{MAT}\n"
+    );
     let mut out = Vec::new();
-    let s = run_csv(&mut ev, csv.as_bytes(), "b.csv", &mut out, &BatchOptions::default()).unwrap();
+    let s = run_csv(
+        &mut ev,
+        csv.as_bytes(),
+        "b.csv",
+        &mut out,
+        &BatchOptions::default(),
+    )
+    .unwrap();
     assert_eq!((s.written, s.failed), (1, 0), "{:?}", s.errors);
 }

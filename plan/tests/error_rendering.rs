@@ -56,8 +56,14 @@ fn a_header_with_ten_thousand_unknown_columns_renders_a_capped_report() {
     let header: Vec<String> = (0..10_000).map(|i| format!("unknown_column_{i}")).collect();
     let csv = format!("{}\n", header.join(","));
     let start = Instant::now();
-    let err = run_csv(&mut ev, csv.as_bytes(), "b.csv", Vec::new(), &BatchOptions::default())
-        .unwrap_err();
+    let err = run_csv(
+        &mut ev,
+        csv.as_bytes(),
+        "b.csv",
+        Vec::new(),
+        &BatchOptions::default(),
+    )
+    .unwrap_err();
     let BatchError::Data(e) = err else {
         panic!("{err:?}")
     };
@@ -66,7 +72,11 @@ fn a_header_with_ten_thousand_unknown_columns_renders_a_capped_report() {
     assert!(out.len() < 40_000, "{} bytes", out.len());
     // 10,000 unknown columns and 4 missing inputs, 20 rendered.
     assert!(out.contains("10004 errors in the data"), "{}", &out[..300]);
-    assert!(out.contains("… and 9984 more errors"), "{}", &out[out.len() - 300..]);
+    assert!(
+        out.contains("… and 9984 more errors"),
+        "{}",
+        &out[out.len() - 300..]
+    );
     assert_eq!(e.errors.len(), DataErrors::MAX_KEPT);
     assert!(out.contains("b.csv:1:"), "{}", &out[..600]);
 }
@@ -74,7 +84,9 @@ fn a_header_with_ten_thousand_unknown_columns_renders_a_capped_report() {
 #[test]
 fn thousands_of_json_errors_are_kept_up_to_the_cap_and_rendered_up_to_twenty() {
     let plan = hot_rolled_coil();
-    let bad: Vec<String> = (0..5000).map(|i| format!(r#""no_such_input_{i}":1"#)).collect();
+    let bad: Vec<String> = (0..5000)
+        .map(|i| format!(r#""no_such_input_{i}":1"#))
+        .collect();
     let text = format!("{{{}}}", bad.join(","));
     let start = Instant::now();
     let err = ActivityData::from_json(&text, &plan, "d.json").unwrap_err();
@@ -82,7 +94,11 @@ fn thousands_of_json_errors_are_kept_up_to_the_cap_and_rendered_up_to_twenty() {
     assert_eq!(err.errors.len() + err.omitted, 5004);
     let out = render(&err);
     assert!(start.elapsed().as_secs() < 10);
-    assert_eq!(out.matches("unknown input").count(), DataErrors::MAX_SHOWN, "{out}");
+    assert_eq!(
+        out.matches("unknown input").count(),
+        DataErrors::MAX_SHOWN,
+        "{out}"
+    );
     assert!(out.contains("… and 4984 more errors"), "{out}");
 }
 

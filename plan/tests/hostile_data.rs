@@ -287,16 +287,28 @@ fn a_hundred_thousand_columns_and_many_bad_rows_finish_quickly() {
     // Known columns, then rows that are all short or bad.
     let mut csv = String::from("output [t],electricity [MWh],natural_gas,materials\n");
     for i in 0..200_000 {
-        csv.push_str(if i % 2 == 0 { "1000,450\n" } else { "1000,450 kg,1,[]\n" });
+        csv.push_str(if i % 2 == 0 {
+            "1000,450\n"
+        } else {
+            "1000,450 kg,1,[]\n"
+        });
     }
     let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
     let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
-    let s = run_csv(&mut ev, csv.as_bytes(), "b.csv", Vec::new(), &BatchOptions::default()).unwrap();
+    let s = run_csv(
+        &mut ev,
+        csv.as_bytes(),
+        "b.csv",
+        Vec::new(),
+        &BatchOptions::default(),
+    )
+    .unwrap();
     assert_eq!(s.failed, 200_000);
     assert_eq!(s.errors.errors.len(), 1000);
     bounded(&render(&s.errors));
     // A good row among wide ragged ones still computes.
-    let good = format!("output [t],electricity [MWh],natural_gas,materials\n1000,450,2000 GJ,{MAT}\n");
+    let good =
+        format!("output [t],electricity [MWh],natural_gas,materials\n1000,450,2000 GJ,{MAT}\n");
     batch(&plan, good.as_bytes());
     assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
 }

@@ -22,14 +22,20 @@ fn richer_plan() -> Plan {
     let mut plan = hot_rolled_coil();
     let n = plan.nodes.len();
     plan.nodes.extend([
-        Node::Input { input: 3 },           // n: route
-        Node::Const { value: 1.5 },         // n+1
-        Node::EnumConst { variant: 1 },     // n+2
+        Node::Input { input: 3 },       // n: route
+        Node::Const { value: 1.5 },     // n+1
+        Node::EnumConst { variant: 1 }, // n+2
         Node::Match {
             scrutinee: n,
             arms: vec![
-                MatchArm { variant: 0, node: n + 1 },
-                MatchArm { variant: 1, node: n + 2 },
+                MatchArm {
+                    variant: 0,
+                    node: n + 1,
+                },
+                MatchArm {
+                    variant: 1,
+                    node: n + 2,
+                },
             ],
             default: Some(n + 1),
         }, // n+3
@@ -82,9 +88,12 @@ fn a_match_arm_with_a_huge_variant_is_refused() {
     assert!(Plan::from_json(&text).is_err());
 }
 
+/// A change to a plan's JSON.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn later_match_operands_and_bad_numbers_are_refused() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Edit)> = vec![
         (
             "not earlier",
             Box::new(|v| match_node(v)["arms"][1]["node"] = 10_000.into()),

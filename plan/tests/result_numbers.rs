@@ -43,9 +43,9 @@ fn an_overflowing_footprint_of_finite_emissions_is_a_data_error() {
     );
     assert!(text.contains("overflow"), "{text}");
     assert!(
-        err.errors
-            .iter()
-            .any(|e| matches!(&e.kind, DataErrorKind::NonFiniteTotal { total } if total == "footprint")),
+        err.errors.iter().any(
+            |e| matches!(&e.kind, DataErrorKind::NonFiniteTotal { total } if total == "footprint")
+        ),
         "{err:?}"
     );
 }
@@ -54,7 +54,10 @@ fn an_overflowing_footprint_of_finite_emissions_is_a_data_error() {
 fn an_overflowing_batch_row_is_withheld_in_every_format() {
     let plan = two_emissions();
     for format in [OutputFormat::Csv, OutputFormat::Jsonl, OutputFormat::Json] {
-        let mut ev = Evaluator::new(&plan, FactorDb::new().resolve(&plan, &Default::default()).unwrap());
+        let mut ev = Evaluator::new(
+            &plan,
+            FactorDb::new().resolve(&plan, &Default::default()).unwrap(),
+        );
         let mut out = Vec::new();
         let opts = BatchOptions {
             format,
@@ -83,17 +86,30 @@ fn results_are_printed_without_float_noise() {
     let plan = two_emissions();
     let data = ActivityData::from_json(r#"{"a": 0.1, "b": 0.2}"#, &plan, "d.json").unwrap();
     let r = plan.evaluate(&data, &FactorDb::new()).unwrap();
-    assert_eq!(serde_json::to_value(r.footprint).unwrap().to_string(), "0.3");
+    assert_eq!(
+        serde_json::to_value(r.footprint).unwrap().to_string(),
+        "0.3"
+    );
     let json = serde_json::to_string(&r).unwrap();
     assert!(json.contains(r#""footprint":0.3,"#), "{json}");
     for format in [OutputFormat::Csv, OutputFormat::Jsonl] {
-        let mut ev = Evaluator::new(&plan, FactorDb::new().resolve(&plan, &Default::default()).unwrap());
+        let mut ev = Evaluator::new(
+            &plan,
+            FactorDb::new().resolve(&plan, &Default::default()).unwrap(),
+        );
         let mut out = Vec::new();
         let opts = BatchOptions {
             format,
             ..BatchOptions::default()
         };
-        run_csv(&mut ev, "a,b\n0.1,0.2\n".as_bytes(), "b.csv", &mut out, &opts).unwrap();
+        run_csv(
+            &mut ev,
+            "a,b\n0.1,0.2\n".as_bytes(),
+            "b.csv",
+            &mut out,
+            &opts,
+        )
+        .unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(!out.contains("0.30000000000000004"), "{out}");
         assert!(out.contains("0.3"), "{out}");
@@ -109,7 +125,11 @@ fn provenance_shows_a_database_factor_as_written() {
     )
     .unwrap();
     let resolved = db.resolve(&plan, &Default::default()).unwrap();
-    let grid = resolved.provenance.iter().find(|p| p.name == "grid").unwrap();
+    let grid = resolved
+        .provenance
+        .iter()
+        .find(|p| p.name == "grid")
+        .unwrap();
     assert_eq!(serde_json::to_string(&grid.value).unwrap(), "56.1");
     // In another unit of the same dimension, converted without noise.
     let db = FactorDb::from_csv_str(
@@ -118,6 +138,10 @@ fn provenance_shows_a_database_factor_as_written() {
     )
     .unwrap();
     let resolved = db.resolve(&plan, &Default::default()).unwrap();
-    let grid = resolved.provenance.iter().find(|p| p.name == "grid").unwrap();
+    let grid = resolved
+        .provenance
+        .iter()
+        .find(|p| p.name == "grid")
+        .unwrap();
     assert_eq!(serde_json::to_string(&grid.value).unwrap(), "0.6205");
 }
