@@ -268,7 +268,12 @@ fn read_row(
     if cells != columns {
         // Never fill the missing cells with defaults, never drop extra ones.
         let c = cells.min(columns);
-        let (o, l) = rec.span(c);
+        // Underline the first extra cell, or the last cell of a short row.
+        let (o, l) = rec.span(if cells < columns {
+            cells.saturating_sub(1)
+        } else {
+            c
+        });
         let s = DataSource::excerpt(file, &rec.raw, rec.offset, rec.line);
         errors.push(|| {
             DataError::new(DataErrorKind::CellCount { cells, columns }).at(
