@@ -319,7 +319,7 @@ impl FactorDb {
                     provenance.push(FactorProvenance {
                         name: f.name.clone(),
                         key: None,
-                        value: *value_in_unit,
+                        value: crate::number::tidy(*value_in_unit),
                         unit: f.unit.clone(),
                         source: source.clone().unwrap_or_default(),
                     });

@@ -24,15 +24,18 @@ pub fn tidy(x: f64) -> f64 {
         .unwrap_or(x)
 }
 
-/// Significant digits of a number printed by `f64`'s `Display`.
+/// Significant digits of a number printed by `f64`'s `Display` (which
+/// never uses an exponent): digits from the first to the last non-zero one.
 fn significant(printed: &[u8]) -> usize {
-    let digits: Vec<u8> = printed.iter().copied().filter(u8::is_ascii_digit).collect();
-    let first = digits.iter().position(|d| *d != b'0');
-    let last = digits.iter().rposition(|d| *d != b'0');
-    match (first, last) {
-        (Some(a), Some(b)) => b - a + 1,
-        _ => 0,
+    let (mut seen, mut first, mut last) = (0usize, None, 0usize);
+    for b in printed.iter().filter(|b| b.is_ascii_digit()) {
+        if *b != b'0' {
+            first.get_or_insert(seen);
+            last = seen;
+        }
+        seen += 1;
     }
+    first.map_or(0, |f| last - f + 1)
 }
 
 /// Appends `x` as printed in results (see the module documentation); the

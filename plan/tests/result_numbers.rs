@@ -145,3 +145,22 @@ fn provenance_shows_a_database_factor_as_written() {
         .unwrap();
     assert_eq!(serde_json::to_string(&grid.value).unwrap(), "0.6205");
 }
+
+#[test]
+fn provenance_shows_a_literal_factor_without_noise() {
+    let mut plan = pcr_plan::sample::hot_rolled_coil();
+    let gas = plan.factors.iter_mut().find(|f| f.name == "gas_ef").unwrap();
+    // What `56.1 kgCO2/GJ` becomes through `canonical / unit factor`.
+    let pcr_plan::format::FactorValue::Literal { value_in_unit, .. } = &mut gas.value else {
+        panic!("a literal")
+    };
+    *value_in_unit = 56.099999999999994;
+    let db = FactorDb::from_csv_str(
+        "f.csv",
+        "key,value,unit,source,year,region\nCN.electricity.footprint.2023,0.6205,kgCO2e/kWh,MEE,2023,CN\n",
+    )
+    .unwrap();
+    let resolved = db.resolve(&plan, &Default::default()).unwrap();
+    let gas = resolved.provenance.iter().find(|p| p.name == "gas_ef").unwrap();
+    assert_eq!(serde_json::to_string(&gas.value).unwrap(), "56.1");
+}
