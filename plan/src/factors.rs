@@ -78,7 +78,10 @@ impl FactorDb {
                 Ok(bytes) => match std::str::from_utf8(&bytes) {
                     Ok(text) => {
                         if let Err(e) = db.add_csv(&name, text) {
-                            errors.errors.extend(e.errors);
+                            errors.omitted += e.omitted;
+                            for e in e.errors {
+                                errors.push(e);
+                            }
                         }
                     }
                     Err(e) => errors.push(DataError::new(DataErrorKind::Encoding {

@@ -112,3 +112,24 @@ fn text_quoted_from_the_data_is_cut_in_messages() {
     assert!(message.contains("xxx…"), "{message}");
     assert!(render(&err).len() < 4_000);
 }
+
+#[test]
+fn factor_database_errors_over_several_files_are_capped_too() {
+    let dir = std::env::temp_dir().join(format!("pcr-plan-caps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut text = String::from("key,value,unit,source\n");
+    for i in 0..1500 {
+        text.push_str(&format!("k{i},not-a-number,kg,s\n"));
+    }
+    let paths: Vec<_> = (0..3)
+        .map(|i| {
+            let p = dir.join(format!("f{i}.csv"));
+            std::fs::write(&p, &text).unwrap();
+            p
+        })
+        .collect();
+    let err = FactorDb::from_csv_files(&paths).unwrap_err();
+    assert_eq!(err.errors.len(), DataErrors::MAX_KEPT);
+    assert_eq!(err.errors.len() + err.omitted, 4500);
+    assert!(render(&err).contains("… and 4480 more errors"));
+}

@@ -149,7 +149,11 @@ fn provenance_shows_a_database_factor_as_written() {
 #[test]
 fn provenance_shows_a_literal_factor_without_noise() {
     let mut plan = pcr_plan::sample::hot_rolled_coil();
-    let gas = plan.factors.iter_mut().find(|f| f.name == "gas_ef").unwrap();
+    let gas = plan
+        .factors
+        .iter_mut()
+        .find(|f| f.name == "gas_ef")
+        .unwrap();
     // What `56.1 kgCO2/GJ` becomes through `canonical / unit factor`.
     let pcr_plan::format::FactorValue::Literal { value_in_unit, .. } = &mut gas.value else {
         panic!("a literal")
@@ -161,6 +165,10 @@ fn provenance_shows_a_literal_factor_without_noise() {
     )
     .unwrap();
     let resolved = db.resolve(&plan, &Default::default()).unwrap();
-    let gas = resolved.provenance.iter().find(|p| p.name == "gas_ef").unwrap();
+    let gas = resolved
+        .provenance
+        .iter()
+        .find(|p| p.name == "gas_ef")
+        .unwrap();
     assert_eq!(serde_json::to_string(&gas.value).unwrap(), "56.1");
 }
