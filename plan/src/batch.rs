@@ -1,5 +1,6 @@
-//! Batch evaluation: CSV in, CSV or JSON lines out, streaming in chunks so
-//! memory stays constant in the number of rows. The calling thread reads
+//! Batch evaluation: CSV in; CSV, JSON lines or one JSON array out,
+//! streaming in chunks so memory stays constant in the number of rows.
+//! The calling thread reads
 //! and parses chunks while a second thread evaluates and formats the one
 //! before; output lines and errors come out in row order all the same.
 //!
@@ -742,7 +743,7 @@ pub fn run_csv<R: BufRead, W: Write>(
     let format = options.format;
     // Two stages on two threads: this one reads and parses chunk k+1 (and
     // writes chunk k-1's lines) while the other evaluates and formats chunk k.
-    std::thread::scope(|scope| -> Result<(), BatchError> {
+    let streamed = std::thread::scope(|scope| -> Result<(), BatchError> {
         let (to_worker, chunks) = mpsc::sync_channel::<Chunk>(1);
         let (to_reader, results) = mpsc::sync_channel::<Evaluated>(1);
         scope.spawn(move || {
@@ -817,11 +818,14 @@ pub fn run_csv<R: BufRead, W: Write>(
             take(done, &mut errors, &mut written, &mut failed, &mut out)?;
         }
         Ok(())
-    })?;
+    });
+    // A JSON array is closed even when a fatal error stops the batch, so
+    // what was written stays one document.
     if format == OutputFormat::Json {
         out.write_all(b"\n]\n")?;
     }
     out.flush()?;
+    streamed?;
     if printed {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(

@@ -111,3 +111,25 @@ fn json_output_is_one_array_document() {
     let (lines, _) = batch(&csv, OutputFormat::Jsonl);
     assert_eq!(lines.lines().count(), 3);
 }
+
+#[test]
+fn json_output_stays_one_document_when_bad_bytes_stop_the_batch() {
+    let plan = hot_rolled_coil();
+    let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
+    let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
+    let mut csv =
+        format!("output [t],electricity [MWh],natural_gas,materials\n1000,450,2000 GJ,{MAT}\n")
+            .into_bytes();
+    csv.extend_from_slice(b"1000,\xff\n");
+    let opts = BatchOptions {
+        format: OutputFormat::Json,
+        chunk_rows: 1,
+        ..BatchOptions::default()
+    };
+    let mut out = Vec::new();
+    assert!(run_csv(&mut ev, &csv[..], "b.csv", &mut out, &opts).is_err());
+    let text = String::from_utf8(out).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(v.is_array());
+}
