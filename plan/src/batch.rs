@@ -275,11 +275,10 @@ fn read_row(
         } else {
             c
         });
-        let s = DataSource::excerpt(file, &rec.raw, rec.offset, rec.line);
         errors.push(|| {
             DataError::new(DataErrorKind::CellCount { cells, columns }).at(
                 Location::Cell { row, column: c + 1 },
-                s,
+                DataSource::excerpt(file, &rec.raw, rec.offset, rec.line),
                 SourceSpan::new(o.into(), l),
                 "",
             )
