@@ -17,7 +17,7 @@ use pcr_plan::Plan;
 /// Output format of `pcr run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunFormat {
-    /// One pretty JSON object (JSON data); JSON lines for CSV data.
+    /// One pretty JSON object (JSON data); one JSON array for CSV data.
     Json,
     /// One JSON object per line.
     Jsonl,
@@ -91,6 +91,8 @@ pub fn run_plan(
             return ExitCode::from(1);
         }
     };
+    // One path for both kinds of data: the factors are resolved once, one
+    // evaluator is built, the plan is hashed from its bytes once.
     let plan_sha = sha256_hex(plan_bytes);
     let is_csv = data
         .extension()
@@ -99,92 +101,113 @@ pub fn run_plan(
     let name = data.display().to_string();
     let mut evaluator = Evaluator::new(plan, resolved);
     if is_csv {
-        let data_sha = match hash_file(data) {
-            Ok(h) => h,
-            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
-        };
-        let file = match File::open(data) {
-            Ok(f) => f,
-            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
-        };
-        let out_format = match format {
-            RunFormat::Csv => OutputFormat::Csv,
-            RunFormat::Json | RunFormat::Jsonl => OutputFormat::Jsonl,
-        };
-        let provenance = evaluator.provenance(&plan_sha, &data_sha, &db.sha256());
-        let options = BatchOptions {
-            format: out_format,
-            progress: true,
-            provenance: Some(provenance),
-            ..BatchOptions::default()
-        };
-        let stdout = io::stdout();
-        let result = run_csv(
-            &mut evaluator,
-            BufReader::with_capacity(1 << 16, file),
-            &name,
-            stdout.lock(),
-            &options,
-        );
-        match result {
-            Ok(summary) => {
-                if summary.errors.is_empty() {
-                    return ExitCode::SUCCESS;
-                }
-                render(&summary.errors);
-                let mut err = io::stderr().lock();
-                if summary.errors_omitted > 0 {
-                    let _ = writeln!(err, "… and {} more errors", summary.errors_omitted);
-                }
-                let _ = writeln!(
-                    err,
-                    "error: {} of {} rows withheld because of data errors",
-                    summary.failed, summary.rows
-                );
-                ExitCode::from(1)
-            }
-            Err(BatchError::Data(e)) => {
-                render(&e);
-                ExitCode::from(1)
-            }
-            Err(BatchError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(BatchError::Io(e)) => {
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "error: reading `{name}` or writing the results failed: {e}"
-                );
-                ExitCode::from(1)
-            }
-        }
+        run_batch(&mut evaluator, &db, &plan_sha, data, &name, format)
     } else {
-        let text = match std::fs::read_to_string(data) {
-            Ok(t) => t,
-            Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
-        };
-        let activity = match ActivityData::from_json(&text, plan, &name) {
-            Ok(a) => a,
-            Err(e) => {
-                render(&e);
-                return ExitCode::from(1);
-            }
-        };
-        let mut result = match plan.evaluate(&activity, &db) {
-            Ok(r) => r,
-            Err(e) => {
-                render(&e);
-                return ExitCode::from(1);
-            }
-        };
-        if let Some(p) = result.provenance.as_mut() {
-            p.plan_sha256 = plan_sha;
+        run_single(&mut evaluator, &db, &plan_sha, data, &name, format)
+    }
+}
+
+/// One product's JSON activity data.
+fn run_single(
+    evaluator: &mut Evaluator<'_>,
+    db: &FactorDb,
+    plan_sha: &str,
+    data: &Path,
+    name: &str,
+    format: RunFormat,
+) -> ExitCode {
+    let bytes = match std::fs::read(data) {
+        Ok(b) => b,
+        Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+    };
+    let activity = match ActivityData::from_json_bytes(&bytes, evaluator.plan(), name) {
+        Ok(a) => a,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
         }
-        match write_single(&result, format) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => {
-                let _ = writeln!(io::stderr().lock(), "error: writing the result failed: {e}");
-                ExitCode::from(1)
+    };
+    let mut result = match evaluator.evaluate_product(&activity) {
+        Ok(r) => r,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
+        }
+    };
+    result.provenance = Some(evaluator.provenance(plan_sha, &activity.sha256, &db.sha256()));
+    match write_single(&result, format) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr().lock(), "error: writing the result failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A batch of products, one CSV row each, streamed.
+fn run_batch(
+    evaluator: &mut Evaluator<'_>,
+    db: &FactorDb,
+    plan_sha: &str,
+    data: &Path,
+    name: &str,
+    format: RunFormat,
+) -> ExitCode {
+    let data_sha = match hash_file(data) {
+        Ok(h) => h,
+        Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+    };
+    let file = match File::open(data) {
+        Ok(f) => f,
+        Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
+    };
+    let out_format = match format {
+        RunFormat::Csv => OutputFormat::Csv,
+        RunFormat::Json => OutputFormat::Json,
+        RunFormat::Jsonl => OutputFormat::Jsonl,
+    };
+    let provenance = evaluator.provenance(plan_sha, &data_sha, &db.sha256());
+    let options = BatchOptions {
+        format: out_format,
+        progress: true,
+        provenance: Some(provenance),
+        ..BatchOptions::default()
+    };
+    let stdout = io::stdout();
+    let result = run_csv(
+        evaluator,
+        BufReader::with_capacity(1 << 16, file),
+        name,
+        stdout.lock(),
+        &options,
+    );
+    match result {
+        Ok(summary) => {
+            if summary.errors.is_empty() {
+                return ExitCode::SUCCESS;
             }
+            // At most `DataErrors::MAX_SHOWN` rendered, then "… and N more errors".
+            render(&summary.errors);
+            let _ = writeln!(
+                io::stderr().lock(),
+                "error: {} of {} rows withheld because of data errors",
+                summary.failed,
+                summary.rows
+            );
+            ExitCode::from(1)
+        }
+        Err(BatchError::Data(e)) => {
+            render(&e);
+            ExitCode::from(1)
+        }
+        Err(BatchError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(BatchError::Io(e)) => {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "error: reading `{name}` or writing the results failed: {e}"
+            );
+            ExitCode::from(1)
         }
     }
 }

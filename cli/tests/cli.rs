@@ -266,3 +266,119 @@ fn fmt_check_lists_files_that_would_change() {
     assert_eq!(pcr(&["fmt", &f]).status.code(), Some(0));
     assert_eq!(pcr(&["fmt", "--check", &f]).status.code(), Some(0));
 }
+
+#[test]
+fn batch_format_json_prints_one_array_document() {
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil_batch.csv",
+        "--factors",
+        "tests/data/grid.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let out = text(&run.stdout);
+    let doc: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let items = doc
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {out}"));
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["id"], "plant-a");
+    let lines = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil_batch.csv",
+        "--factors",
+        "tests/data/grid.csv",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(text(&lines.stdout).lines().count(), 2);
+}
+
+#[test]
+fn run_without_a_factor_file_says_that_one_is_needed() {
+    let run = pcr(&["run", COIL, "--data", "tests/data/coil.json"]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains(
+            "factor `grid` (key CN.electricity.footprint.2023) needs a factor database: pass --factors FILE"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("not found"), "{err}");
+}
+
+#[test]
+fn bad_bytes_in_data_exit_1_naming_file_and_byte_for_json_and_csv() {
+    let mut json = std::fs::read(root().join("tests/data/coil.json")).unwrap_or_default();
+    json[5] = 0xff;
+    let mut csv = std::fs::read(root().join("tests/data/coil_batch.csv")).unwrap_or_default();
+    csv[70] = 0xfe;
+    for (name, bytes, offset) in [("bad_bytes.json", json, 5), ("bad_bytes.csv", csv, 70)] {
+        let path = temp(name, "");
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+        let run = pcr(&[
+            "run",
+            COIL,
+            "--data",
+            &path.to_string_lossy(),
+            "--factors",
+            "tests/data/grid.csv",
+        ]);
+        assert_eq!(run.status.code(), Some(1), "{name}: {}", text(&run.stderr));
+        let err = text(&run.stderr);
+        assert!(err.contains(name), "{err}");
+        assert!(
+            err.contains(&format!("is not valid UTF-8 at byte {offset}")),
+            "{err}"
+        );
+        assert!(run.stdout.is_empty() || !text(&run.stdout).contains("plant-b"));
+    }
+}
+
+#[test]
+fn json_data_with_a_byte_order_mark_runs() {
+    let data = std::fs::read_to_string(root().join("tests/data/coil.json")).unwrap_or_default();
+    let path = temp("bom.json", &format!("\u{feff}{data}"));
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        &path.to_string_lossy(),
+        "--factors",
+        "tests/data/grid.csv",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+}
+
+#[test]
+fn a_short_batch_row_is_refused_not_defaulted() {
+    let path = temp(
+        "short_row.csv",
+        "id,output [t],electricity [MWh],natural_gas [GJ],materials\nplant-a,1000,450\n",
+    );
+    let run = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        &path.to_string_lossy(),
+        "--factors",
+        "tests/data/grid.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(!text(&run.stdout).contains("plant-a"));
+    assert!(
+        text(&run.stderr).contains("row 2, column 4"),
+        "{}",
+        text(&run.stderr)
+    );
+}

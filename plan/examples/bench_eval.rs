@@ -43,7 +43,7 @@ fn plan() -> Plan {
     let mut factors = Vec::new();
     let mut nodes = vec![Node::Input { input: 0 }];
     let mut emissions = Vec::new();
-    let fdim = Dimension::base("CO2e").div(&energy);
+    let fdim = Dimension::base("CO2e").div(&energy).unwrap_or_default();
     for i in 0..N_EM {
         inputs.push(Input {
             name: format!("a{i}"),

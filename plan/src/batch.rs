@@ -1,5 +1,6 @@
-//! Batch evaluation: CSV in, CSV or JSON lines out, streaming in chunks so
-//! memory stays constant in the number of rows. The calling thread reads
+//! Batch evaluation: CSV in; CSV, JSON lines or one JSON array out,
+//! streaming in chunks so memory stays constant in the number of rows.
+//! The calling thread reads
 //! and parses chunks while a second thread evaluates and formats the one
 //! before; output lines and errors come out in row order all the same.
 //!
@@ -28,7 +29,7 @@ use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, Location};
 use crate::eval::Evaluator;
 use crate::format::{InputKind, Plan};
 use crate::json;
-use crate::record::{Record, RecordReader};
+use crate::record::{InvalidUtf8, Record, RecordReader};
 use crate::result::Provenance;
 
 /// Output format of a batch.
@@ -39,6 +40,8 @@ pub enum OutputFormat {
     Csv,
     /// One JSON result object per line (the single-product result, plus `id`).
     Jsonl,
+    /// One JSON document: an array of the result objects of `Jsonl`.
+    Json,
 }
 
 /// Options of [`run_csv`].
@@ -78,7 +81,8 @@ pub struct BatchSummary {
     pub written: usize,
     /// Rows withheld because of data errors.
     pub failed: usize,
-    /// The errors (at most `max_errors`).
+    /// The errors (at most `max_errors`, at most [`DataErrors::MAX_KEPT`];
+    /// its `omitted` counts the others).
     pub errors: DataErrors,
     /// Errors not kept.
     pub errors_omitted: usize,
@@ -261,6 +265,28 @@ fn read_row(
     cols.start_row();
     let mut bad = false;
     let mut src: Option<DataSource> = None;
+    let (cells, columns) = (rec.fields.len(), header.columns.len());
+    if cells != columns {
+        // Never fill the missing cells with defaults, never drop extra ones.
+        let c = cells.min(columns);
+        // Underline the first extra cell, or the last cell of a short row.
+        let (o, l) = rec.span(if cells < columns {
+            cells.saturating_sub(1)
+        } else {
+            c
+        });
+        errors.push(|| {
+            DataError::new(DataErrorKind::CellCount { cells, columns }).at(
+                Location::Cell { row, column: c + 1 },
+                DataSource::excerpt(file, &rec.raw, rec.offset, rec.line),
+                SourceSpan::new(o.into(), l),
+                "",
+            )
+        });
+        cols.finish_row();
+        cols.mark_bad();
+        return;
+    }
     for (c, col) in header.columns.iter().enumerate() {
         let Some(col) = col else { continue };
         let input = &plan.inputs[col.input];
@@ -344,8 +370,8 @@ struct Writer {
 }
 
 fn num(buf: &mut Vec<u8>, x: f64) {
-    // Shortest round-trip representation; integers keep a `.0`-free form.
-    let _ = write!(buf, "{x}");
+    // 15 significant digits, shortest form; integers keep a `.0`-free form.
+    crate::number::write_number(buf, x);
 }
 
 fn csv_text(buf: &mut Vec<u8>, s: &str) {
@@ -466,7 +492,12 @@ fn evaluate_chunk(
                 num(&mut text, res.primary_data_share[r]);
                 text.push(b'\n');
             }
-            OutputFormat::Jsonl => {
+            OutputFormat::Jsonl | OutputFormat::Json => {
+                if format == OutputFormat::Json {
+                    // Every element is preceded by `,\n`; the first one's
+                    // comma is dropped when written (see `take`).
+                    text.extend_from_slice(b",\n");
+                }
                 text.push(b'{');
                 if let Some(id) = id {
                     text.extend_from_slice(b"\"id\":");
@@ -510,7 +541,10 @@ fn evaluate_chunk(
                 text.extend_from_slice(b",\"primary_data_share\":");
                 num(&mut text, res.primary_data_share[r]);
                 text.extend_from_slice(&w.suffix);
-                text.extend_from_slice(b"}\n");
+                text.push(b'}');
+                if format == OutputFormat::Jsonl {
+                    text.push(b'\n');
+                }
             }
         }
     }
@@ -569,10 +603,36 @@ fn take(
         }
     }
     errors.omitted += chunk.read_errors.omitted;
+    // In a JSON array, the first element overall has no comma before it.
+    let text = match text.split_first() {
+        Some((b',', rest)) if *written == 0 => rest,
+        _ => &text[..],
+    };
     *written += w;
     *failed += f;
-    out.write_all(&text)?;
+    out.write_all(text)?;
     Ok(chunk)
+}
+
+/// Reads the next record; bytes that are not UTF-8 are a data error
+/// naming the file and the byte offset.
+fn next_record<R: BufRead>(
+    reader: &mut RecordReader<R>,
+    rec: &mut Record,
+    file: &str,
+) -> Result<bool, BatchError> {
+    reader
+        .read(rec)
+        .map_err(|e| match InvalidUtf8::offset_of(&e) {
+            Some(offset) => BatchError::Data(
+                DataError::new(DataErrorKind::Encoding {
+                    file: file.into(),
+                    offset,
+                })
+                .into(),
+            ),
+            None => BatchError::Io(e),
+        })
 }
 
 /// Runs `plan` over CSV `input` (named `file` in errors), writing one
@@ -588,7 +648,7 @@ pub fn run_csv<R: BufRead, W: Write>(
     let mut out = io::BufWriter::with_capacity(1 << 16, output);
     let mut reader = RecordReader::new(input);
     let mut rec = Record::default();
-    if !reader.read(&mut rec)? {
+    if !next_record(&mut reader, &mut rec, file)? {
         return Err(DataErrors::from(DataError::new(DataErrorKind::Syntax {
             format: "CSV".into(),
             reason: format!("`{file}` has no header"),
@@ -624,7 +684,10 @@ pub fn run_csv<R: BufRead, W: Write>(
             h.extend_from_slice(b",primary_data_share\n");
             out.write_all(&h)?;
         }
-        OutputFormat::Jsonl => {
+        OutputFormat::Jsonl | OutputFormat::Json => {
+            if options.format == OutputFormat::Json {
+                out.write_all(b"[")?;
+            }
             let rule = serde_json::json!({"name": plan.rule.name, "version": plan.rule.version});
             let du = serde_json::json!({"amount": plan.declared_unit.amount, "unit": plan.declared_unit.unit});
             w.prefix = format!(
@@ -662,10 +725,11 @@ pub fn run_csv<R: BufRead, W: Write>(
     }
     let chunk_rows = options.chunk_rows.max(1);
     let has_id = header.id.is_some();
+    let max_errors = options.max_errors.min(DataErrors::MAX_KEPT);
     let mut errors = Errors {
         kept: DataErrors::new(),
         omitted: 0,
-        max: options.max_errors,
+        max: max_errors,
     };
     let mut summary_rows = 0usize;
     let mut written = 0usize;
@@ -678,7 +742,7 @@ pub fn run_csv<R: BufRead, W: Write>(
     let format = options.format;
     // Two stages on two threads: this one reads and parses chunk k+1 (and
     // writes chunk k-1's lines) while the other evaluates and formats chunk k.
-    std::thread::scope(|scope| -> Result<(), BatchError> {
+    let streamed = std::thread::scope(|scope| -> Result<(), BatchError> {
         let (to_worker, chunks) = mpsc::sync_channel::<Chunk>(1);
         let (to_reader, results) = mpsc::sync_channel::<Evaluated>(1);
         scope.spawn(move || {
@@ -694,10 +758,10 @@ pub fn run_csv<R: BufRead, W: Write>(
         let mut in_flight = false;
         loop {
             let mut chunk = spare.take().unwrap_or_else(|| Chunk::new(plan, chunk_rows));
-            chunk.clear(options.max_errors.saturating_sub(errors.kept.errors.len()));
+            chunk.clear(max_errors.saturating_sub(errors.kept.errors.len()));
             let mut eof = false;
             while chunk.cols.rows() < chunk_rows {
-                if !reader.read(&mut rec)? {
+                if !next_record(&mut reader, &mut rec, file)? {
                     eof = true;
                     break;
                 }
@@ -753,8 +817,14 @@ pub fn run_csv<R: BufRead, W: Write>(
             take(done, &mut errors, &mut written, &mut failed, &mut out)?;
         }
         Ok(())
-    })?;
+    });
+    // A JSON array is closed even when a fatal error stops the batch, so
+    // what was written stays one document.
+    if format == OutputFormat::Json {
+        out.write_all(b"\n]\n")?;
+    }
     out.flush()?;
+    streamed?;
     if printed {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(
@@ -762,11 +832,13 @@ pub fn run_csv<R: BufRead, W: Write>(
             summary_rows as f64 / secs.max(1e-9)
         );
     }
+    let mut kept = errors.kept;
+    kept.omitted = errors.omitted;
     Ok(BatchSummary {
         rows: summary_rows,
         written,
         failed,
-        errors: errors.kept,
+        errors: kept,
         errors_omitted: errors.omitted,
     })
 }

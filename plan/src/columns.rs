@@ -20,6 +20,16 @@ pub(crate) enum Prepared {
     List(Vec<Vec<f64>>),
 }
 
+impl Prepared {
+    /// Every number of the value.
+    pub(crate) fn values(&self) -> Box<dyn Iterator<Item = f64> + '_> {
+        match self {
+            Prepared::Scalar(x) => Box::new(std::iter::once(*x)),
+            Prepared::List(items) => Box::new(items.iter().flatten().copied()),
+        }
+    }
+}
+
 /// Inputs of a chunk of products, column-wise, canonical units.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputColumns {

@@ -13,7 +13,7 @@ use miette::SourceSpan;
 
 use crate::columns::InputColumns;
 use crate::dimension::{closest, split_quantity, Dimension, UnitError, UnitTable, UnitValue};
-use crate::error::{line_column, DataError, DataErrorKind, DataErrors, DataSource, Location};
+use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, LineLocator, Location};
 use crate::factors::sha256_hex;
 use crate::format::{InputKind, ListField, Plan};
 use crate::json::{self, JKind, JValue};
@@ -381,13 +381,36 @@ pub(crate) fn json_list(
 }
 
 impl ActivityData {
+    /// Reads one product's activity data from the bytes of a JSON file:
+    /// bytes that are not UTF-8 are a data error naming the file and the
+    /// byte offset; a leading byte-order mark is skipped.
+    pub fn from_json_bytes(
+        bytes: &[u8],
+        plan: &Plan,
+        file: &str,
+    ) -> Result<ActivityData, DataErrors> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => ActivityData::from_json(text, plan, file),
+            Err(e) => Err(DataError::new(DataErrorKind::Encoding {
+                file: file.into(),
+                offset: e.valid_up_to(),
+            })
+            .into()),
+        }
+    }
+
     /// Reads one product's activity data from JSON text. `file` names the
     /// file in error messages. Every error is collected.
     pub fn from_json(text: &str, plan: &Plan, file: &str) -> Result<ActivityData, DataErrors> {
         let src = DataSource::file(file, Arc::from(text));
         let mut errors = DataErrors::new();
+        let mut locator = LineLocator::new(text);
         let mut push = |kind: DataErrorKind, start: usize, end: usize| {
-            let (line, column) = line_column(text, start);
+            if errors.is_full() {
+                errors.omitted += 1;
+                return;
+            }
+            let (line, column) = locator.locate(start);
             errors.push(DataError::new(kind).at(
                 Location::Line { line, column },
                 src.clone(),

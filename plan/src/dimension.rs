@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ratio::Ratio;
+use crate::ratio::{Ratio, RatioOverflow};
 
 /// A dimension: base-dimension name → non-zero rational exponent.
 ///
@@ -30,11 +30,16 @@ impl Dimension {
         Dimension(m)
     }
 
-    /// Builds a dimension from `(base, integer exponent)` pairs.
+    /// Builds a dimension from `(base, integer exponent)` pairs, each base
+    /// named once (a later pair for the same base replaces an earlier one).
     pub fn from_pairs(pairs: &[(&str, i64)]) -> Dimension {
-        pairs.iter().fold(Dimension::none(), |d, (n, e)| {
-            d.mul(&Dimension::base(n).pow(Ratio::int(*e)))
-        })
+        Dimension(
+            pairs
+                .iter()
+                .filter(|(_, e)| *e != 0)
+                .map(|(n, e)| (n.to_string(), Ratio::int(*e)))
+                .collect(),
+        )
     }
 
     /// Whether this is dimensionless.
@@ -42,31 +47,35 @@ impl Dimension {
         self.0.is_empty()
     }
 
-    /// Product of two dimensions.
-    pub fn mul(&self, other: &Dimension) -> Dimension {
+    /// Product of two dimensions; an error when an exponent does not fit.
+    pub fn mul(&self, other: &Dimension) -> Result<Dimension, RatioOverflow> {
         let mut m = self.0.clone();
         for (k, v) in &other.0 {
-            let e = m.get(k).copied().unwrap_or(Ratio::ZERO) + *v;
+            let e = m.get(k).copied().unwrap_or(Ratio::ZERO).checked_add(*v)?;
             if e.is_zero() {
                 m.remove(k);
             } else {
                 m.insert(k.clone(), e);
             }
         }
-        Dimension(m)
+        Ok(Dimension(m))
     }
 
-    /// Quotient of two dimensions.
-    pub fn div(&self, other: &Dimension) -> Dimension {
-        self.mul(&other.pow(Ratio::int(-1)))
+    /// Quotient of two dimensions; an error when an exponent does not fit.
+    pub fn div(&self, other: &Dimension) -> Result<Dimension, RatioOverflow> {
+        self.mul(&other.pow(Ratio::int(-1))?)
     }
 
-    /// Power.
-    pub fn pow(&self, e: Ratio) -> Dimension {
+    /// Power; an error when an exponent does not fit.
+    pub fn pow(&self, e: Ratio) -> Result<Dimension, RatioOverflow> {
         if e.is_zero() {
-            return Dimension::none();
+            return Ok(Dimension::none());
         }
-        Dimension(self.0.iter().map(|(k, v)| (k.clone(), *v * e)).collect())
+        self.0
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), v.checked_mul(e)?)))
+            .collect::<Result<_, _>>()
+            .map(Dimension)
     }
 }
 
@@ -94,8 +103,14 @@ impl fmt::Display for Dimension {
             f.write_str(&s.join("*"))?;
         }
         for (n, e) in neg {
-            f.write_str("/")?;
-            f.write_str(&term(&(n, &-*e)))?;
+            match e.checked_neg() {
+                Some(p) => {
+                    f.write_str("/")?;
+                    f.write_str(&term(&(n, &p)))?;
+                }
+                // `i64::MIN` has no positive counterpart: write it as is.
+                None => write!(f, "*{n}^({e})")?,
+            }
         }
         Ok(())
     }
@@ -211,6 +226,18 @@ impl UnitParser<'_> {
             reason: reason.to_string(),
         }
     }
+    fn overflow(&self, e: RatioOverflow) -> UnitError {
+        self.err(&format!("its dimension overflows ({e})"))
+    }
+    /// A conversion factor that is a finite, non-zero number, or an error
+    /// (`t^400` would otherwise be infinite, `t^-400` zero).
+    fn finite(&self, factor: f64) -> Result<f64, UnitError> {
+        if factor.is_finite() && factor != 0.0 {
+            Ok(factor)
+        } else {
+            Err(self.err("its conversion factor overflows"))
+        }
+    }
     fn peek(&self) -> Option<char> {
         self.chars.get(self.pos).map(|c| c.1)
     }
@@ -228,16 +255,22 @@ impl UnitParser<'_> {
                     self.pos += 1;
                     let r = self.power()?;
                     acc = UnitValue {
-                        factor: acc.factor * r.factor,
-                        dimension: acc.dimension.mul(&r.dimension),
+                        factor: self.finite(acc.factor * r.factor)?,
+                        dimension: acc
+                            .dimension
+                            .mul(&r.dimension)
+                            .map_err(|e| self.overflow(e))?,
                     };
                 }
                 Some('/') => {
                     self.pos += 1;
                     let r = self.power()?;
                     acc = UnitValue {
-                        factor: acc.factor / r.factor,
-                        dimension: acc.dimension.div(&r.dimension),
+                        factor: self.finite(acc.factor / r.factor)?,
+                        dimension: acc
+                            .dimension
+                            .div(&r.dimension)
+                            .map_err(|e| self.overflow(e))?,
                     };
                 }
                 _ => return Ok(acc),
@@ -264,8 +297,11 @@ impl UnitParser<'_> {
             .parse()
             .map_err(|_| self.err("expected an integer exponent after `^`"))?;
         Ok(UnitValue {
-            factor: base.factor.powi(e),
-            dimension: base.dimension.pow(Ratio::int(i64::from(e))),
+            factor: self.finite(base.factor.powi(e))?,
+            dimension: base
+                .dimension
+                .pow(Ratio::int(i64::from(e)))
+                .map_err(|e| self.overflow(e))?,
         })
     }
     fn primary(&mut self) -> Result<UnitValue, UnitError> {
@@ -437,6 +473,10 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `name` within a small edit distance.
 pub(crate) fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    // A long name is no typo of a short one (and stays cheap to refuse).
+    if name.len() > 64 {
+        return None;
+    }
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
@@ -463,9 +503,9 @@ pub(crate) mod tests {
         t.insert("t", 1e3, mass.clone());
         t.insert("m", 1.0, len.clone());
         t.insert("km", 1e3, len.clone());
-        t.insert("m2", 1.0, len.pow(Ratio::int(2)));
-        t.insert("m3", 1.0, len.pow(Ratio::int(3)));
-        t.insert("L", 1e-3, len.pow(Ratio::int(3)));
+        t.insert("m2", 1.0, len.pow(Ratio::int(2)).unwrap());
+        t.insert("m3", 1.0, len.pow(Ratio::int(3)).unwrap());
+        t.insert("L", 1e-3, len.pow(Ratio::int(3)).unwrap());
         t.insert("s", 1.0, time.clone());
         t.insert("h", 3600.0, time);
         t.insert("J", 1.0, energy.clone());
@@ -473,7 +513,7 @@ pub(crate) mod tests {
         t.insert("GJ", 1e9, energy.clone());
         t.insert("kWh", 3.6e6, energy.clone());
         t.insert("MWh", 3.6e9, energy);
-        t.insert("tkm", 1e6, mass.mul(&len));
+        t.insert("tkm", 1e6, mass.mul(&len).unwrap());
         t.insert("kgCO2e", 1.0, co2e.clone());
         t.insert("tCO2e", 1e3, co2e);
         t.insert("kgCO2", 1.0, co2);
@@ -492,7 +532,9 @@ pub(crate) mod tests {
         assert!(close(v.factor, 1.0 / 3.6e6));
         assert_eq!(
             v.dimension,
-            Dimension::base("CO2e").div(&t.get("J").unwrap().dimension)
+            Dimension::base("CO2e")
+                .div(&t.get("J").unwrap().dimension)
+                .unwrap()
         );
         let v = t.parse("t*km").unwrap();
         assert!(close(v.factor, 1e6));
@@ -579,8 +621,37 @@ pub(crate) mod tests {
         let e = Dimension::from_pairs(&[("Mass", 1), ("Length", 2), ("Time", -2)]);
         assert_eq!(e.to_string(), "Length^2*Mass/Time^2");
         assert_eq!(Dimension::none().to_string(), "ratio");
-        let json =
-            serde_json::to_string(&Dimension::base("Mass").pow(Ratio::new(1, 2).unwrap())).unwrap();
+        let json = serde_json::to_string(
+            &Dimension::base("Mass")
+                .pow(Ratio::new(1, 2).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(json, r#"{"Mass":"1/2"}"#);
+    }
+
+    #[test]
+    fn overflowing_units_are_refused_not_saturated() {
+        let mut t = table();
+        t.insert(
+            "huge",
+            1.0,
+            Dimension::base("Mass")
+                .pow(Ratio::int(i64::MAX / 2))
+                .unwrap(),
+        );
+        // Mass^(i64::MAX/2 · 4) does not fit: an error naming the overflow.
+        let e = t.parse("huge^4").unwrap_err();
+        assert!(e.to_string().contains("overflow"), "{e}");
+        assert!(t.parse("huge*huge*huge").is_err());
+        assert!(t.parse("kg/huge/huge/huge").is_err());
+        // A conversion factor that would be infinite or zero.
+        assert!(t
+            .parse("t^400")
+            .unwrap_err()
+            .to_string()
+            .contains("overflow"));
+        assert!(t.parse("t^-400").is_err());
+        assert!(t.parse("kg^3").is_ok());
     }
 }

@@ -3,7 +3,7 @@
 //! with miette.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -132,6 +132,22 @@ pub enum DataErrorKind {
         /// Why.
         reason: String,
     },
+    /// Bytes that are not UTF-8.
+    #[error("`{file}` is not valid UTF-8 at byte {offset}")]
+    Encoding {
+        /// The file.
+        file: String,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A CSV row with fewer or more cells than the header has columns.
+    #[error("the row has {cells} cells, the header has {columns} columns")]
+    CellCount {
+        /// Cells in the row.
+        cells: usize,
+        /// Columns of the header.
+        columns: usize,
+    },
     /// A `db` factor whose key the database lacks.
     #[error("factor `{factor}`: key `{key}` not found in the factor database")]
     MissingFactorKey {
@@ -141,6 +157,14 @@ pub enum DataErrorKind {
         key: String,
         /// A close key.
         suggestion: Option<String>,
+    },
+    /// A `db` factor, and no factor database at all.
+    #[error("factor `{factor}` (key {key}) needs a factor database: pass --factors FILE")]
+    NoFactorDatabase {
+        /// Factor name.
+        factor: String,
+        /// The key.
+        key: String,
     },
     /// A database unit of the wrong dimension.
     #[error("factor `{factor}`: database unit `{unit}` is {found}, expected {expected}")]
@@ -170,12 +194,107 @@ pub enum DataErrorKind {
         /// Reported value.
         value: f64,
     },
+    /// A stage, category or footprint total (or the primary data share)
+    /// that is not finite although every emission is: the sum overflows.
+    #[error("the {total} is not a finite number: the sum of the emissions overflows")]
+    NonFiniteTotal {
+        /// What overflowed: `footprint`, ``stage `production` ``,
+        /// ``category `fossil` `` or `primary data share`.
+        total: String,
+    },
     /// A computed emission that is NaN or infinite (a division by zero).
     #[error("emission `{emission}` is not a finite number (a division by zero?)")]
     NonFiniteEmission {
         /// Emission name.
         emission: String,
     },
+}
+
+/// Longest text from the data quoted in a message, in characters.
+pub const MAX_QUOTED: usize = 100;
+
+fn shorten(s: &mut String) {
+    if let Some((cut, _)) = s.char_indices().nth(MAX_QUOTED) {
+        s.truncate(cut);
+        s.push('…');
+    }
+}
+
+impl DataErrorKind {
+    /// Cuts every text quoted from the data to [`MAX_QUOTED`] characters,
+    /// so that a message stays short whatever the data.
+    fn shorten(&mut self) {
+        use DataErrorKind as K;
+        match self {
+            K::MissingInput { input } => shorten(input),
+            K::UnknownInput { input, suggestion } => {
+                shorten(input);
+                if let Some(s) = suggestion {
+                    shorten(s);
+                }
+            }
+            K::WrongDimension {
+                input,
+                unit,
+                found,
+                expected,
+            } => {
+                for s in [input, unit, found, expected] {
+                    shorten(s);
+                }
+            }
+            K::BadUnit { input, reason } => {
+                shorten(input);
+                // A reason quotes the unit: keep room for the words around it.
+                if reason.chars().count() > 3 * MAX_QUOTED {
+                    if let Some((cut, _)) = reason.char_indices().nth(3 * MAX_QUOTED) {
+                        reason.truncate(cut);
+                        reason.push('…');
+                    }
+                }
+            }
+            K::MalformedNumber { input, text }
+            | K::NotFinite { input, text }
+            | K::NegativeQuantity { input, text } => {
+                shorten(input);
+                shorten(text);
+            }
+            K::UnknownVariant { input, variant, .. } => {
+                shorten(input);
+                shorten(variant);
+            }
+            K::WrongType {
+                input,
+                expected,
+                found,
+            } => {
+                for s in [input, expected, found] {
+                    shorten(s);
+                }
+            }
+            K::Syntax { reason, .. } | K::FactorDb { reason } => {
+                if let Some((cut, _)) = reason.char_indices().nth(3 * MAX_QUOTED) {
+                    reason.truncate(cut);
+                    reason.push('…');
+                }
+            }
+            K::MissingFactorKey {
+                key, suggestion, ..
+            } => {
+                shorten(key);
+                if let Some(s) = suggestion {
+                    shorten(s);
+                }
+            }
+            K::NoFactorDatabase { key, .. } => shorten(key),
+            K::FactorDimension { unit, .. } => shorten(unit),
+            K::Encoding { file, .. } => shorten(file),
+            K::CellCount { .. }
+            | K::NegativeEmission { .. }
+            | K::NonFiniteTotal { .. }
+            | K::NonFiniteEmission { .. } => {}
+        }
+    }
 }
 
 fn list(v: &[String]) -> String {
@@ -185,17 +304,46 @@ fn list(v: &[String]) -> String {
         .join(", ")
 }
 
-/// A source file (or one row of it) for rendering.
+/// A source file (or one row of it, or a window of either) for rendering.
 ///
-/// `text` is a slice of the file starting at byte `offset` and line
-/// `first_line` (0-based), so a batch error keeps only its own row while
-/// spans stay in file coordinates.
+/// `text` is a slice of the file starting at byte `offset`, on line
+/// `first_line` (0-based) and byte column `first_column`, so a batch error
+/// keeps only its own row, and an error in a long line only a window
+/// around it, while spans stay in file coordinates.
 #[derive(Debug, Clone)]
 pub struct DataSource {
     name: Arc<str>,
     text: Arc<str>,
     offset: usize,
     first_line: usize,
+    first_column: usize,
+    /// Offsets (in `text`) of its line starts after the first, built once
+    /// when a window is first cut.
+    line_starts: Arc<OnceLock<Vec<usize>>>,
+}
+
+/// Bytes of context kept on each side of an error's span when its source
+/// is cut to a window.
+pub const EXCERPT_CONTEXT: usize = 120;
+/// Longest span a label underlines, in bytes.
+pub const MAX_LABEL: usize = 80;
+/// Sources longer than this are cut to a window around each error.
+const WHOLE_SOURCE_MAX: usize = 4096;
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 impl DataSource {
@@ -206,22 +354,82 @@ impl DataSource {
             text,
             offset: 0,
             first_line: 0,
+            first_column: 0,
+            line_starts: Arc::default(),
         }
     }
 
-    /// An excerpt of a file starting at byte `offset`, line `first_line` (0-based).
+    /// An excerpt of a file starting at byte `offset`, line `first_line`
+    /// (0-based), at the start of that line.
     pub fn excerpt(name: &str, text: &str, offset: usize, first_line: usize) -> DataSource {
         DataSource {
             name: name.into(),
             text: text.into(),
             offset,
             first_line,
+            first_column: 0,
+            line_starts: Arc::default(),
         }
     }
 
     /// The file name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The text kept.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The span clipped to this source and to [`MAX_LABEL`] bytes, on
+    /// character boundaries.
+    fn clip(&self, span: SourceSpan) -> SourceSpan {
+        let text: &str = &self.text;
+        let start = span.offset().saturating_sub(self.offset).min(text.len());
+        let start = floor_boundary(text, start);
+        let end = start.saturating_add(span.len().min(MAX_LABEL));
+        let end = floor_boundary(text, end.min(text.len())).max(start);
+        SourceSpan::new((start + self.offset).into(), end - start)
+    }
+
+    /// A window of at most about `2 × EXCERPT_CONTEXT + MAX_LABEL` bytes
+    /// around `span` (already clipped), within its line, or `self` when it
+    /// is short.
+    fn window(&self, span: SourceSpan) -> DataSource {
+        let text: &str = &self.text;
+        if text.len() <= WHOLE_SOURCE_MAX {
+            return self.clone();
+        }
+        let start = span.offset() - self.offset;
+        let end = start + span.len();
+        let lo = floor_boundary(text, start.saturating_sub(EXCERPT_CONTEXT));
+        let a = text[lo..start].rfind('\n').map_or(lo, |p| lo + p + 1);
+        let hi = ceil_boundary(text, end.saturating_add(EXCERPT_CONTEXT));
+        let b = text[end..hi].find('\n').map_or(hi, |p| end + p);
+        let starts = self.line_starts.get_or_init(|| {
+            text.bytes()
+                .enumerate()
+                .filter(|(_, c)| *c == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect()
+        });
+        // Line of `a` (0-based within `text`) and where that line starts.
+        let k = starts.partition_point(|s| *s <= a);
+        let line_start = if k == 0 { 0 } else { starts[k - 1] };
+        let first_column = if k == 0 {
+            self.first_column + a
+        } else {
+            a - line_start
+        };
+        DataSource {
+            name: self.name.clone(),
+            text: text[a..b].into(),
+            offset: self.offset + a,
+            first_line: self.first_line + k,
+            first_column,
+            line_starts: Arc::default(),
+        }
     }
 }
 
@@ -240,12 +448,18 @@ impl SourceCode for DataSource {
         let c = self.text.as_ref().read_span(&local, before, after)?;
         let data = c.data();
         let cspan = SourceSpan::new((c.span().offset() + self.offset).into(), c.span().len());
+        // Columns on the first line of a window count from the line's start.
+        let column = if c.line() == 0 {
+            c.column() + self.first_column
+        } else {
+            c.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             data,
             cspan,
             c.line() + self.first_line,
-            c.column(),
+            column,
             c.line_count(),
         )))
     }
@@ -274,7 +488,8 @@ pub struct DataError {
 
 impl DataError {
     /// An error without a location.
-    pub fn new(kind: DataErrorKind) -> DataError {
+    pub fn new(mut kind: DataErrorKind) -> DataError {
+        kind.shorten();
         let help = default_help(&kind);
         DataError {
             kind,
@@ -294,8 +509,11 @@ impl DataError {
         span: SourceSpan,
         label: &str,
     ) -> DataError {
+        // Bounded rendering: a label of at most `MAX_LABEL` bytes and a
+        // source of at most a window around it, whatever the line length.
+        let span = source.clip(span);
         self.location = Some(location);
-        self.src = Some(source);
+        self.src = Some(source.window(span));
         self.span = Some(span);
         self.label = if label.is_empty() {
             default_label(&self.kind)
@@ -318,11 +536,17 @@ impl DataError {
             | K::NegativeQuantity { input, .. }
             | K::UnknownVariant { input, .. }
             | K::WrongType { input, .. } => Some(input),
-            K::MissingFactorKey { factor, .. } | K::FactorDimension { factor, .. } => Some(factor),
+            K::MissingFactorKey { factor, .. }
+            | K::NoFactorDatabase { factor, .. }
+            | K::FactorDimension { factor, .. } => Some(factor),
             K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission } => {
                 Some(emission)
             }
-            K::Syntax { .. } | K::FactorDb { .. } => None,
+            K::Syntax { .. }
+            | K::FactorDb { .. }
+            | K::CellCount { .. }
+            | K::NonFiniteTotal { .. }
+            | K::Encoding { .. } => None,
         }
     }
 }
@@ -340,11 +564,14 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::UnknownVariant { .. } => "not a variant".into(),
         K::WrongType { expected, .. } => format!("expected {expected}"),
         K::Syntax { .. } => "here".into(),
-        K::MissingFactorKey { .. } => "unknown key".into(),
+        K::Encoding { .. } => "not UTF-8".into(),
+        K::CellCount { cells, columns } if cells < columns => "the row ends here".into(),
+        K::CellCount { .. } => "a cell without a column".into(),
+        K::MissingFactorKey { .. } | K::NoFactorDatabase { .. } => "unknown key".into(),
         K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
         K::FactorDb { .. } => "here".into(),
         K::NegativeEmission { .. } => "negative emission".into(),
-        K::NonFiniteEmission { .. } => "not finite".into(),
+        K::NonFiniteEmission { .. } | K::NonFiniteTotal { .. } => "not finite".into(),
     }
 }
 
@@ -362,13 +589,16 @@ fn default_help(kind: &DataErrorKind) -> Option<String> {
     }
 }
 
-/// Every data error of one run.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{} in the data", count(.errors.len()))]
+/// Every data error of one run: at most [`DataErrors::MAX_KEPT`] are kept
+/// (the others are counted), at most [`DataErrors::MAX_SHOWN`] are rendered,
+/// then "… and N more errors".
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} in the data", count(.errors.len() + .omitted))]
 pub struct DataErrors {
     /// The errors, in file order.
-    #[related]
     pub errors: Vec<DataError>,
+    /// Errors found but not kept.
+    pub omitted: usize,
 }
 
 fn count(n: usize) -> String {
@@ -379,25 +609,69 @@ fn count(n: usize) -> String {
     }
 }
 
+impl miette::Diagnostic for DataErrors {
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.errors
+                .iter()
+                .take(DataErrors::MAX_SHOWN)
+                .map(|e| e as &dyn miette::Diagnostic),
+        ))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let more = self.not_shown();
+        (more > 0).then(|| {
+            Box::new(format!(
+                "… and {} more {}",
+                more,
+                if more == 1 { "error" } else { "errors" }
+            )) as Box<dyn fmt::Display>
+        })
+    }
+}
+
 impl DataErrors {
+    /// Errors kept; further ones are only counted.
+    pub const MAX_KEPT: usize = 1000;
+    /// Errors rendered; the rest are summed up in one line.
+    pub const MAX_SHOWN: usize = 20;
+
     /// No errors yet.
     pub fn new() -> DataErrors {
-        DataErrors { errors: Vec::new() }
+        DataErrors {
+            errors: Vec::new(),
+            omitted: 0,
+        }
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.errors.is_empty()
+        self.errors.is_empty() && self.omitted == 0
     }
 
-    /// Adds one.
+    /// Whether a further error would only be counted.
+    pub fn is_full(&self) -> bool {
+        self.errors.len() >= DataErrors::MAX_KEPT
+    }
+
+    /// Adds one (or counts it, past [`DataErrors::MAX_KEPT`]).
     pub fn push(&mut self, e: DataError) {
-        self.errors.push(e);
+        if self.is_full() {
+            self.omitted += 1;
+        } else {
+            self.errors.push(e);
+        }
+    }
+
+    /// Errors found but not rendered.
+    pub fn not_shown(&self) -> usize {
+        self.errors.len().saturating_sub(DataErrors::MAX_SHOWN) + self.omitted
     }
 
     /// `Ok(v)` when empty.
     pub fn into_result<T>(self, v: T) -> Result<T, DataErrors> {
-        if self.errors.is_empty() {
+        if self.is_empty() {
             Ok(v)
         } else {
             Err(self)
@@ -413,22 +687,56 @@ impl Default for DataErrors {
 
 impl From<DataError> for DataErrors {
     fn from(e: DataError) -> Self {
-        DataErrors { errors: vec![e] }
+        DataErrors {
+            errors: vec![e],
+            omitted: 0,
+        }
     }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    let column = text
-        .get(line_start..offset)
-        .map_or(offset - line_start, |s| s.chars().count())
-        + 1;
-    (line, column)
+    LineLocator::new(text).locate(offset)
+}
+
+/// Line and column of byte offsets of one text, computed incrementally:
+/// locating increasing offsets costs one pass over the text in all.
+#[derive(Debug, Clone)]
+pub struct LineLocator<'t> {
+    text: &'t str,
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'t> LineLocator<'t> {
+    /// A locator at the start of `text`.
+    pub fn new(text: &'t str) -> LineLocator<'t> {
+        LineLocator {
+            text,
+            at: 0,
+            line: 1,
+            column: 0,
+        }
+    }
+
+    /// 1-based line and column (in characters; a leading byte-order mark
+    /// is no column) of byte `offset`.
+    pub fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            *self = LineLocator::new(self.text);
+        }
+        for b in &self.text.as_bytes()[self.at..offset] {
+            if *b == b'\n' {
+                self.line += 1;
+                self.column = 0;
+            } else if (*b & 0xC0) != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.at = offset;
+        let bom = usize::from(self.line == 1 && offset >= 3 && self.text.starts_with('\u{feff}'));
+        (self.line, self.column - bom + 1)
+    }
 }

@@ -748,6 +748,7 @@ pub fn has_lists(plan: &Plan) -> bool {
 
 use crate::error::DataErrorKind;
 use crate::factors::ResolvedFactors;
+use crate::number::tidy;
 use crate::result::{DeclaredUnitRef, OrderedMap, ProductResult, Provenance, RuleRef};
 
 /// Results of one chunk, column-wise, kgCO2e per declared unit.
@@ -998,6 +999,33 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+        // Finite emissions may still sum to an infinity: never report one.
+        let overflow = |total: String| DataErrorKind::NonFiniteTotal { total };
+        for r in 0..n {
+            if !ok[r] {
+                continue;
+            }
+            let mut refuse = |total: String| {
+                errors.push((r, overflow(total)));
+                ok[r] = false;
+            };
+            for (s, stage) in plan.stages.iter().enumerate() {
+                if !stages[s][r].is_finite() {
+                    refuse(format!("stage `{}`", stage.name));
+                }
+            }
+            for (c, category) in plan.categories.iter().enumerate() {
+                if !categories[c][r].is_finite() {
+                    refuse(format!("category `{category}`"));
+                }
+            }
+            if !footprint[r].is_finite() {
+                refuse("footprint".into());
+            }
+            if !abs_total[r].is_finite() {
+                refuse("primary data share".into());
+            }
+        }
         out.primary_data_share.clear();
         out.primary_data_share.extend((0..n).map(|r| {
             if abs_total[r] > 0.0 {
@@ -1029,7 +1057,8 @@ impl<'p> Evaluator<'p> {
         &self.out
     }
 
-    /// Row `r` of the last batch as a [`ProductResult`] (without id and provenance).
+    /// Row `r` of the last batch as a [`ProductResult`] (without id and
+    /// provenance), its numbers rounded as printed ([`crate::number`]).
     pub fn product_result(&self, r: usize) -> ProductResult {
         let plan = self.plan;
         let out = &self.out;
@@ -1044,11 +1073,11 @@ impl<'p> Evaluator<'p> {
                 unit: plan.declared_unit.unit.clone(),
             },
             unit: "kgCO2e".into(),
-            footprint: out.footprint[r],
+            footprint: tidy(out.footprint[r]),
             stages: OrderedMap(
                 self.stages_with_emissions
                     .iter()
-                    .map(|s| (plan.stages[*s].name.clone(), out.stages[*s][r]))
+                    .map(|s| (plan.stages[*s].name.clone(), tidy(out.stages[*s][r])))
                     .collect(),
             ),
             categories: OrderedMap(
@@ -1061,21 +1090,21 @@ impl<'p> Evaluator<'p> {
                             .enumerate()
                             .any(|(e, _)| self.in_footprint[e] && self.emission_category[e] == *c)
                     })
-                    .map(|(c, name)| (name.clone(), out.categories[c][r]))
+                    .map(|(c, name)| (name.clone(), tidy(out.categories[c][r])))
                     .collect(),
             ),
             emissions: OrderedMap(
                 plan.emissions
                     .iter()
                     .enumerate()
-                    .map(|(e, em)| (em.name.clone(), out.emissions[e][r]))
+                    .map(|(e, em)| (em.name.clone(), tidy(out.emissions[e][r])))
                     .collect(),
             ),
             grade: plan
                 .grades
                 .as_ref()
                 .map(|_| self.grade_names[out.grade[r]].clone()),
-            primary_data_share: out.primary_data_share[r],
+            primary_data_share: tidy(out.primary_data_share[r]),
             provenance: None,
         }
     }

@@ -184,8 +184,9 @@ pub fn run_example(plan: &Plan, example: &Example, factors: &FactorDb) -> Exampl
 
 impl Plan {
     /// Evaluates one product. The provenance's `plan_sha256` is the hash of
-    /// this plan's pretty JSON; a caller holding the plan file should
-    /// replace it with the hash of the file's bytes (the CLI does).
+    /// this plan's pretty JSON; a caller holding the plan file should build
+    /// an [`Evaluator`] once and use [`Evaluator::evaluate_product`] with
+    /// the hash of the file's bytes (the CLI does).
     pub fn evaluate(
         &self,
         data: &crate::data::ActivityData,
@@ -193,15 +194,27 @@ impl Plan {
     ) -> Result<crate::result::ProductResult, DataErrors> {
         let resolved = factors.resolve(self, &BTreeMap::new())?;
         let mut ev = Evaluator::new(self, resolved);
-        let res = ev.evaluate_batch(&data.columns);
+        let mut r = ev.evaluate_product(data)?;
+        let plan_sha = crate::factors::sha256_hex(self.to_json_pretty().as_bytes());
+        r.provenance = Some(ev.provenance(&plan_sha, &data.sha256, &factors.sha256()));
+        Ok(r)
+    }
+}
+
+impl Evaluator<'_> {
+    /// Evaluates one product's activity data: its result without
+    /// provenance, or the reasons it is refused.
+    pub fn evaluate_product(
+        &mut self,
+        data: &crate::data::ActivityData,
+    ) -> Result<crate::result::ProductResult, DataErrors> {
+        let res = self.evaluate_batch(&data.columns);
         if !res.errors.is_empty() {
-            return Err(DataErrors {
-                errors: res
-                    .errors
-                    .iter()
-                    .map(|(_, k)| DataError::new(k.clone()))
-                    .collect(),
-            });
+            let mut errors = DataErrors::new();
+            for (_, k) in &res.errors {
+                errors.push(DataError::new(k.clone()));
+            }
+            return Err(errors);
         }
         if !res.ok.first().copied().unwrap_or(false) {
             return Err(DataError::new(DataErrorKind::Syntax {
@@ -210,9 +223,6 @@ impl Plan {
             })
             .into());
         }
-        let mut r = ev.product_result(0);
-        let plan_sha = crate::factors::sha256_hex(self.to_json_pretty().as_bytes());
-        r.provenance = Some(ev.provenance(&plan_sha, &data.sha256, &factors.sha256()));
-        Ok(r)
+        Ok(self.product_result(0))
     }
 }

@@ -74,12 +74,21 @@ impl FactorDb {
         for p in paths {
             let p = p.as_ref();
             let name = p.display().to_string();
-            match std::fs::read_to_string(p) {
-                Ok(text) => {
-                    if let Err(e) = db.add_csv(&name, &text) {
-                        errors.errors.extend(e.errors);
+            match std::fs::read(p) {
+                Ok(bytes) => match std::str::from_utf8(&bytes) {
+                    Ok(text) => {
+                        if let Err(e) = db.add_csv(&name, text) {
+                            errors.omitted += e.omitted;
+                            for e in e.errors {
+                                errors.push(e);
+                            }
+                        }
                     }
-                }
+                    Err(e) => errors.push(DataError::new(DataErrorKind::Encoding {
+                        file: name,
+                        offset: e.valid_up_to(),
+                    })),
+                },
                 Err(e) => errors.push(DataError::new(DataErrorKind::FactorDb {
                     reason: format!("cannot read `{name}`: {e}"),
                 })),
@@ -297,7 +306,7 @@ impl FactorDb {
                 provenance.push(FactorProvenance {
                     name: f.name.clone(),
                     key: None,
-                    value: v / f.factor,
+                    value: crate::number::tidy(v / f.factor),
                     unit: f.unit.clone(),
                     source: "given".into(),
                 });
@@ -313,12 +322,20 @@ impl FactorDb {
                     provenance.push(FactorProvenance {
                         name: f.name.clone(),
                         key: None,
-                        value: *value_in_unit,
+                        value: crate::number::tidy(*value_in_unit),
                         unit: f.unit.clone(),
                         source: source.clone().unwrap_or_default(),
                     });
                 }
                 FactorValue::Db { key } => {
+                    if self.files.is_empty() {
+                        errors.push(DataError::new(DataErrorKind::NoFactorDatabase {
+                            factor: f.name.clone(),
+                            key: key.clone(),
+                        }));
+                        values.push(f64::NAN);
+                        continue;
+                    }
                     let Some(e) = self.get(key) else {
                         let suggestion =
                             crate::dimension::closest(key, self.entries.keys().map(String::as_str));
@@ -360,10 +377,17 @@ impl FactorDb {
                     }
                     let canonical = e.value * unit.factor;
                     values.push(canonical);
+                    // In the factor's unit: the value as written when the
+                    // database uses that unit, else converted without noise.
+                    let in_unit = if unit.factor == f.factor {
+                        e.value
+                    } else {
+                        crate::number::tidy(e.value * (unit.factor / f.factor))
+                    };
                     provenance.push(FactorProvenance {
                         name: f.name.clone(),
                         key: Some(key.clone()),
-                        value: canonical / f.factor,
+                        value: in_unit,
                         unit: f.unit.clone(),
                         source: e.source.clone(),
                     });

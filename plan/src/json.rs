@@ -1,6 +1,8 @@
 //! A small position-tracking JSON parser: every value keeps its byte span,
 //! so data errors can point at the offending member.
 
+use std::collections::HashMap;
+
 /// A JSON value with its byte span `[start, end)` in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JValue {
@@ -67,12 +69,13 @@ pub struct JsonSyntaxError {
     pub reason: String,
 }
 
-/// Parses one JSON document.
+/// Parses one JSON document (after a UTF-8 byte-order mark, if any).
+/// A member name twice in one object is an error naming it.
 pub fn parse(text: &str) -> Result<JValue, JsonSyntaxError> {
     let mut p = P {
         s: text.as_bytes(),
         text,
-        i: 0,
+        i: if text.starts_with('\u{feff}') { 3 } else { 0 },
     };
     p.ws();
     let v = p.value(0)?;
@@ -120,7 +123,8 @@ impl P<'_> {
         let kind = match c {
             b'{' => {
                 self.i += 1;
-                let mut members = Vec::new();
+                let mut members: Vec<JMember> = Vec::new();
+                let mut names: HashMap<String, usize> = HashMap::new();
                 self.ws();
                 if self.s.get(self.i) == Some(&b'}') {
                     self.i += 1;
@@ -133,6 +137,12 @@ impl P<'_> {
                         let key_start = self.i;
                         let key = self.string()?;
                         let key_end = self.i;
+                        if let Some(first) = names.insert(key.clone(), key_start) {
+                            let mut e = self
+                                .err(&format!("duplicate member `{key}` (first at byte {first})"));
+                            e.offset = key_start;
+                            return Err(e);
+                        }
                         self.ws();
                         if self.s.get(self.i) != Some(&b':') {
                             return Err(self.err("expected `:`"));
@@ -296,5 +306,14 @@ mod tests {
         assert_eq!(parse("[1,]").unwrap_err().offset, 3);
         assert!(parse("[1] x").is_err());
         assert_eq!(parse("NaN").unwrap().kind, JKind::Number("NaN".into()));
+        let dup = parse("{\"a\": 1, \"b\": 2, \"a\": 3}").unwrap_err();
+        assert_eq!(dup.offset, 17);
+        assert!(
+            dup.reason.contains("duplicate member `a`"),
+            "{}",
+            dup.reason
+        );
+        let bom = parse("\u{feff}{\"a\": 1}").unwrap();
+        assert_eq!(bom.start, 3);
     }
 }

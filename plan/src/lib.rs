@@ -16,9 +16,11 @@
 //! | [`factors`] | [`FactorDb`]: factor databases (CSV) and factor resolution |
 //! | [`eval`] | the column-wise [`Evaluator`] |
 //! | [`batch`] | streaming CSV → CSV / JSON lines |
+//! | [`number`] | how result numbers are printed (15 significant digits, shortest form) |
 //! | [`result`] | [`ProductResult`] and provenance |
 //! | [`example`] | [`run_example`] for a plan's worked examples |
 //! | [`error`] | [`DataError`] / [`DataErrors`] (miette diagnostics) |
+//! | [`validate`] | [`Plan::validate`]: every index, size and number of an untrusted plan |
 //! | [`schema`] | the JSON Schema of the plan format |
 //! | [`sample`] | the worked example of the language reference as a plan |
 //!
@@ -78,11 +80,13 @@ pub mod example;
 pub mod factors;
 pub mod format;
 pub mod json;
+pub mod number;
 pub mod ratio;
 pub mod record;
 pub mod result;
 pub mod sample;
 pub mod schema;
+pub mod validate;
 
 pub use data::ActivityData;
 pub use dimension::{parse_quantity, Dimension, Unit, UnitTable};

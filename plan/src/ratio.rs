@@ -14,7 +14,7 @@ pub struct Ratio {
     den: i64,
 }
 
-fn gcd(mut a: i64, mut b: i64) -> i64 {
+fn gcd(mut a: i128, mut b: i128) -> i128 {
     a = a.abs();
     b = b.abs();
     while b != 0 {
@@ -25,14 +25,32 @@ fn gcd(mut a: i64, mut b: i64) -> i64 {
     a
 }
 
+/// An exponent that does not fit: the exact result of an operation on
+/// [`Ratio`]s has a numerator or denominator beyond `i64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("rational exponent overflow: {a} {op} {b} does not fit in 64 bits")]
+pub struct RatioOverflow {
+    /// Left operand.
+    pub a: Ratio,
+    /// `+` or `*`.
+    pub op: char,
+    /// Right operand.
+    pub b: Ratio,
+}
+
 impl Ratio {
     /// Zero.
     pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
     /// One.
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
 
-    /// `num/den` in lowest terms; `None` when `den == 0`.
+    /// `num/den` in lowest terms; `None` when `den == 0` or when the
+    /// normalised value does not fit (`i64::MIN / -1`).
     pub fn new(num: i64, den: i64) -> Option<Ratio> {
+        Ratio::from_wide(i128::from(num), i128::from(den))
+    }
+
+    fn from_wide(num: i128, den: i128) -> Option<Ratio> {
         if den == 0 {
             return None;
         }
@@ -42,7 +60,10 @@ impl Ratio {
             n = -n;
             d = -d;
         }
-        Some(Ratio { num: n, den: d })
+        Some(Ratio {
+            num: i64::try_from(n).ok()?,
+            den: i64::try_from(d).ok()?,
+        })
     }
 
     /// An integer.
@@ -70,57 +91,46 @@ impl Ratio {
         self.den == 1
     }
 
-    fn plus(self, o: Ratio) -> Ratio {
-        let num = self
-            .num
-            .saturating_mul(o.den)
-            .saturating_add(o.num.saturating_mul(self.den));
-        let den = self.den.saturating_mul(o.den);
-        Ratio::new(num, den).unwrap_or(Ratio::ZERO)
+    /// The exact sum, or an error when it does not fit.
+    pub fn checked_add(self, o: Ratio) -> Result<Ratio, RatioOverflow> {
+        let (a, b, c, d) = (
+            i128::from(self.num),
+            i128::from(self.den),
+            i128::from(o.num),
+            i128::from(o.den),
+        );
+        // |a·d + c·b| < 2^127 and |b·d| < 2^126: no i128 overflow.
+        Ratio::from_wide(a * d + c * b, b * d).ok_or(RatioOverflow {
+            a: self,
+            op: '+',
+            b: o,
+        })
     }
 
-    fn times(self, o: Ratio) -> Ratio {
-        Ratio::new(
-            self.num.saturating_mul(o.num),
-            self.den.saturating_mul(o.den),
+    /// The exact product, or an error when it does not fit.
+    pub fn checked_mul(self, o: Ratio) -> Result<Ratio, RatioOverflow> {
+        Ratio::from_wide(
+            i128::from(self.num) * i128::from(o.num),
+            i128::from(self.den) * i128::from(o.den),
         )
-        .unwrap_or(Ratio::ZERO)
+        .ok_or(RatioOverflow {
+            a: self,
+            op: '*',
+            b: o,
+        })
     }
 
-    fn negated(self) -> Ratio {
-        Ratio {
-            num: -self.num,
+    /// The negation, or `None` for `i64::MIN`.
+    pub fn checked_neg(self) -> Option<Ratio> {
+        Some(Ratio {
+            num: self.num.checked_neg()?,
             den: self.den,
-        }
+        })
     }
 
     /// As a float.
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
-    }
-}
-
-/// Sum (saturating on the unlikely overflow).
-impl std::ops::Add for Ratio {
-    type Output = Ratio;
-    fn add(self, o: Ratio) -> Ratio {
-        self.plus(o)
-    }
-}
-
-/// Product (saturating on the unlikely overflow).
-impl std::ops::Mul for Ratio {
-    type Output = Ratio;
-    fn mul(self, o: Ratio) -> Ratio {
-        self.times(o)
-    }
-}
-
-/// Negation.
-impl std::ops::Neg for Ratio {
-    type Output = Ratio;
-    fn neg(self) -> Ratio {
-        self.negated()
     }
 }
 
@@ -198,8 +208,27 @@ mod tests {
         assert_eq!(back, Ratio::int(-2));
         assert!(Ratio::new(1, 0).is_none());
         assert_eq!(
-            Ratio::new(1, 2).unwrap() + Ratio::new(1, 2).unwrap(),
-            Ratio::ONE
+            Ratio::new(1, 2)
+                .unwrap()
+                .checked_add(Ratio::new(1, 2).unwrap()),
+            Ok(Ratio::ONE)
         );
+    }
+
+    #[test]
+    fn overflow_is_refused_never_saturated() {
+        let big = Ratio::int(i64::MAX);
+        let e = big.checked_add(Ratio::ONE).unwrap_err();
+        assert!(e.to_string().contains("overflow"), "{e}");
+        assert!(big.checked_mul(Ratio::int(2)).is_err());
+        let tiny = Ratio::new(1, i64::MAX).unwrap();
+        assert!(tiny.checked_mul(Ratio::new(1, 3).unwrap()).is_err());
+        assert!(tiny.checked_add(Ratio::new(1, 3).unwrap()).is_err());
+        // Exact results that fit still work, even through large intermediates.
+        assert_eq!(tiny.checked_mul(Ratio::int(i64::MAX)), Ok(Ratio::ONE));
+        assert!(Ratio::new(i64::MIN, -1).is_none());
+        assert_eq!(Ratio::new(i64::MIN, 2), Some(Ratio::int(i64::MIN / 2)));
+        assert!("-9223372036854775808/-1".parse::<Ratio>().is_err());
+        assert!(Ratio::int(i64::MIN).checked_neg().is_none());
     }
 }

@@ -45,6 +45,24 @@ impl Record {
     }
 }
 
+/// Bytes that are not UTF-8, at byte `offset` of the input (the payload
+/// of the `InvalidData` error of [`RecordReader::read`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("invalid UTF-8 at byte {offset}")]
+pub struct InvalidUtf8 {
+    /// Byte offset of the first invalid byte.
+    pub offset: usize,
+}
+
+impl InvalidUtf8 {
+    /// The offset, if `e` is the reader's invalid-UTF-8 error.
+    pub fn offset_of(e: &io::Error) -> Option<usize> {
+        e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<InvalidUtf8>())
+            .map(|x| x.offset)
+    }
+}
+
 /// Reads records one at a time.
 pub struct RecordReader<R> {
     r: R,
@@ -93,10 +111,12 @@ impl<R: BufRead> RecordReader<R> {
                 end -= 1;
             }
             self.buf.truncate(end);
-            let text = std::str::from_utf8(&self.buf).map_err(|_| {
+            let text = std::str::from_utf8(&self.buf).map_err(|e| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("invalid UTF-8 on line {}", start_line + 1),
+                    InvalidUtf8 {
+                        offset: start + e.valid_up_to(),
+                    },
                 )
             })?;
             // Skip a UTF-8 byte-order mark on the first record.

@@ -30,7 +30,11 @@ pub fn units() -> UnitTable {
     ] {
         u.insert(n, f, energy.clone());
     }
-    u.insert("tkm", 1e6, mass.mul(&len));
+    u.insert(
+        "tkm",
+        1e6,
+        Dimension::from_pairs(&[("Mass", 1), ("Length", 1)]),
+    );
     for (n, f) in [("kgCO2e", 1.0), ("gCO2e", 1e-3), ("tCO2e", 1e3)] {
         u.insert(n, f, Dimension::base("CO2e"));
     }
