@@ -134,18 +134,12 @@ pub fn analyze(
     let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
     let mut prelude_ids = Vec::new();
     // Checking a prelude file itself: it replaces its embedded copy.
-    let replaces = path
-        .filter(|p| {
-            p.parent()
-                .and_then(|d| d.file_name())
-                .is_some_and(|d| d == "std")
-        })
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().to_string());
+    let replaces =
+        path.and_then(|p| prelude::replaced_prelude_file(p, options.std_dir.as_deref()));
     for (pname, ppath, ptext) in prelude_sources(options) {
         if replaces
             .as_ref()
-            .is_some_and(|r| pname.ends_with(&format!("std/{r}")))
+            .is_some_and(|r| Path::new(&pname).file_name() == Some(r.as_ref()))
         {
             continue;
         }
