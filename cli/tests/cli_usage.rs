@@ -332,14 +332,19 @@ fn a_dash_reads_rules_and_data_from_stdin() {
 #[test]
 fn every_command_and_argument_has_help() {
     for command in ["check", "fmt", "build", "run", "test", "lsp", "explain"] {
-        let out = pcr(&["help", command]);
+        let out = pcr(&[command, "-h"]);
         let help = text(&out.stdout);
         assert_eq!(out.status.code(), Some(0), "{help}");
-        for line in help.lines() {
+        let lines: Vec<&str> = help.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
             let t = line.trim();
-            // An argument line (`<PATHS>...`, `--check`, `-o, --output <FILE>`) must say what it is.
-            if t.starts_with('<') || t.starts_with('-') {
-                let described = t.split("  ").filter(|p| !p.trim().is_empty()).count() > 1;
+            let is_argument = |t: &str| t.starts_with('<') || t.starts_with('-');
+            // An argument line (`<PATHS>...`, `--check`, `-o, --output <FILE>`) must say what it
+            // is, on the line or (long names) on the next.
+            if is_argument(t) {
+                let next = lines.get(i + 1).map_or("", |l| l.trim());
+                let described = t.split("  ").filter(|p| !p.trim().is_empty()).count() > 1
+                    || (!next.is_empty() && !is_argument(next));
                 assert!(described, "`pcr {command}`: no help for `{t}`\n{help}");
             }
         }
