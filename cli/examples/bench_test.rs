@@ -49,11 +49,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     if !pcr.is_file() {
-        return Err(format!("no pcr binary at {} (build it, or set PCR_BIN)", pcr.display()).into());
+        return Err(format!(
+            "no pcr binary at {} (build it, or set PCR_BIN)",
+            pcr.display()
+        )
+        .into());
     }
     let dir = std::env::temp_dir().join(format!("pcr-bench-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    println!("pcr test, one file of N rules, one example each ({})", pcr.display());
+    println!(
+        "pcr test, one file of N rules, one example each ({})",
+        pcr.display()
+    );
     for n in [1_000, 4_000, 8_000] {
         let path = dir.join(format!("rules_{n}.pcr"));
         std::fs::write(&path, (0..n).map(rule).collect::<String>())?;

@@ -38,7 +38,13 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     std: Option<PathBuf>,
     /// Colour in messages: `auto` (when stderr is a terminal and NO_COLOR is unset or empty), `always` or `never`.
-    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
     color: terminal::ColorChoice,
     #[command(subcommand)]
     command: Command,
@@ -278,7 +284,9 @@ fn run_command(
     };
     if inputs::is_stdin(data) {
         if is_rule && inputs::is_stdin(plan_path) {
-            eprintln!("error: stdin can give the rule or the data, not both: pass one of them as a file");
+            eprintln!(
+                "error: stdin can give the rule or the data, not both: pass one of them as a file"
+            );
             return ExitCode::from(2);
         }
         return run::run_plan_on_stdin(&plan, &bytes, factors, format);

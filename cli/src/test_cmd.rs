@@ -122,7 +122,12 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                         checks: Vec::new(),
                     }
                 };
-                let label = format!("{} :: {} :: {}", display_name(path), rule.name, example.name);
+                let label = format!(
+                    "{} :: {} :: {}",
+                    display_name(path),
+                    rule.name,
+                    example.name
+                );
                 if outcome.passed() {
                     passed += 1;
                     outln!("test {label} ... ok");

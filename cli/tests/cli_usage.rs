@@ -123,10 +123,16 @@ fn check_without_arguments_uses_the_project_file_and_checks_db_keys() {
             "check",
             "rules",
             "--factors",
-            &root().join("stdlib-rules/factors/all.csv").to_string_lossy(),
+            &root()
+                .join("stdlib-rules/factors/all.csv")
+                .to_string_lossy(),
         ],
     );
-    assert!(text(&out.stderr).contains("all.csv"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("all.csv"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -141,7 +147,10 @@ fn the_repository_project_checks_with_factors() {
 #[test]
 fn a_broken_project_file_names_the_file_line_and_key() {
     let dir = folder("broken-project");
-    write(&dir.join("pcr.toml"), "rules = []\n\n[lsp]\nwarning = true\n");
+    write(
+        &dir.join("pcr.toml"),
+        "rules = []\n\n[lsp]\nwarning = true\n",
+    );
     let out = pcr_in(&dir, &["check"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -152,7 +161,10 @@ fn a_broken_project_file_names_the_file_line_and_key() {
 #[test]
 fn check_without_factors_says_how_many_keys_went_unchecked() {
     let dir = folder("unchecked");
-    write(&dir.join("a.pcr"), &db_rule("a", "CN.electricity.footprint.2032"));
+    write(
+        &dir.join("a.pcr"),
+        &db_rule("a", "CN.electricity.footprint.2032"),
+    );
     let out = pcr_in(&dir, &["check", "a.pcr"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
@@ -168,7 +180,10 @@ fn check_without_factors_says_how_many_keys_went_unchecked() {
 #[test]
 fn test_without_factors_says_there_is_no_factor_database() {
     let dir = folder("test-no-factors");
-    write(&dir.join("a.pcr"), &db_rule("a", "CN.electricity.footprint.2023"));
+    write(
+        &dir.join("a.pcr"),
+        &db_rule("a", "CN.electricity.footprint.2023"),
+    );
     let out = pcr_in(&dir, &["test", "a.pcr"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -273,12 +288,19 @@ fn a_dash_reads_rules_and_data_from_stdin() {
     let coil = std::fs::read_to_string(root().join(COIL)).unwrap_or_default();
     let out = pcr_stdin(&["check", "-"], "rule r {\n    input a t\n}\n");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("<stdin>:2"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("<stdin>:2"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = pcr_stdin(&["fmt", "-"], &coil);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), coil);
-    let out = pcr_stdin(&["fmt", "-"], &coil.replace("    input output", "input  output"));
+    let out = pcr_stdin(
+        &["fmt", "-"],
+        &coil.replace("    input output", "input  output"),
+    );
     assert_eq!(text(&out.stdout), coil);
 
     let out = pcr_stdin(&["build", "-"], &coil);
@@ -296,11 +318,22 @@ fn a_dash_reads_rules_and_data_from_stdin() {
     let out = pcr_stdin(&args, &coil);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let by_file: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    assert!(by_file["footprint"].as_f64().is_some(), "{}", text(&out.stdout));
+    assert!(
+        by_file["footprint"].as_f64().is_some(),
+        "{}",
+        text(&out.stdout)
+    );
 
     let data = std::fs::read_to_string(root().join("tests/data/coil.json")).unwrap_or_default();
     let out = pcr_stdin(
-        &["run", COIL, "--data", "-", "--factors", "tests/data/grid.csv"],
+        &[
+            "run",
+            COIL,
+            "--data",
+            "-",
+            "--factors",
+            "tests/data/grid.csv",
+        ],
         &data,
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -311,7 +344,14 @@ fn a_dash_reads_rules_and_data_from_stdin() {
         std::fs::read_to_string(root().join("tests/data/coil_batch.csv")).unwrap_or_default();
     let out = pcr_stdin(
         &[
-            "run", COIL, "--data", "-", "--factors", "tests/data/grid.csv", "--format", "csv",
+            "run",
+            COIL,
+            "--data",
+            "-",
+            "--factors",
+            "tests/data/grid.csv",
+            "--format",
+            "csv",
         ],
         &batch,
     );
@@ -425,8 +465,8 @@ fn std_must_be_a_complete_prelude_folder() {
     assert!(!err.contains("E0"), "{err}");
 
     let partial = folder("partial-std");
-    let units = std::fs::read_to_string(root().join("stdlib-rules/std/units.pcr"))
-        .unwrap_or_default();
+    let units =
+        std::fs::read_to_string(root().join("stdlib-rules/std/units.pcr")).unwrap_or_default();
     write(&partial.join("units.pcr"), &units);
     let out = pcr(&["check", "--std", &partial.to_string_lossy(), COIL]);
     let err = text(&out.stderr);

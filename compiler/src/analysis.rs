@@ -134,8 +134,7 @@ pub fn analyze(
     let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
     let mut prelude_ids = Vec::new();
     // Checking a prelude file itself: it replaces its embedded copy.
-    let replaces =
-        path.and_then(|p| prelude::replaced_prelude_file(p, options.std_dir.as_deref()));
+    let replaces = path.and_then(|p| prelude::replaced_prelude_file(p, options.std_dir.as_deref()));
     for (pname, ppath, ptext) in prelude_sources(options) {
         if replaces
             .as_ref()

@@ -198,7 +198,11 @@ pub fn parse(file: &Path, text: &str) -> Result<Project, ProjectError> {
 /// The 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The dotted key of the line at `offset`: the table header above it and
@@ -249,7 +253,9 @@ mod tests {
         assert_eq!(e.line, 4, "{e}");
         assert_eq!(e.key.as_deref(), Some("lsp.warning"), "{e}");
         assert!(e.message.contains("unknown field `warning`"), "{e}");
-        assert!(e.to_string().starts_with("proj/pcr.toml:4: key `lsp.warning`"));
+        assert!(e
+            .to_string()
+            .starts_with("proj/pcr.toml:4: key `lsp.warning`"));
     }
 
     #[test]
