@@ -106,9 +106,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
+    // A comma goes before each digit whose place, counted from the right, is a multiple of three.
+    let group_start = digits.len() % 3;
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && i % 3 == group_start {
             out.push(',');
         }
         out.push(c);
