@@ -117,3 +117,25 @@ pub fn thousands(n: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_by_commas() {
+        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (8_784, "8,784")];
+        for (n, shown) in cases {
+            assert_eq!(thousands(n), shown);
+        }
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(123_456), "123,456");
+    }
+
+    #[test]
+    fn a_csv_file_is_not_a_rule() {
+        assert!(not_a_factor_file(Path::new("b.CSV")).is_err());
+        assert!(not_a_factor_file(Path::new("b.pcr")).is_ok());
+        assert!(pcr_files(&[PathBuf::from("-"), PathBuf::from("-")]).is_err());
+    }
+}
