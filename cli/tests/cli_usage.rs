@@ -500,3 +500,30 @@ fn the_ci_script_asks_cargo_where_the_binary_is_and_lints() {
     );
     assert!(script.contains("\"executable\""), "{script}");
 }
+
+#[test]
+fn a_rule_defined_twice_points_at_its_first_definition() {
+    let dir = folder("twice");
+    let rules = [db_rule("a", "k"), db_rule("b", "k"), db_rule("a", "k")].concat();
+    write(&dir.join("twice.pcr"), &rules);
+    let out = pcr_in(&dir, &["check", "--message-format", "json", "twice.pcr"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let twice: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("rule `a` is defined twice"))
+        .collect();
+    assert_eq!(twice.len(), 1, "{stdout}");
+    let second_line = 1 + 2 * db_rule("a", "k").lines().count() as u64;
+    let d: serde_json::Value = serde_json::from_str(twice[0]).unwrap_or_default();
+    assert_eq!(d["line"].as_u64(), Some(second_line), "{}", twice[0]);
+    let human = text(&pcr_in(&dir, &["check", "twice.pcr"]).stderr);
+    assert!(
+        human.contains(&format!("twice.pcr:{second_line}:6")),
+        "{human}"
+    );
+    assert!(
+        human.contains(" 1 │ rule a {\n   │      - first defined here"),
+        "{human}"
+    );
+}

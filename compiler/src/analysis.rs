@@ -268,12 +268,19 @@ pub fn analyze(
     // Rules of the main file.
     let mut rules: Vec<CheckedRule> = Vec::new();
     if let Some((_, module)) = modules.iter().find(|(f, _)| *f == main) {
+        // Each rule's first definition by name: a file of thousands of rules
+        // is checked for duplicates in linear time.
+        let mut first_by_name: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         for item in &module.items {
             let Item::Rule(rule) = item else { continue };
             let mut c = Checker::new(&world, &globals, main, files.text(main));
             c.record = options.record;
             c.parallel = !options.sequential;
-            if let Some(previous) = rules.iter().find(|r| r.name == rule.name.text) {
+            let first = *first_by_name
+                .entry(rule.name.text.as_str())
+                .or_insert(rules.len());
+            if let Some(previous) = rules.get(first) {
                 c.push(
                     Diagnostic::error(
                         "E0102",
