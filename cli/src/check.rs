@@ -22,7 +22,7 @@ pub fn run(
         }
     };
     if files.is_empty() {
-        eprintln!("error: {}", no_rule_files(paths));
+        eprintln!("error: {}", no_rule_files(paths, "checked"));
         return ExitCode::from(1);
     }
     let db = match crate::check::load_factors(factors) {
@@ -114,11 +114,11 @@ pub fn run(
     }
 }
 
-/// What to say when the paths given hold no `.pcr` file.
-pub fn no_rule_files(paths: &[PathBuf]) -> String {
+/// What to say when the paths given hold no `.pcr` file: nothing was `done`.
+pub fn no_rule_files(paths: &[PathBuf], done: &str) -> String {
     let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
     format!(
-        "no rule files (`.pcr`) in {}: nothing was checked",
+        "no rule files (`.pcr`) in {}: nothing was {done}",
         names.join(", ")
     )
 }

@@ -14,10 +14,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
         }
     };
     if files.is_empty() {
-        eprintln!(
-            "error: {}",
-            crate::check::no_rule_files(paths).replace("checked", "formatted")
-        );
+        eprintln!("error: {}", crate::check::no_rule_files(paths, "formatted"));
         return ExitCode::from(1);
     }
     let mut failed = false;

@@ -62,10 +62,7 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
         }
     };
     if files.is_empty() {
-        eprintln!(
-            "error: {}",
-            crate::check::no_rule_files(&paths).replace("checked", "tested")
-        );
+        eprintln!("error: {}", crate::check::no_rule_files(&paths, "tested"));
         return ExitCode::from(1);
     }
     let db = match crate::check::load_factors(factors) {
