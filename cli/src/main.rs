@@ -152,6 +152,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
+            if e.kind() == clap::error::ErrorKind::UnknownArgument {
+                if let Some(stray) = stray_factor_file() {
+                    eprintln!(
+                        "\n{}",
+                        inputs::not_a_factor_file(&stray).err().unwrap_or_default()
+                    );
+                }
+            }
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -220,6 +228,16 @@ fn main() -> ExitCode {
         Command::Lsp => pcr_lsp::run_stdio(),
         Command::Explain { code } => explain(&code),
     }
+}
+
+/// A `.csv` argument that follows another `--factors` value (`--factors a.csv
+/// b.csv`), for a hint on how to pass several factor databases.
+fn stray_factor_file() -> Option<PathBuf> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    args.windows(3).find_map(|w| {
+        let stray = w[0] == "--factors" && !w[2].starts_with('-') && w[2].ends_with(".csv");
+        stray.then(|| PathBuf::from(&w[2]))
+    })
 }
 
 fn explain(code: &str) -> ExitCode {

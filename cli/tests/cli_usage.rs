@@ -527,3 +527,30 @@ fn a_rule_defined_twice_points_at_its_first_definition() {
         "{human}"
     );
 }
+
+#[test]
+fn run_with_two_factor_files_after_one_flag_tells_how_to_pass_several() {
+    let out = pcr(&[
+        "run",
+        COIL,
+        "--data",
+        "tests/data/coil.json",
+        "--factors",
+        "tests/data/grid.csv",
+        "stdlib-rules/factors/illustrative.csv",
+    ]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--factors a.csv,b.csv"), "{err}");
+}
+
+#[test]
+fn a_file_of_the_std_folder_replaces_its_prelude_file() {
+    let out = pcr(&[
+        "check",
+        "--std",
+        "stdlib-rules/std",
+        "stdlib-rules/std/units.pcr",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
