@@ -15,7 +15,7 @@ pub fn run(
         Ok(db) => db,
         Err(code) => return code,
     };
-    let plan = match crate::compile::plan(file, rule, options, db.as_ref()) {
+    let plan = match crate::compile::plan(file, rule, options, db.as_ref(), true) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -39,7 +39,7 @@ pub fn run(
             }
         },
         None => {
-            println!("{json}");
+            outln!("{json}");
             ExitCode::SUCCESS
         }
     }

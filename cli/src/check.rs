@@ -1,9 +1,9 @@
 //! `pcr check`: every diagnostic of every file, in the terminal or as JSON lines.
 
-use crate::inputs::pcr_files;
+use crate::inputs::{display_name, import_base, pcr_files, read_source, thousands};
 use crate::MessageFormat;
-use pcr_compiler::{analyze, render::render, DiskLoader, Options};
-use std::io::{IsTerminal, Write};
+use pcr_compiler::rule::CheckedFactorValue;
+use pcr_compiler::{analyze, render::render, Analysis, DiskLoader, Options};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,28 +21,34 @@ pub fn run(
             return ExitCode::from(2);
         }
     };
+    if files.is_empty() {
+        eprintln!("error: {}", no_rule_files(paths, "checked"));
+        return ExitCode::from(1);
+    }
     let db = match crate::check::load_factors(factors) {
         Ok(db) => db,
         Err(code) => return code,
     };
-    let colour = std::io::stderr().is_terminal();
+    let colour = crate::terminal::colour();
     let mut errors = 0usize;
     let mut warning_count = 0usize;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut unchecked_keys = 0usize;
     for (index, path) in files.iter().enumerate() {
-        let text = match std::fs::read_to_string(path) {
+        let text = match read_source(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         };
-        let name = path.display().to_string();
-        let mut analysis = analyze(&name, Some(path), text, &DiskLoader, options);
-        if let Some(db) = &db {
-            let extra = pcr_compiler::factor_check::check_factor_db(&analysis, db);
-            analysis.diagnostics.extend(extra);
+        let name = display_name(path);
+        let mut analysis = analyze(&name, Some(import_base(path)), text, &DiskLoader, options);
+        match &db {
+            Some(db) => {
+                let extra = pcr_compiler::factor_check::check_factor_db(&analysis, db);
+                analysis.diagnostics.extend(extra);
+            }
+            None => unchecked_keys += db_keys(&analysis),
         }
         let shown: Vec<_> = analysis
             .diagnostics
@@ -55,7 +61,7 @@ pub fn run(
         match format {
             MessageFormat::Json => {
                 for d in &shown {
-                    let _ = writeln!(out, "{}", d.to_json(&analysis.files));
+                    outln!("{}", d.to_json(&analysis.files));
                 }
             }
             MessageFormat::Human => {
@@ -69,6 +75,9 @@ pub fn run(
             // rustc skip the same work.
             std::mem::forget(analysis);
         }
+    }
+    if unchecked_keys > 0 {
+        eprintln!("note: {}", unchecked_note(unchecked_keys));
     }
     if format == MessageFormat::Human {
         let checked = files.len();
@@ -103,6 +112,35 @@ pub fn run(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// What to say when the paths given hold no `.pcr` file: nothing was `done`.
+pub fn no_rule_files(paths: &[PathBuf], done: &str) -> String {
+    let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    format!(
+        "no rule files (`.pcr`) in {}: nothing was {done}",
+        names.join(", ")
+    )
+}
+
+/// The number of `db` factor keys of the rules of an analysis.
+pub fn db_keys(analysis: &Analysis) -> usize {
+    analysis
+        .rules
+        .iter()
+        .flat_map(|r| &r.factors)
+        .filter(|f| matches!(f.value, CheckedFactorValue::Db { .. }))
+        .count()
+}
+
+/// The note for `db` keys that were not looked up.
+pub fn unchecked_note(keys: usize) -> String {
+    let n = if keys == 1 {
+        "1 factor key was".to_string()
+    } else {
+        format!("{} factor keys were", thousands(keys))
+    };
+    format!("{n} not checked: no factor database (pass --factors FILE or set factors in pcr.toml)")
 }
 
 /// Read factor databases given with `--factors`; errors are rendered and end the command.

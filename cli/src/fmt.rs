@@ -1,6 +1,7 @@
-//! `pcr fmt`: format files in place, or `--check` that they are formatted.
+//! `pcr fmt`: format files in place, or `--check` that they are formatted;
+//! `-` formats stdin to stdout.
 
-use crate::inputs::pcr_files;
+use crate::inputs::{display_name, is_stdin, pcr_files, read_source};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,41 +13,49 @@ pub fn run(paths: &[PathBuf], check: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if files.is_empty() {
+        eprintln!("error: {}", crate::check::no_rule_files(paths, "formatted"));
+        return ExitCode::from(1);
+    }
     let mut failed = false;
     let mut would_change = Vec::new();
     for path in &files {
-        let text = match std::fs::read_to_string(path) {
+        let name = display_name(path);
+        let text = match read_source(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", path.display());
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         };
         match pcr_lang::format::format_source(&text) {
+            Ok(formatted) if is_stdin(path) && !check => {
+                out!("{formatted}");
+                crate::stdout::flush();
+            }
             Ok(formatted) if formatted == text => {}
             Ok(formatted) => {
                 if check {
-                    would_change.push(path.display().to_string());
+                    would_change.push(name);
                 } else if let Err(e) = std::fs::write(path, formatted) {
-                    eprintln!("error: cannot write `{}`: {e}", path.display());
+                    eprintln!("error: cannot write `{name}`: {e}");
                     failed = true;
                 } else {
-                    eprintln!("formatted {}", path.display());
+                    eprintln!("formatted {name}");
                 }
             }
             Err(e) => {
-                eprintln!("error: `{}` was not formatted: {e}", path.display());
-                eprintln!(
-                    "  run `pcr check {}` to see every syntax error",
-                    path.display()
-                );
+                eprintln!("error: `{name}` was not formatted: {e}");
+                if !is_stdin(path) {
+                    eprintln!("  run `pcr check {name}` to see every syntax error");
+                }
                 failed = true;
             }
         }
     }
     if check && !would_change.is_empty() {
         for f in &would_change {
-            println!("{f}");
+            outln!("{f}");
         }
         eprintln!(
             "{} file(s) would be reformatted by `pcr fmt`",

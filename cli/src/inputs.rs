@@ -1,12 +1,76 @@
-//! Finding the `.pcr` files named on the command line.
+//! Finding and reading the rule files named on the command line; `-` is stdin.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Expand files and folders to `.pcr` files, sorted; a missing path is an error.
+/// The name messages give to text read from stdin.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether a path argument is `-`, stdin.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name of a rule file in messages (`<stdin>` for `-`).
+pub fn display_name(path: &Path) -> String {
+    if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The path a rule file's imports are resolved from: stdin's are resolved
+/// against the current folder.
+pub fn import_base(path: &Path) -> &Path {
+    if is_stdin(path) {
+        Path::new(STDIN_NAME)
+    } else {
+        path
+    }
+}
+
+/// Read a rule file, or stdin for `-`.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    if is_stdin(path) {
+        let mut text = String::new();
+        return std::io::stdin()
+            .read_to_string(&mut text)
+            .map(|_| text)
+            .map_err(|e| format!("cannot read stdin: {e}"));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+}
+
+/// A factor database given where a rule is expected (`--factors a.csv b.csv`
+/// leaves `b.csv` to the rules) is refused, with how to pass several.
+pub fn not_a_factor_file(path: &Path) -> Result<(), String> {
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return Err(format!(
+            "`{}` is a CSV file, not a rule: factor databases go after `--factors`, one per flag \
+             (`--factors a.csv --factors b.csv`) or separated by commas (`--factors a.csv,b.csv`)",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Expand files and folders to `.pcr` files, sorted; a missing path, a CSV
+/// file or `-` given twice is an error. `-` (stdin) is kept as it is.
 pub fn pcr_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
+    if paths.iter().filter(|p| is_stdin(p)).count() > 1 {
+        return Err("`-` (stdin) can be given only once".to_string());
+    }
     for path in paths {
-        if path.is_dir() {
+        not_a_factor_file(path)?;
+        if is_stdin(path) {
+            out.push(path.clone());
+        } else if path.is_dir() {
             walk(path, &mut out);
         } else if path.is_file() {
             out.push(path.clone());
@@ -36,5 +100,42 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         } else if p.extension().and_then(|e| e.to_str()) == Some("pcr") {
             out.push(p);
         }
+    }
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    // A comma goes before each digit whose place, counted from the right, is a multiple of three.
+    let group_start = digits.len() % 3;
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 3 == group_start {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_by_commas() {
+        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (8_784, "8,784")];
+        for (n, shown) in cases {
+            assert_eq!(thousands(n), shown);
+        }
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(123_456), "123,456");
+    }
+
+    #[test]
+    fn a_csv_file_is_not_a_rule() {
+        assert!(not_a_factor_file(Path::new("b.CSV")).is_err());
+        assert!(not_a_factor_file(Path::new("b.pcr")).is_ok());
+        assert!(pcr_files(&[PathBuf::from("-"), PathBuf::from("-")]).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! a streaming batch) with a factor database.
 
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,7 +26,7 @@ pub enum RunFormat {
 }
 
 fn render(diag: &dyn Diagnostic) {
-    let theme = if io::stderr().is_terminal() {
+    let theme = if crate::terminal::colour() {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
@@ -241,4 +241,113 @@ fn write_single(r: &ProductResult, format: RunFormat) -> io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// [`run_plan`] on activity data read from stdin (`--data -`): JSON when its
+/// first non-blank character is `{`, CSV otherwise. The data is read whole
+/// first, for its hash (the CSV path of `run_plan` hashes the file, then
+/// streams it); messages name it `<stdin>`.
+pub fn run_plan_on_stdin(
+    plan: &Plan,
+    plan_bytes: &[u8],
+    factors: &[PathBuf],
+    format: RunFormat,
+) -> ExitCode {
+    let name = crate::inputs::STDIN_NAME;
+    let mut bytes = Vec::new();
+    if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+        return usage(&format!("cannot read the data from stdin: {e}"));
+    }
+    for f in factors {
+        if let Err(e) = File::open(f) {
+            return usage(&format!("cannot read factor file `{}`: {e}", f.display()));
+        }
+    }
+    let db = match FactorDb::from_csv_files(factors) {
+        Ok(db) => db,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let resolved = match db.resolve(plan, &Default::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            render(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let plan_sha = sha256_hex(plan_bytes);
+    let is_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    if is_json {
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => return usage(&format!("the data on stdin is not UTF-8: {e}")),
+        };
+        let activity = match ActivityData::from_json(&text, plan, name) {
+            Ok(a) => a,
+            Err(e) => {
+                render(&e);
+                return ExitCode::from(1);
+            }
+        };
+        let mut result = match plan.evaluate(&activity, &db) {
+            Ok(r) => r,
+            Err(e) => {
+                render(&e);
+                return ExitCode::from(1);
+            }
+        };
+        if let Some(p) = result.provenance.as_mut() {
+            p.plan_sha256 = plan_sha;
+        }
+        return match write_single(&result, format) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => crate::stdout::failed(&e),
+        };
+    }
+    let data_sha = sha256_hex(&bytes);
+    let mut evaluator = Evaluator::new(plan, resolved);
+    let out_format = match format {
+        RunFormat::Csv => OutputFormat::Csv,
+        RunFormat::Json | RunFormat::Jsonl => OutputFormat::Jsonl,
+    };
+    let provenance = evaluator.provenance(&plan_sha, &data_sha, &db.sha256());
+    let options = BatchOptions {
+        format: out_format,
+        progress: true,
+        provenance: Some(provenance),
+        ..BatchOptions::default()
+    };
+    let stdout = io::stdout();
+    match run_csv(
+        &mut evaluator,
+        io::Cursor::new(bytes),
+        name,
+        stdout.lock(),
+        &options,
+    ) {
+        Ok(summary) if summary.errors.is_empty() => ExitCode::SUCCESS,
+        Ok(summary) => {
+            render(&summary.errors);
+            let mut err = io::stderr().lock();
+            if summary.errors_omitted > 0 {
+                let _ = writeln!(err, "… and {} more errors", summary.errors_omitted);
+            }
+            let _ = writeln!(
+                err,
+                "error: {} of {} rows withheld because of data errors",
+                summary.failed, summary.rows
+            );
+            ExitCode::from(1)
+        }
+        Err(BatchError::Data(e)) => {
+            render(&e);
+            ExitCode::from(1)
+        }
+        Err(BatchError::Io(e)) => crate::stdout::failed(&e),
+    }
 }

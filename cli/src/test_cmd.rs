@@ -1,12 +1,11 @@
 //! `pcr test`: run every worked example of every rule; ends with `N passed, M failed`.
 
-use crate::inputs::pcr_files;
+use crate::inputs::{display_name, pcr_files};
 use pcr_compiler::render::render;
 use pcr_compiler::{Diagnostic, Options};
 use pcr_plan::example::{run_example, CheckValue};
 use pcr_plan::factors::FactorDb;
-use pcr_plan::format::{Target, Tolerance};
-use std::io::IsTerminal;
+use pcr_plan::format::{FactorValue, Target, Tolerance};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +34,20 @@ fn tolerance(t: &Tolerance) -> String {
     }
 }
 
+/// `db` factors of a plan that an example does not give: without a factor
+/// database, they have no value.
+fn ungiven_db_factors(plan: &pcr_plan::Plan, example: &pcr_plan::format::Example) -> Vec<String> {
+    plan.factors
+        .iter()
+        .filter_map(|f| match &f.value {
+            FactorValue::Db { key } if !example.given.contains_key(&f.name) => {
+                Some(format!("`{}` (db \"{key}\")", f.name))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -48,11 +61,15 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
             return ExitCode::from(2);
         }
     };
+    if files.is_empty() {
+        eprintln!("error: {}", crate::check::no_rule_files(&paths, "tested"));
+        return ExitCode::from(1);
+    }
     let db = match crate::check::load_factors(factors) {
         Ok(db) => db.unwrap_or_else(FactorDb::new),
         Err(code) => return code,
     };
-    let colour = std::io::stderr().is_terminal();
+    let colour = crate::terminal::colour();
     let (mut passed, mut failed, mut broken_files) = (0usize, 0usize, 0usize);
     for path in &files {
         let analysis =
@@ -63,11 +80,19 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                     continue;
                 }
             };
+        // The file's hash goes into every plan: taken once, not once per rule.
+        let source_sha256 =
+            pcr_compiler::lower::sha256_hex(analysis.files.text(analysis.main).as_bytes());
         for rule in &analysis.rules {
             if rule.examples.is_empty() {
                 continue;
             }
-            let plan = match pcr_compiler::lower::lower(&analysis, rule) {
+            let lowered = if rule.file == analysis.main {
+                pcr_compiler::lower::lower_with_source_hash(&analysis, rule, &source_sha256)
+            } else {
+                pcr_compiler::lower::lower(&analysis, rule)
+            };
+            let plan = match lowered {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("error: cannot build rule `{}`: {}", rule.name, e.message);
@@ -76,15 +101,37 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                 }
             };
             for (example, checked) in plan.examples.iter().zip(&rule.examples) {
-                let outcome = run_example(&plan, example, &db);
-                let label = format!("{} :: {} :: {}", path.display(), rule.name, example.name);
+                let ungiven = if factors.is_empty() {
+                    ungiven_db_factors(&plan, example)
+                } else {
+                    Vec::new()
+                };
+                let outcome = if ungiven.is_empty() {
+                    run_example(&plan, example, &db)
+                } else {
+                    pcr_plan::example::ExampleOutcome {
+                        name: example.name.clone(),
+                        errors: vec![format!(
+                            "no factor database was given, and the example does not give {}: \
+                             pass --factors FILE or set factors in pcr.toml",
+                            ungiven.join(", ")
+                        )],
+                        checks: Vec::new(),
+                    }
+                };
+                let label = format!(
+                    "{} :: {} :: {}",
+                    display_name(path),
+                    rule.name,
+                    example.name
+                );
                 if outcome.passed() {
                     passed += 1;
-                    println!("test {label} ... ok");
+                    outln!("test {label} ... ok");
                     continue;
                 }
                 failed += 1;
-                println!("test {label} ... FAILED");
+                outln!("test {label} ... FAILED");
                 let mut d = Diagnostic::error(
                     "E0501",
                     analysis.main,
@@ -117,7 +164,15 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
     if broken_files > 0 {
         eprintln!("{broken_files} file(s) did not compile");
     }
-    println!("{passed} passed, {failed} failed");
+    if passed + failed == 0 && broken_files == 0 {
+        eprintln!(
+            "error: no worked examples (`example \"…\" {{ … }}`) in {} rule file(s): nothing was tested",
+            files.len()
+        );
+        outln!("{passed} passed, {failed} failed");
+        return ExitCode::from(1);
+    }
+    outln!("{passed} passed, {failed} failed");
     if failed > 0 || broken_files > 0 {
         ExitCode::from(1)
     } else {

@@ -134,18 +134,11 @@ pub fn analyze(
     let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
     let mut prelude_ids = Vec::new();
     // Checking a prelude file itself: it replaces its embedded copy.
-    let replaces = path
-        .filter(|p| {
-            p.parent()
-                .and_then(|d| d.file_name())
-                .is_some_and(|d| d == "std")
-        })
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().to_string());
+    let replaces = path.and_then(|p| prelude::replaced_prelude_file(p, options.std_dir.as_deref()));
     for (pname, ppath, ptext) in prelude_sources(options) {
         if replaces
             .as_ref()
-            .is_some_and(|r| pname.ends_with(&format!("std/{r}")))
+            .is_some_and(|r| Path::new(&pname).file_name() == Some(r.as_ref()))
         {
             continue;
         }
@@ -275,12 +268,19 @@ pub fn analyze(
     // Rules of the main file.
     let mut rules: Vec<CheckedRule> = Vec::new();
     if let Some((_, module)) = modules.iter().find(|(f, _)| *f == main) {
+        // Each rule's first definition by name: a file of thousands of rules
+        // is checked for duplicates in linear time.
+        let mut first_by_name: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         for item in &module.items {
             let Item::Rule(rule) = item else { continue };
             let mut c = Checker::new(&world, &globals, main, files.text(main));
             c.record = options.record;
             c.parallel = !options.sequential;
-            if let Some(previous) = rules.iter().find(|r| r.name == rule.name.text) {
+            let first = *first_by_name
+                .entry(rule.name.text.as_str())
+                .or_insert(rules.len());
+            if let Some(previous) = rules.get(first) {
                 c.push(
                     Diagnostic::error(
                         "E0102",

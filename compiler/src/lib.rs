@@ -9,6 +9,7 @@ pub mod explain;
 pub mod factor_check;
 pub mod lower;
 pub mod prelude;
+pub mod project;
 pub mod rational;
 pub mod render;
 pub mod rule;

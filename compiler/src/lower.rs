@@ -448,6 +448,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lower one checked rule of an analysis into a plan.
 pub fn lower(analysis: &Analysis, rule: &CheckedRule) -> Result<plan::Plan, LowerError> {
+    let source_sha256 = sha256_hex(analysis.files.text(rule.file).as_bytes());
+    lower_with_source_hash(analysis, rule, &source_sha256)
+}
+
+/// [`lower`], with the SHA-256 of the rule's file already taken: lowering every
+/// rule of a long file hashes the file once, not once per rule (`pcr test`).
+pub fn lower_with_source_hash(
+    analysis: &Analysis,
+    rule: &CheckedRule,
+    source_sha256: &str,
+) -> Result<plan::Plan, LowerError> {
     let at = |message: &str| LowerError {
         message: message.to_string(),
         span: rule.name_span,
@@ -568,7 +579,6 @@ pub fn lower(analysis: &Analysis, rule: &CheckedRule) -> Result<plan::Plan, Lowe
             expects: x.expects.iter().map(expectation).collect(),
         })
         .collect();
-    let source = analysis.files.text(rule.file);
     let plan = plan::Plan {
         format: plan::FormatVersion,
         rule: plan::RuleInfo {
@@ -577,7 +587,7 @@ pub fn lower(analysis: &Analysis, rule: &CheckedRule) -> Result<plan::Plan, Lowe
             title: rule.title.clone().unwrap_or_default(),
             title_en: rule.title_en.clone().unwrap_or_default(),
             standard: rule.standard.clone(),
-            source_sha256: sha256_hex(source.as_bytes()),
+            source_sha256: source_sha256.to_string(),
             boundary: rule.boundary.clone().unwrap_or_default(),
             gwp: rule.gwp.clone().unwrap_or_default(),
             allocation: rule
