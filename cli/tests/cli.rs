@@ -303,7 +303,25 @@ fn batch_format_json_prints_one_array_document() {
 
 #[test]
 fn run_without_a_factor_file_says_that_one_is_needed() {
-    let run = pcr(&["run", COIL, "--data", "tests/data/coil.json"]);
+    // Outside the repository, so that no `pcr.toml` supplies the factors.
+    let rule = temp(
+        "no_factors.pcr",
+        &std::fs::read_to_string(root().join(COIL)).unwrap_or_default(),
+    );
+    let data = temp(
+        "no_factors.json",
+        &std::fs::read_to_string(root().join("tests/data/coil.json")).unwrap_or_default(),
+    );
+    let run = Command::new(env!("CARGO_BIN_EXE_pcr"))
+        .args([
+            "run",
+            &rule.to_string_lossy(),
+            "--data",
+            &data.to_string_lossy(),
+        ])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"));
     assert_eq!(run.status.code(), Some(1));
     let err = text(&run.stderr);
     assert!(
