@@ -5,18 +5,50 @@
 use pcr_compiler::lower::lower;
 use pcr_compiler::render::render;
 use pcr_compiler::{analyze, DiskLoader, Options};
-use pcr_lang::depth::MAX_DEPTH;
+use pcr_lang::depth::{CALL_LEVELS, MAX_DEPTH};
 
-/// A rule whose `let`s are each `levels` deep, of every kind of nesting.
-fn deep_rule(levels: usize) -> String {
+/// The `let`s of the rule, each `levels` deep (at most), by kind of nesting.
+fn deep_lets(levels: usize) -> Vec<(&'static str, String)> {
     let n = levels - 1;
-    let sum = format!("1{}", " + 1".repeat(n));
-    let product = format!("output{}", " / output * output".repeat(n / 2));
-    let parens = format!("{}1{}", "(".repeat(n), ")".repeat(n));
-    // An even number of minus signs.
-    let minus = format!("{}1", "- ".repeat(n - n % 2));
-    let branches = format!("{}1", "if output > 1 t then 1 else ".repeat(n));
-    let calls = format!("{}1{}", "id(".repeat(n), ")".repeat(n));
+    vec![
+        ("sum_of_ones", format!("1{}", " + 1".repeat(n))),
+        (
+            "mass_chain",
+            format!("output{}", " / output * output".repeat(n / 2)),
+        ),
+        (
+            "parenthesised",
+            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+        ),
+        // An even number of minus signs.
+        ("negated", format!("{}1", "- ".repeat(n - n % 2))),
+        (
+            "branches",
+            format!("{}1", "if output > 1 t then 1 else ".repeat(n)),
+        ),
+        ("calls", {
+            let calls = n / CALL_LEVELS as usize;
+            format!("{}1{}", "same(".repeat(calls), ")".repeat(calls))
+        }),
+    ]
+}
+
+/// A rule using every deep `let`; `only` keeps one of them deep, the others simple.
+fn deep_rule(levels: usize, only: Option<&str>) -> String {
+    let mut lets = String::new();
+    for (name, value) in deep_lets(levels) {
+        let value = match only {
+            Some(kind) if kind != name => {
+                if name == "mass_chain" {
+                    "output".to_string()
+                } else {
+                    "1".to_string()
+                }
+            }
+            _ => value,
+        };
+        lets.push_str(&format!("    let {name} = {value}\n"));
+    }
     format!(
         "rule deep {{
     title \"深\" en \"Deep\"
@@ -26,42 +58,45 @@ fn deep_rule(levels: usize) -> String {
     gwp ar6
     cutoff item 1% total 5%
     input output: t
-    fn id(x: ratio) -> ratio = x
-    let s = {sum}
-    let q = {product}
-    let p = {parens}
-    let m = {minus}
-    let b = {branches}
-    let c = {calls}
-    stage production {{
-        emission e = 1 kgCO2e * s * p * m * b * c * q / output / output
+    fn same(x: ratio) -> ratio = x
+    exclude stage raw_material_acquisition \"not in this test\" share 0.5%
+{lets}    stage production {{
+        emission e = 1 kgCO2e * sum_of_ones * parenthesised * negated * branches * calls * mass_chain / output / output
     }}
 }}
 "
     )
 }
 
+fn check_and_lower(source: String) -> Result<(), String> {
+    let analysis = analyze(
+        "deep.pcr",
+        None,
+        source.as_str(),
+        &DiskLoader,
+        &Options::default(),
+    );
+    if analysis.has_errors() {
+        return Err(render(&analysis.files, &analysis.diagnostics, false));
+    }
+    let rule = analysis.rule(None)?;
+    lower(&analysis, rule)
+        .map(|_| ())
+        .map_err(|e| e.message.clone())
+}
+
 #[test]
 fn the_deepest_expressions_check_and_lower_on_a_2_mib_stack() {
-    let source = deep_rule(MAX_DEPTH as usize);
+    // `DEEP_LEVELS` and `DEEP_KIND` (one `let` name) measure other depths.
+    let levels = std::env::var("DEEP_LEVELS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MAX_DEPTH as usize);
+    let only = std::env::var("DEEP_KIND").ok();
+    let source = deep_rule(levels, only.as_deref());
     let handle = std::thread::Builder::new()
         .stack_size(2 << 20)
-        .spawn(move || {
-            let analysis = analyze(
-                "deep.pcr",
-                None,
-                source.as_str(),
-                &DiskLoader,
-                &Options::default(),
-            );
-            if analysis.has_errors() {
-                return Err(render(&analysis.files, &analysis.diagnostics, false));
-            }
-            let rule = analysis.rule(None)?;
-            lower(&analysis, rule)
-                .map(|_| ())
-                .map_err(|e| e.message.clone())
-        })
+        .spawn(move || check_and_lower(source))
         .unwrap_or_else(|e| panic!("cannot start a thread: {e}"));
     match handle.join() {
         Ok(Ok(())) => {}

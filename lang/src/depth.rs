@@ -15,9 +15,18 @@ use crate::span::Span;
 use lalrpop_util::ParseError;
 
 /// The most levels an expression or type may have: a leaf is one level, each
-/// operator, bracket, unary `-`/`not`, call, `if`, `match` or field access
-/// around it one more. A sum `a + b + …` of n terms has n levels.
-pub const MAX_DEPTH: u32 = 256;
+/// operator, bracket, unary `-`/`not`, `if`, `match`, `sum(…)` or field
+/// access around it one more, and a call [`CALL_LEVELS`] more. A sum
+/// `a + b + …` of n terms has n levels.
+///
+/// Checking and lowering take up to about 12 KiB of stack per level in a
+/// debug build; 128 levels fit the 2 MiB stack of the language server's
+/// analysis thread with room to spare (`compiler/tests/deep_expressions.rs`).
+pub const MAX_DEPTH: u32 = 128;
+
+/// The levels a call adds: checking and lowering go through the function's
+/// body at each call, which takes about three times the stack of an operator.
+pub const CALL_LEVELS: u32 = 4;
 
 type Failure = ParseError<usize, Token, UserError>;
 
@@ -45,8 +54,8 @@ fn too_deep(at: Span) -> Failure {
 }
 
 /// The depth of a node above children at most `below` levels deep.
-fn level(below: u32, at: Span) -> Result<u32, Failure> {
-    let depth = below.saturating_add(1);
+fn level(below: u32, at: Span, cost: u32) -> Result<u32, Failure> {
+    let depth = below.saturating_add(cost);
     if depth > MAX_DEPTH {
         Err(too_deep(at))
     } else {
@@ -65,7 +74,11 @@ pub fn leaf(kind: ExprKind, span: Span) -> Deep {
 /// An expression node over children at most `below` levels deep; an error
 /// at `at` (the operator or the opening token) if it would be too deep.
 pub fn node(kind: ExprKind, span: Span, at: Span, below: u32) -> Result<Deep, Failure> {
-    let depth = level(below, at)?;
+    let cost = match kind {
+        ExprKind::Call(..) => CALL_LEVELS,
+        _ => 1,
+    };
+    let depth = level(below, at, cost)?;
     Ok(Deep {
         expr: Box::new(Expr { kind, span }),
         depth,
@@ -98,7 +111,7 @@ pub fn parts<T>(items: Vec<(Box<T>, u32)>) -> (Vec<T>, u32) {
 
 /// A type node over children at most `below` levels deep.
 pub fn type_node(kind: TypeKind, span: Span, at: Span, below: u32) -> Result<DeepType, Failure> {
-    let depth = level(below, at)?;
+    let depth = level(below, at, 1)?;
     Ok(DeepType {
         ty: TypeExpr { kind, span },
         depth,

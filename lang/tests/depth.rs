@@ -2,7 +2,7 @@
 //! parses, formats and drops on a 2 MiB stack; one level more is one error at
 //! the offending place; hostile depths cost bounded time.
 
-use pcr_lang::depth::MAX_DEPTH;
+use pcr_lang::depth::{CALL_LEVELS, MAX_DEPTH};
 use pcr_lang::format::format_source;
 use pcr_lang::parse;
 use std::time::{Duration, Instant};
@@ -17,7 +17,15 @@ fn nested(kind: &str, levels: usize) -> String {
         "minus" => format!("{}x", "- ".repeat(n)),
         "not" => format!("{}x", "not ".repeat(n)),
         "if" => format!("{}1", "if c then 1 else ".repeat(n)),
-        "call" => format!("{}1{}", "f(".repeat(n), ")".repeat(n)),
+        "call" => {
+            // A call adds CALL_LEVELS levels: as many as fit, or one too many.
+            let calls = if levels > MAX_DEPTH as usize {
+                MAX_DEPTH as usize / CALL_LEVELS as usize + 1
+            } else {
+                n / CALL_LEVELS as usize
+            };
+            format!("{}1{}", "f(".repeat(calls), ")".repeat(calls))
+        }
         "list" => format!("{}1{}", "[".repeat(n), "]".repeat(n)),
         "record" => format!("{}1{}", "{ a: ".repeat(n), " }".repeat(n)),
         "match" => format!("{}1{}", "match x { a => ".repeat(n), " }".repeat(n)),
@@ -129,7 +137,7 @@ fn one_level_more_is_one_error_at_the_offending_place() {
 
 #[test]
 fn the_limit_is_reported_where_it_is_crossed() {
-    // The 257th `+` of a sum, not the start of the line.
+    // The 128th `+` of a sum (129 levels), not the start of the line.
     let source = let_of(&nested("sum", MAX_DEPTH as usize + 10));
     let parsed = parse(&source);
     let at = parsed.errors[0].span.start as usize;

@@ -3,7 +3,7 @@
 //! brackets. The parser never panics, reports every invalid input, stays
 //! within bounded time, and the formatter is idempotent on what parses.
 
-use pcr_lang::depth::MAX_DEPTH;
+use pcr_lang::depth::{CALL_LEVELS, MAX_DEPTH};
 use pcr_lang::format::format_source;
 use pcr_lang::parse;
 use proptest::prelude::*;
@@ -35,8 +35,8 @@ fn parse_and_format(source: &str) -> Result<usize, TestCaseError> {
 fn wrappers() -> impl Strategy<Value = (&'static str, &'static str, usize)> {
     prop::sample::select(vec![
         ("(", ")", 1),
-        ("f(", ")", 1),
-        ("g(1, ", ", 2)", 1),
+        ("f(", ")", CALL_LEVELS as usize),
+        ("g(1, ", ", 2)", CALL_LEVELS as usize),
         ("[", "]", 1),
         ("{ a: ", " }", 1),
         ("if c then 1 else ", "", 1),
