@@ -22,9 +22,10 @@ fn deep_lets(levels: usize) -> Vec<(&'static str, String)> {
         ),
         // An even number of minus signs.
         ("negated", format!("{}1", "- ".repeat(n - n % 2))),
+        // The condition is two levels deep.
         (
             "branches",
-            format!("{}1", "if output > 1 t then 1 else ".repeat(n)),
+            format!("{}1", "if output > 1 t then 1 else ".repeat(n - 1)),
         ),
         ("calls", {
             let calls = n / CALL_LEVELS as usize;

@@ -151,10 +151,12 @@ pub fn parse(source: &str) -> Parsed {
     let items = match whole {
         Ok(items) => items,
         Err(_) => {
+            let lexical: Vec<Span> = lexed.errors.iter().map(|e| e.span).collect();
             let mut recovery = Recovery {
                 tokens,
                 docs: &docs,
                 source,
+                lexical: &lexical,
                 errors: &mut errors,
             };
             recovery.items(0, tokens.len())
@@ -360,6 +362,20 @@ fn renameable(token: Token) -> bool {
         )
 }
 
+/// For a closing bracket after a complete part, which closes nothing: the label.
+fn closes_nothing(token: Token) -> Option<String> {
+    let opener = match token {
+        Token::RParen => "(",
+        Token::RBracket => "[",
+        Token::RBrace => "{",
+        _ => return None,
+    };
+    Some(format!(
+        "this `{}` closes nothing: no `{opener}` is open here",
+        token.text()
+    ))
+}
+
 /// The error for a reserved word written where a name belongs.
 fn reserved_word(word: &str, span: Span) -> SyntaxError {
     SyntaxError {
@@ -423,10 +439,25 @@ struct Recovery<'a> {
     tokens: &'a [Lexeme],
     docs: &'a Docs,
     source: &'a str,
+    /// Where the lexical errors are: a part with one gets no second error.
+    lexical: &'a [Span],
     errors: &'a mut Vec<SyntaxError>,
 }
 
 impl Recovery<'_> {
+    /// Whether a lexical error lies in the part `start..end` (up to the next
+    /// part): it is the mistake, and the parser's error would repeat it.
+    fn explained(&self, start: usize, end: usize) -> bool {
+        let from = self.tokens.get(start).map_or(0, |t| t.start());
+        let to = self
+            .tokens
+            .get(end)
+            .map_or(self.source.len(), |t| t.start());
+        self.lexical
+            .iter()
+            .any(|s| (from..to).contains(&(s.start as usize)))
+    }
+
     /// Split `start..end` into parts, each starting at one of `starters` outside brackets.
     fn split(&self, start: usize, end: usize, starters: &[Token]) -> Vec<(usize, usize)> {
         let mut parts = Vec::new();
@@ -480,8 +511,11 @@ impl Recovery<'_> {
         i
     }
 
-    /// Report `error` of the part `..end`.
-    fn report(&mut self, error: Failure, end: usize) {
+    /// Report `error` of the part `start..end`, unless a lexical error explains it.
+    fn report(&mut self, error: Failure, start: usize, end: usize) {
+        if self.explained(start, end) {
+            return;
+        }
         let error = match (error, self.tokens.get(end)) {
             // The part ended where the next part starts: say what came next.
             (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
@@ -538,15 +572,21 @@ impl Recovery<'_> {
                 }
                 if let Ok(value) = E::parse(self.docs, self.source, &self.tokens[start..cut]) {
                     if cut == line {
-                        self.unexpected(cut, E::LINE_START);
+                        if !self.explained(start, end) {
+                            self.unexpected(cut, E::LINE_START);
+                        }
+                    } else if let Some(bracket) = closes_nothing(self.tokens[k].token) {
+                        if !self.explained(start, end) {
+                            self.unexpected(k, &bracket);
+                        }
                     } else {
-                        self.report(error, end);
+                        self.report(error, start, end);
                     }
                     return Outcome::Prefix(value);
                 }
             }
         }
-        self.report(error, end);
+        self.report(error, start, end);
         Outcome::Failed
     }
 

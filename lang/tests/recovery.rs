@@ -172,3 +172,15 @@ fn a_detached_percent_sign_says_how_to_write_a_percentage() {
     );
     assert!(error.label.contains("5%"), "{error:?}");
 }
+
+#[test]
+fn a_lexical_error_is_the_only_error_of_its_part() {
+    let source = "rule r {\n    input x: %\n    factor f: kg = 1 kg\n    title \"open en \"T\"\n    version \"1\"\n}\n";
+    let parsed = parse(source);
+    assert_eq!(
+        errors_at(source, &parsed),
+        ["%", "\""],
+        "{:?}",
+        parsed.errors
+    );
+}
