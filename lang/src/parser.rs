@@ -201,15 +201,16 @@ pub(crate) fn starts_part(tokens: &[Lexeme], i: usize, starters: &[Token]) -> bo
         .and_then(|p| tokens.get(p))
         .map(|t| t.token);
     let next = tokens.get(i + 1).map(|t| t.token);
-    // A keyword after `.` is a path segment (`import general.unit`).
-    let prev_names_next = prev.is_some_and(names_next)
+    let path_segment = prev == Some(Token::Dot);
+    // A keyword where a name belongs (`let category = …`); the keyword
+    // before it is itself a path segment in `import general.unit`.
+    let written_as_name = prev.is_some_and(names_next)
         && i.checked_sub(2)
             .and_then(|p| tokens.get(p))
             .is_none_or(|t| t.token != Token::Dot);
-    prev != Some(Token::Dot)
-        && !prev_names_next
-        && !(token == Token::Stage && prev == Some(Token::Exclude))
-        && !(token == Token::Gwp && next == Some(Token::Dot))
+    let excluded_stage = token == Token::Stage && prev == Some(Token::Exclude);
+    let gwp_of_gas = token == Token::Gwp && next == Some(Token::Dot);
+    !(path_segment || written_as_name || excluded_stage || gwp_of_gas)
 }
 
 /// Keywords always followed by a name: a keyword after one of them is a
