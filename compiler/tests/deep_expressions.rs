@@ -27,6 +27,29 @@ fn deep_lets(levels: usize) -> Vec<(&'static str, String)> {
             "branches",
             format!("{}1", "if output > 1 t then 1 else ".repeat(n - 1)),
         ),
+        (
+            "matched",
+            format!(
+                "{}1{}",
+                "match route { a => ".repeat(n),
+                ", b => 1 }".repeat(n)
+            ),
+        ),
+        // The body's terms are two levels deep.
+        (
+            "summed",
+            format!(
+                "sum(p in parts: p.fraction{})",
+                " + p.fraction".repeat(n - 2)
+            ),
+        ),
+        (
+            "logic",
+            format!(
+                "if output > 1 t{} then 1 else 1",
+                " and output > 1 t".repeat(n - 2)
+            ),
+        ),
         ("calls", {
             let calls = n / CALL_LEVELS as usize;
             format!("{}1{}", "same(".repeat(calls), ")".repeat(calls))
@@ -51,7 +74,8 @@ fn deep_rule(levels: usize, only: Option<&str>) -> String {
         lets.push_str(&format!("    let {name} = {value}\n"));
     }
     format!(
-        "rule deep {{
+        "enum Route {{ a, b }}
+rule deep {{
     title \"深\" en \"Deep\"
     version \"0.1.0\"
     declared_unit 1 t
@@ -59,10 +83,12 @@ fn deep_rule(levels: usize, only: Option<&str>) -> String {
     gwp ar6
     cutoff item 1% total 5%
     input output: t
+    input route: Route = a
+    input parts: list {{ fraction: ratio }}
     fn same(x: ratio) -> ratio = x
     exclude stage raw_material_acquisition \"not in this test\" share 0.5%
 {lets}    stage production {{
-        emission e = 1 kgCO2e * sum_of_ones * parenthesised * negated * branches * calls * mass_chain / output / output
+        emission e = 1 kgCO2e * sum_of_ones * parenthesised * negated * branches * calls * matched * summed * logic * mass_chain / output / output
     }}
 }}
 "

@@ -19,10 +19,12 @@ use lalrpop_util::ParseError;
 /// access around it one more, and a call [`CALL_LEVELS`] more. A sum
 /// `a + b + …` of n terms has n levels.
 ///
-/// Checking and lowering take up to about 12 KiB of stack per level in a
-/// debug build; 128 levels fit the 2 MiB stack of the language server's
-/// analysis thread with room to spare (`compiler/tests/deep_expressions.rs`).
-pub const MAX_DEPTH: u32 = 128;
+/// Checking and lowering take up to about 13 KiB of stack per level in a
+/// debug build (a `match` the most): about 150 levels fill the 2 MiB stack of
+/// the language server's analysis thread, so 100 leave a margin of half as
+/// much again (`compiler/tests/deep_expressions.rs` checks 100 levels of
+/// every kind on a 2 MiB thread).
+pub const MAX_DEPTH: u32 = 100;
 
 /// The levels a call adds: checking and lowering go through the function's
 /// body at each call, which takes about three times the stack of an operator.

@@ -137,7 +137,7 @@ fn one_level_more_is_one_error_at_the_offending_place() {
 
 #[test]
 fn the_limit_is_reported_where_it_is_crossed() {
-    // The 128th `+` of a sum (129 levels), not the start of the line.
+    // The `+` where the sum gets one level too deep, not the start of the line.
     let source = let_of(&nested("sum", MAX_DEPTH as usize + 10));
     let parsed = parse(&source);
     let at = parsed.errors[0].span.start as usize;
