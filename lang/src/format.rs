@@ -19,8 +19,13 @@
 //! * one space around binary operators and after `,` and `:`; none around `^`
 //!   and `.`, inside `( )` and `[ ]`, or after a unary `-`; one space inside a
 //!   record, `match`, `enum` or `list { … }` brace: `{ a: 1, b: 2 }`;
-//! * `*` and `/` written without spaces between two names or numbers stay
-//!   tight, as units are written (`kgCO2e/kWh`, `t*km`, `m^2/s`);
+//! * `*` and `/` are binary operators like the others, spaced
+//!   (`starch * starch_ef / output`), except between the unit atoms of a
+//!   type, of a unit definition or of a quantity's units, where written
+//!   without spaces they stay tight, as units are written (`kgCO2e/kWh`,
+//!   `t*km`, `m^2/s`, `0.6 kgCO2e/kWh`, `unit N = kg*m/s^2`);
+//! * a unary `-` or `not` keeps no space before its operand (`-x`), and `^`
+//!   none on either side (`x^2`, `m^-1`);
 //! * a bracket (`(`, `[`, or a brace that is not a block) whose first element
 //!   starts on a later line than the bracket is laid out vertically, one
 //!   comma-separated element per line; any other bracket stays on one line;
@@ -30,6 +35,7 @@
 //! * long lines are not wrapped; the file ends with one newline and no line
 //!   ends with spaces.
 
+use crate::ast::{Clause, FnDecl, Item, Module, UnitDefinition};
 use crate::lexer::{string_value, Comment, Lexeme, Token};
 use crate::parser::parse;
 use crate::span::{LineIndex, Span};
@@ -76,7 +82,8 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
         });
     }
     let lexed = parsed.lexed;
-    let layout = Layout::compute(source, &lexed.tokens, &lexed.comments)?;
+    let units = unit_spans(&parsed.module);
+    let layout = Layout::compute(source, &lexed.tokens, &lexed.comments, &units)?;
     Ok(Printer::new(source, &lexed.tokens, &lexed.comments, &layout).print())
 }
 
@@ -169,11 +176,111 @@ fn is_unit_atom(t: &Token) -> bool {
     matches!(t, Token::Ident | Token::Number)
 }
 
+/// The spans where `*` and `/` join units: types and unit definitions.
+fn unit_spans(module: &Module) -> Vec<Span> {
+    fn fn_types(f: &FnDecl, out: &mut Vec<Span>) {
+        out.extend(f.params.iter().map(|p| p.ty.span));
+        out.extend(f.ret.as_ref().map(|t| t.span));
+    }
+    let mut out = Vec::new();
+    for item in &module.items {
+        match item {
+            Item::Dimension(d) => out.extend(d.definition.as_ref().map(|t| t.span)),
+            Item::Unit(u) => {
+                if let UnitDefinition::Derived(e) = &u.definition {
+                    out.push(e.span);
+                }
+            }
+            Item::Fn(f) => fn_types(f, &mut out),
+            Item::Let(l) => out.extend(l.ty.as_ref().map(|t| t.span)),
+            Item::Rule(r) => {
+                for clause in &r.clauses {
+                    match clause {
+                        Clause::Input(i) => out.push(i.ty.span),
+                        Clause::Factor(f) => out.push(f.ty.span),
+                        Clause::Let(l) => out.extend(l.ty.as_ref().map(|t| t.span)),
+                        Clause::Fn(f) => fn_types(f, &mut out),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Which tokens lie inside one of `spans`.
+fn inside(tokens: &[Lexeme], spans: &[Span]) -> Vec<bool> {
+    let mut marks = vec![false; tokens.len()];
+    for span in spans {
+        let first = tokens.partition_point(|t| t.start() < span.start as usize);
+        for (i, t) in tokens.iter().enumerate().skip(first) {
+            if t.end() > span.end as usize {
+                break;
+            }
+            marks[i] = true;
+        }
+    }
+    marks
+}
+
+/// The index of the last token of the unit atom at `j`, with its exponent
+/// (`m`, `m^2`, `m^-1`, `m^(1/2)`).
+fn atom_end(tokens: &[Lexeme], j: usize) -> usize {
+    let kind = |i: usize| tokens.get(i).map(|t| t.token);
+    if kind(j + 1) != Some(Token::Caret) {
+        return j;
+    }
+    let e = j + 2;
+    match kind(e) {
+        Some(Token::Number) => e,
+        Some(Token::Minus) if kind(e + 1) == Some(Token::Number) => e + 1,
+        Some(Token::LParen) => {
+            let close = (e + 1..e + 6).find(|i| kind(*i) == Some(Token::RParen));
+            close.unwrap_or(j)
+        }
+        _ => j,
+    }
+}
+
+/// The `*` and `/` between the unit atoms of quantities (`0.6 kgCO2e/kWh`,
+/// `3 m^2/s`), written without spaces.
+fn quantity_operators(tokens: &[Lexeme]) -> Vec<bool> {
+    let mut marks = vec![false; tokens.len()];
+    let kind = |i: usize| tokens.get(i).map(|t| t.token);
+    let touching = |a: usize, b: usize| match (tokens.get(a), tokens.get(b)) {
+        (Some(a), Some(b)) => a.end() == b.start(),
+        _ => false,
+    };
+    for i in 0..tokens.len() {
+        if kind(i) != Some(Token::Number) || kind(i + 1) != Some(Token::Ident) {
+            continue;
+        }
+        let mut j = i + 1;
+        loop {
+            j = atom_end(tokens, j);
+            let op = j + 1;
+            let joins = matches!(kind(op), Some(Token::Star | Token::Slash))
+                && kind(op + 1) == Some(Token::Ident)
+                && touching(j, op)
+                && touching(op, op + 1);
+            if !joins {
+                break;
+            }
+            marks[op] = true;
+            j = op + 1;
+        }
+    }
+    marks
+}
+
 impl Layout {
     fn compute(
         source: &str,
         tokens: &[Lexeme],
         comments: &[Comment],
+        units: &[Span],
     ) -> Result<Layout, FormatError> {
         let unbalanced = |at: usize| {
             let (line, column) = LineIndex::new(source).line_col(source, at);
@@ -192,6 +299,8 @@ impl Layout {
         let token = |i: usize| tokens.get(i).map(|t| &t.token);
 
         // Unary minus and tight `*` `/`, by token.
+        let in_units = inside(tokens, units);
+        let in_quantity = quantity_operators(tokens);
         let mut unary = vec![false; tokens.len()];
         let mut tight = vec![false; tokens.len()];
         for (i, lexeme) in tokens.iter().enumerate() {
@@ -203,7 +312,22 @@ impl Layout {
             }
             if matches!(t, Token::Star | Token::Slash) {
                 if let (Some(p), Some(n)) = (prev, next) {
-                    tight[i] = p.end() == l
+                    // `^(1/2)`, `^(-1/2)`: a fractional exponent.
+                    let before: Vec<Token> = tokens[i.saturating_sub(4)..i]
+                        .iter()
+                        .map(|t| t.token)
+                        .collect();
+                    let exponent = n.token == Token::Number
+                        && tokens.get(i + 2).is_some_and(|c| c.token == Token::RParen)
+                        && (before.ends_with(&[Token::Caret, Token::LParen, Token::Number])
+                            || before.ends_with(&[
+                                Token::Caret,
+                                Token::LParen,
+                                Token::Minus,
+                                Token::Number,
+                            ]));
+                    tight[i] = (in_units[i] || in_quantity[i] || exponent)
+                        && p.end() == l
                         && r == n.start()
                         && is_unit_atom(&p.token)
                         && is_unit_atom(&n.token);
@@ -559,7 +683,7 @@ rule r {
     input e: MWh = 3 MWh
     factor grid: kgCO2e/kWh = db \"CN.grid\"
     stage production {
-        emission e = e*grid/output
+        emission e = e * grid / output
         emission g = -1 * gwp.CO2 * (2 kgCO2/t) as biogenic_removal
     }
     exclude stage use \"n/a\" share 0%
@@ -577,6 +701,14 @@ rule r {
         assert_formats(
             "fn f( a : t,b:kg ) -> ratio=if a>=b and not a==b then 1 else m^-2\n",
             "fn f(a: t, b: kg) -> ratio = if a >= b and not a == b then 1 else m^-2\n",
+        );
+    }
+
+    #[test]
+    fn value_operators_are_spaced_and_units_stay_tight() {
+        assert_formats(
+            "unit N = kg*m/s^2\nrule r {\n    input x: kgCO2e/kWh = 0.6 kgCO2e/kWh\n    let y = starch*starch_ef/output\n    let z = e*3 m^2/s^(1/2) - -x^2\n}\n",
+            "unit N = kg*m/s^2\nrule r {\n    input x: kgCO2e/kWh = 0.6 kgCO2e/kWh\n    let y = starch * starch_ef / output\n    let z = e * 3 m^2/s^(1/2) - -x^2\n}\n",
         );
     }
 

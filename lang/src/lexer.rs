@@ -567,15 +567,40 @@ fn lex_range(source: &str, start: usize, end: usize, room: usize) -> Lexed {
                 } else {
                     format!("unexpected character `{shown}`")
                 };
+                let label = if text == "%" {
+                    percent_hint(source, out.tokens.last(), range.start)
+                } else {
+                    "no token starts with this character".to_string()
+                };
                 out.errors.push(LexError {
                     span,
                     message,
-                    label: "no token starts with this character".to_string(),
+                    label,
                 });
             }
         }
     }
     out
+}
+
+/// What to write instead of a `%` that does not follow a number directly,
+/// `previous` being the token before it.
+fn percent_hint(source: &str, previous: Option<&Lexeme>, at: usize) -> String {
+    match previous.map(|p| p.token) {
+        Some(Token::Colon | Token::Arrow) => {
+            "a share is not a unit: declare it with the type `ratio` (`input x: ratio`) and write its values as `5%` or `0.05`".to_string()
+        }
+        Some(Token::Number) => {
+            let number = previous.map_or("", |p| written(source, p));
+            let spaced = previous.is_some_and(|p| p.end() < at);
+            if spaced {
+                format!("write a percentage with no space before `%`: `{number}%`")
+            } else {
+                "`%` follows the digits of a number, as in `5%`".to_string()
+            }
+        }
+        _ => "`%` only follows the digits of a number, as in `5%`; a share is declared with the type `ratio`".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the PCR language, and the formatter.
 
 pub mod ast;
+pub mod depth;
 pub mod format;
 pub mod lexer;
 mod parallel;

@@ -151,10 +151,12 @@ pub fn parse(source: &str) -> Parsed {
     let items = match whole {
         Ok(items) => items,
         Err(_) => {
+            let lexical: Vec<Span> = lexed.errors.iter().map(|e| e.span).collect();
             let mut recovery = Recovery {
                 tokens,
                 docs: &docs,
                 source,
+                lexical: &lexical,
                 errors: &mut errors,
             };
             recovery.items(0, tokens.len())
@@ -199,9 +201,37 @@ pub(crate) fn starts_part(tokens: &[Lexeme], i: usize, starters: &[Token]) -> bo
         .and_then(|p| tokens.get(p))
         .map(|t| t.token);
     let next = tokens.get(i + 1).map(|t| t.token);
-    prev != Some(Token::Dot)
-        && !(token == Token::Stage && prev == Some(Token::Exclude))
-        && !(token == Token::Gwp && next == Some(Token::Dot))
+    let path_segment = prev == Some(Token::Dot);
+    // A keyword where a name belongs (`let category = …`); the keyword
+    // before it is itself a path segment in `import general.unit`.
+    let written_as_name = prev.is_some_and(names_next)
+        && i.checked_sub(2)
+            .and_then(|p| tokens.get(p))
+            .is_none_or(|t| t.token != Token::Dot);
+    let excluded_stage = token == Token::Stage && prev == Some(Token::Exclude);
+    let gwp_of_gas = token == Token::Gwp && next == Some(Token::Dot);
+    !(path_segment || written_as_name || excluded_stage || gwp_of_gas)
+}
+
+/// Keywords always followed by a name: a keyword after one of them is a
+/// reserved word written as that name (`let category = …`), not the start of
+/// a new part.
+fn names_next(token: Token) -> bool {
+    matches!(
+        token,
+        Token::Input
+            | Token::Factor
+            | Token::Let
+            | Token::Fn
+            | Token::Emission
+            | Token::Given
+            | Token::Unit
+            | Token::Dimension
+            | Token::Enum
+            | Token::Category
+            | Token::GwpSet
+            | Token::Rule
+    )
 }
 
 /// Keywords that start a top-level declaration.
@@ -239,33 +269,207 @@ pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Example,
 ];
 
+/// An error of the generated parser.
+type Failure = ParseError<usize, Token, UserError>;
+
+/// An entry point of the grammar that recovery parses one part with.
+trait Entry {
+    type Output;
+    /// What a line of this kind starts with, for a line that starts otherwise.
+    const LINE_START: &'static str;
+    fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure>;
+}
+
+struct ItemEntry;
+struct ClauseEntry;
+struct EmissionEntry;
+struct StatementEntry;
+
+impl Entry for ItemEntry {
+    type Output = Box<Item>;
+    const LINE_START: &'static str =
+        "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`";
+    fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
+        grammar::ItemParser::new().parse(docs, source, fed(tokens))
+    }
+}
+
+impl Entry for ClauseEntry {
+    type Output = Box<Clause>;
+    const LINE_START: &'static str =
+        "a clause starts with a keyword such as `input`, `factor`, `let` or `stage`";
+    fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
+        grammar::ClauseParser::new().parse(docs, source, fed(tokens))
+    }
+}
+
+impl Entry for EmissionEntry {
+    type Output = Box<EmissionDecl>;
+    const LINE_START: &'static str = "each line of a stage starts with `emission`";
+    fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
+        grammar::EmissionLineParser::new().parse(docs, source, fed(tokens))
+    }
+}
+
+impl Entry for StatementEntry {
+    type Output = Box<ExampleStatement>;
+    const LINE_START: &'static str = "each line of an example starts with `given` or `expect`";
+    fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
+        grammar::ExampleStatementParser::new().parse(docs, source, fed(tokens))
+    }
+}
+
+/// What became of a part.
+enum Outcome<T> {
+    /// The whole part parsed (perhaps once reserved words were read as names,
+    /// each reported).
+    Parsed(T),
+    /// The part's tokens up to `cut` parsed; the rest was reported.
+    Prefix(T),
+    /// The part did not parse; its error was reported.
+    Failed,
+}
+
+impl<T> Outcome<T> {
+    fn value(self) -> Option<T> {
+        match self {
+            Outcome::Parsed(v) | Outcome::Prefix(v) => Some(v),
+            Outcome::Failed => None,
+        }
+    }
+}
+
+/// How many reserved words one part may use as names before recovery stops
+/// reading them as names.
+const MAX_RENAMES: usize = 8;
+
+/// Keywords that may be read as a name for a better message: not those that
+/// start or join expressions, where a missing operand is the likelier mistake.
+fn renameable(token: Token) -> bool {
+    token.is_keyword()
+        && !matches!(
+            token,
+            Token::If
+                | Token::Then
+                | Token::Else
+                | Token::Match
+                | Token::Sum
+                | Token::In
+                | Token::And
+                | Token::Or
+                | Token::Not
+                | Token::True
+                | Token::False
+        )
+}
+
+/// For a closing bracket after a complete part, which closes nothing: the label.
+fn closes_nothing(token: Token) -> Option<String> {
+    let opener = match token {
+        Token::RParen => "(",
+        Token::RBracket => "[",
+        Token::RBrace => "{",
+        _ => return None,
+    };
+    Some(format!(
+        "this `{}` closes nothing: no `{opener}` is open here",
+        token.text()
+    ))
+}
+
+/// The error for a reserved word written where a name belongs.
+fn reserved_word(word: &str, span: Span) -> SyntaxError {
+    SyntaxError {
+        span,
+        message: format!("`{word}` is a reserved word and cannot be used as a name"),
+        label: format!("choose another name, such as `{word}_` or a more descriptive one"),
+        expected: Vec::new(),
+    }
+}
+
+/// Open brackets, innermost last. A closer that matches the innermost opener
+/// closes it; a `}` may also close a brace a few brackets out (the brackets
+/// inside it were left open); any other closer closes nothing and is skipped,
+/// so that a stray `)` does not end the block around it.
+#[derive(Debug, Default)]
+pub(crate) struct Nesting(Vec<Token>);
+
+/// How far out a `}` looks for its `{`.
+const BRACE_REACH: usize = 16;
+
+impl Nesting {
+    pub(crate) fn depth(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Follow one token; whether it closed a bracket.
+    pub(crate) fn step(&mut self, token: Token) -> bool {
+        let opener = match token {
+            Token::LBrace | Token::LParen | Token::LBracket => {
+                self.0.push(token);
+                return false;
+            }
+            Token::RBrace => Token::LBrace,
+            Token::RParen => Token::LParen,
+            Token::RBracket => Token::LBracket,
+            _ => return false,
+        };
+        let reach = if token == Token::RBrace {
+            BRACE_REACH
+        } else {
+            1
+        };
+        let found = self.0.iter().rev().take(reach).position(|t| *t == opener);
+        match found {
+            Some(from_top) => {
+                let at = self.0.len() - 1 - from_top;
+                self.0.truncate(at);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Recovery after a failed parse: split the tokens at the keywords that start
 /// items, clauses, emissions and example statements, parse each part on its
-/// own, and keep an error node and one error for each part that fails.
+/// own, and keep an error node and one error for each part that fails. A part
+/// whose beginning parses keeps that beginning, and the error is reported at
+/// the first token that does not belong to it.
 struct Recovery<'a> {
     tokens: &'a [Lexeme],
     docs: &'a Docs,
     source: &'a str,
+    /// Where the lexical errors are: a part with one gets no second error.
+    lexical: &'a [Span],
     errors: &'a mut Vec<SyntaxError>,
 }
 
 impl Recovery<'_> {
-    /// Split `start..end` into parts, each starting at one of `starters` at nesting depth 0.
+    /// Whether a lexical error lies in the part `start..end` (up to the next
+    /// part): it is the mistake, and the parser's error would repeat it.
+    fn explained(&self, start: usize, end: usize) -> bool {
+        let from = self.tokens.get(start).map_or(0, |t| t.start());
+        let to = self
+            .tokens
+            .get(end)
+            .map_or(self.source.len(), |t| t.start());
+        self.lexical
+            .iter()
+            .any(|s| (from..to).contains(&(s.start as usize)))
+    }
+
+    /// Split `start..end` into parts, each starting at one of `starters` outside brackets.
     fn split(&self, start: usize, end: usize, starters: &[Token]) -> Vec<(usize, usize)> {
         let mut parts = Vec::new();
-        let mut depth = 0usize;
+        let mut nesting = Nesting::default();
         let mut part_start = start;
         for i in start..end {
-            let token = &self.tokens[i].token;
-            if depth == 0 && i > part_start && starts_part(self.tokens, i, starters) {
+            if nesting.depth() == 0 && i > part_start && starts_part(self.tokens, i, starters) {
                 parts.push((part_start, i));
                 part_start = i;
             }
-            match token {
-                Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
-                Token::RBrace | Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
-                _ => {}
-            }
+            nesting.step(self.tokens[i].token);
         }
         if part_start < end {
             parts.push((part_start, end));
@@ -283,70 +487,178 @@ impl Recovery<'_> {
         }
     }
 
-    /// Parse `start..end` with `parser`; on failure record the error and return `None`.
-    fn part<T>(
+    /// The index of the token of `start..end` that starts at byte `at`.
+    fn index_at(&self, start: usize, end: usize, at: usize) -> Option<usize> {
+        self.tokens
+            .get(start..end)?
+            .binary_search_by_key(&at, |t| t.start())
+            .ok()
+            .map(|i| i + start)
+    }
+
+    /// The first token of `start..` on the line of token `k`.
+    fn line_start(&self, start: usize, k: usize) -> usize {
+        let mut i = k;
+        while i > start {
+            let gap = self
+                .source
+                .get(self.tokens[i - 1].end()..self.tokens[i].start())
+                .unwrap_or("");
+            if gap.contains('\n') {
+                break;
+            }
+            i -= 1;
+        }
+        i
+    }
+
+    /// Report `error` of the part `start..end`, unless a lexical error explains it.
+    fn report(&mut self, error: Failure, start: usize, end: usize) {
+        if self.explained(start, end) {
+            return;
+        }
+        let error = match (error, self.tokens.get(end)) {
+            // The part ended where the next part starts: say what came next.
+            (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
+                ParseError::UnrecognizedToken {
+                    token: next.triple(),
+                    expected,
+                }
+            }
+            (error, _) => error,
+        };
+        self.errors.push(syntax_error(error, self.source));
+    }
+
+    /// Report token `i` as not starting a line of the kind `what` describes.
+    fn unexpected(&mut self, i: usize, what: &str) {
+        let token = &self.tokens[i];
+        self.errors.push(SyntaxError {
+            span: token.span(),
+            message: format!(
+                "unexpected {}",
+                token.token.describe(written(self.source, token))
+            ),
+            label: what.to_string(),
+            expected: Vec::new(),
+        });
+    }
+
+    /// Parse the part `start..end` as an `E`, recovering as described on [`Recovery`].
+    fn attempt<E: Entry>(&mut self, start: usize, end: usize) -> Outcome<E::Output> {
+        let error = match E::parse(self.docs, self.source, &self.tokens[start..end]) {
+            Ok(value) => return Outcome::Parsed(value),
+            Err(error) => error,
+        };
+        if let Some(value) = self.with_reserved_names::<E>(start, end, &error) {
+            return Outcome::Parsed(value);
+        }
+        let at = match &error {
+            ParseError::UnrecognizedToken { token, .. } | ParseError::ExtraToken { token } => {
+                self.index_at(start, end, token.0)
+            }
+            _ => None,
+        };
+        if let Some(k) = at {
+            // Keep the beginning that parses, up to the line of the mistake or up to the mistake.
+            let line = self.line_start(start, k);
+            let cuts = if line == k {
+                [Some(k), None]
+            } else {
+                [Some(line), Some(k)]
+            };
+            for cut in cuts.into_iter().flatten() {
+                if cut <= start {
+                    continue;
+                }
+                if let Ok(value) = E::parse(self.docs, self.source, &self.tokens[start..cut]) {
+                    if cut == line {
+                        if !self.explained(start, end) {
+                            self.unexpected(cut, E::LINE_START);
+                        }
+                    } else if let Some(bracket) = closes_nothing(self.tokens[k].token) {
+                        if !self.explained(start, end) {
+                            self.unexpected(k, &bracket);
+                        }
+                    } else {
+                        self.report(error, start, end);
+                    }
+                    return Outcome::Prefix(value);
+                }
+            }
+        }
+        self.report(error, start, end);
+        Outcome::Failed
+    }
+
+    /// When a part fails at a reserved word where a name may stand, read it as
+    /// a name: if the part then parses, report each such word and keep the part.
+    fn with_reserved_names<E: Entry>(
         &mut self,
         start: usize,
         end: usize,
-        parser: impl FnOnce(
-            &Docs,
-            &str,
-            std::vec::IntoIter<Result<Tok, UserError>>,
-        ) -> Result<T, ParseError<usize, Token, UserError>>,
-    ) -> Option<T> {
-        let toks: Vec<Result<Tok, UserError>> = fed(&self.tokens[start..end]).collect();
-        match parser(self.docs, self.source, toks.into_iter()) {
-            Ok(value) => Some(value),
-            Err(error) => {
-                let error = match (error, self.tokens.get(end)) {
-                    // The part ended where the next part starts: say what came next.
-                    (ParseError::UnrecognizedEof { expected, .. }, Some(next)) => {
-                        ParseError::UnrecognizedToken {
-                            token: next.triple(),
-                            expected,
-                        }
+        error: &Failure,
+    ) -> Option<E::Output> {
+        let mut tokens: Vec<Lexeme> = Vec::new();
+        let mut renamed = Vec::new();
+        let mut error = error.clone();
+        for _ in 0..MAX_RENAMES {
+            let ParseError::UnrecognizedToken {
+                token: (at, token, _),
+                expected,
+            } = &error
+            else {
+                return None;
+            };
+            if !renameable(*token) || !expected.iter().any(|e| e == "Ident") {
+                return None;
+            }
+            let k = self.index_at(start, end, *at)?;
+            if tokens.is_empty() {
+                tokens = self.tokens.get(start..end)?.to_vec();
+            }
+            tokens.get_mut(k - start)?.token = Token::Ident;
+            renamed.push(k);
+            match E::parse(self.docs, self.source, &tokens) {
+                Ok(value) => {
+                    for k in renamed {
+                        let lexeme = self.tokens[k];
+                        self.errors
+                            .push(reserved_word(lexeme.token.text(), lexeme.span()));
                     }
-                    (error, _) => error,
-                };
-                self.errors.push(syntax_error(error, self.source));
-                None
+                    return Some(value);
+                }
+                Err(next) => error = next,
             }
         }
+        None
     }
 
     fn items(&mut self, start: usize, end: usize) -> Vec<Item> {
         let mut items = Vec::new();
         for (a, b) in self.split(start, end, ITEM_KEYWORDS) {
             if !ITEM_KEYWORDS.contains(&self.tokens[a].token) {
-                let token = &self.tokens[a];
-                self.errors.push(SyntaxError {
-                    span: token.span(),
-                    message: format!("unexpected {}", token.token.describe(written(self.source, token))),
-                    label: "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`".to_string(),
-                    expected: Vec::new(),
-                });
+                self.unexpected(a, ItemEntry::LINE_START);
                 items.push(Item::Error(self.span_of(a, b)));
                 continue;
             }
-            let parsed = {
-                grammar::ItemParser::new().parse(self.docs, self.source, fed(&self.tokens[a..b]))
-            };
-            match parsed {
-                Ok(item) => items.push(*item),
-                Err(_) if self.tokens[a].token == Token::Rule => items.push(self.rule(a, b)),
-                Err(_) => {
-                    self.part(a, b, |docs, src, toks| {
-                        grammar::ItemParser::new().parse(docs, src, toks)
-                    });
-                    items.push(Item::Error(self.span_of(a, b)));
+            if self.tokens[a].token == Token::Rule {
+                match ItemEntry::parse(self.docs, self.source, &self.tokens[a..b]) {
+                    Ok(item) => items.push(*item),
+                    Err(_) => items.push(self.rule(a, b)),
                 }
+                continue;
+            }
+            match self.attempt::<ItemEntry>(a, b).value() {
+                Some(item) => items.push(*item),
+                None => items.push(Item::Error(self.span_of(a, b))),
             }
         }
         items
     }
 
-    /// Find the body of a block `HEAD { BODY }` in `start..end`: the index after `{`
-    /// and the index of the matching `}` (or `end` when it is missing).
+    /// Find the body of a block `HEAD { BODY }` in `start..end`: the index after `{`,
+    /// the index of the matching `}` (or `end` when it is missing) and the index after it.
     fn block(
         &mut self,
         start: usize,
@@ -357,17 +669,10 @@ impl Recovery<'_> {
         if open >= end || self.tokens[open].token != Token::LBrace {
             return None;
         }
-        let mut depth = 0usize;
+        let mut nesting = Nesting::default();
         for i in open..end {
-            match self.tokens[i].token {
-                Token::LBrace | Token::LParen | Token::LBracket => depth += 1,
-                Token::RBrace | Token::RParen | Token::RBracket => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return Some((open + 1, i, i + 1));
-                    }
-                }
-                _ => {}
+            if nesting.step(self.tokens[i].token) && nesting.depth() == 0 {
+                return Some((open + 1, i, i + 1));
             }
         }
         let token = &self.tokens[open];
@@ -382,16 +687,7 @@ impl Recovery<'_> {
 
     fn trailing(&mut self, after: usize, end: usize) {
         if after < end {
-            let token = &self.tokens[after];
-            self.errors.push(SyntaxError {
-                span: token.span(),
-                message: format!(
-                    "unexpected {}",
-                    token.token.describe(written(self.source, token))
-                ),
-                label: "expected a declaration".to_string(),
-                expected: Vec::new(),
-            });
+            self.unexpected(after, "expected a declaration");
         }
     }
 
@@ -415,14 +711,30 @@ impl Recovery<'_> {
         })
     }
 
+    /// The name of a block (`rule NAME {`, `stage NAME {`) at token `i`; a
+    /// reserved word there is reported and kept as the name.
+    fn block_name(&mut self, i: usize) -> Option<Name> {
+        let name = self.name_at(i)?;
+        if self.tokens[i].token != Token::Ident {
+            self.errors.push(reserved_word(&name.text, name.span));
+        }
+        Some(name)
+    }
+
     fn rule(&mut self, start: usize, end: usize) -> Item {
         let span = self.span_of(start, end);
-        let (Some(name), Some((body_start, body_end, after))) =
-            (self.name_at(start + 1), self.block(start, end, 2))
+        let has_block = self
+            .tokens
+            .get(start + 2)
+            .is_some_and(|t| t.token == Token::LBrace);
+        let name = if has_block && self.name_at(start + 1).is_some() {
+            self.block_name(start + 1)
+        } else {
+            None
+        };
+        let (Some(name), Some((body_start, body_end, after))) = (name, self.block(start, end, 2))
         else {
-            self.part(start, end, |docs, src, toks| {
-                grammar::ItemParser::new().parse(docs, src, toks)
-            });
+            self.attempt::<ItemEntry>(start, end);
             return Item::Error(span);
         };
         let mut clauses = Vec::new();
@@ -440,52 +752,18 @@ impl Recovery<'_> {
 
     fn clause(&mut self, start: usize, end: usize) -> Clause {
         let span = self.span_of(start, end);
-        let parsed = {
-            grammar::ClauseParser::new().parse(
-                self.docs,
-                self.source,
-                fed(&self.tokens[start..end]),
-            )
-        };
-        if let Ok(clause) = parsed {
+        if !CLAUSE_KEYWORDS.contains(&self.tokens[start].token) {
+            self.unexpected(start, ClauseEntry::LINE_START);
+            return Clause::Error(span);
+        }
+        if let Ok(clause) = ClauseEntry::parse(self.docs, self.source, &self.tokens[start..end]) {
             return *clause;
         }
         let head = self.tokens[start].token;
         match head {
-            Token::Stage => {
-                if let (Some(name), Some((body_start, body_end, after))) =
-                    (self.name_at(start + 1), self.block(start, end, 2))
-                {
-                    let mut emissions = Vec::new();
-                    for (a, b) in self.split(body_start, body_end, &[Token::Emission]) {
-                        if let Some(e) = self.part(a, b, |docs, src, toks| {
-                            grammar::EmissionLineParser::new().parse(docs, src, toks)
-                        }) {
-                            emissions.push(*e);
-                        } else if let (Token::Emission, Some(name)) =
-                            (&self.tokens[a].token, self.name_at(a + 1))
-                        {
-                            // Keep the broken emission's name: its stage is still counted.
-                            let span = self.span_of(a, b);
-                            emissions.push(EmissionDecl {
-                                name,
-                                value: Expr {
-                                    kind: ExprKind::Error,
-                                    span,
-                                },
-                                category: None,
-                                doc: self.docs.at(self.tokens[a].start()),
-                                span,
-                            });
-                        }
-                    }
-                    self.trailing(after, end);
-                    return Clause::Stage(StageBlock {
-                        name,
-                        emissions,
-                        doc: self.docs.at(self.tokens[start].start()),
-                        span,
-                    });
+            Token::Stage if self.name_at(start + 1).is_some() => {
+                if let Some((body_start, body_end, after)) = self.block(start, end, 2) {
+                    return self.stage(start, span, (body_start, body_end, after), end);
                 }
             }
             Token::Example => {
@@ -499,12 +777,19 @@ impl Recovery<'_> {
                     let value = string_value(written(self.source, &name));
                     let mut statements = Vec::new();
                     for (a, b) in self.split(body_start, body_end, &[Token::Given, Token::Expect]) {
-                        let statement = self
-                            .part(a, b, |docs, src, toks| {
-                                grammar::ExampleStatementParser::new().parse(docs, src, toks)
-                            })
-                            .map_or_else(|| ExampleStatement::Error(self.span_of(a, b)), |s| *s);
-                        statements.push(statement);
+                        let statement =
+                            if matches!(self.tokens[a].token, Token::Given | Token::Expect) {
+                                self.attempt::<StatementEntry>(a, b).value()
+                            } else {
+                                self.unexpected(a, StatementEntry::LINE_START);
+                                None
+                            };
+                        statements.push(
+                            statement.map_or_else(
+                                || ExampleStatement::Error(self.span_of(a, b)),
+                                |s| *s,
+                            ),
+                        );
                     }
                     self.trailing(after, end);
                     return Clause::Example(Example {
@@ -520,9 +805,9 @@ impl Recovery<'_> {
             }
             _ => {}
         }
-        self.part(start, end, |docs, src, toks| {
-            grammar::ClauseParser::new().parse(docs, src, toks)
-        });
+        if let Some(clause) = self.attempt::<ClauseEntry>(start, end).value() {
+            return *clause;
+        }
         // A broken declaration still declares its name, so that its uses
         // raise no second error: the checker gives it the error type.
         let doc = self.docs.at(self.tokens[start].start());
@@ -560,6 +845,50 @@ impl Recovery<'_> {
             _ => Clause::Error(span),
         }
     }
+
+    /// A stage block whose emissions did not all parse: each emission on its own.
+    fn stage(
+        &mut self,
+        start: usize,
+        span: Span,
+        (body_start, body_end, after): (usize, usize, usize),
+        end: usize,
+    ) -> Clause {
+        let name = self.block_name(start + 1);
+        let mut emissions = Vec::new();
+        for (a, b) in self.split(body_start, body_end, &[Token::Emission]) {
+            if self.tokens[a].token != Token::Emission {
+                self.unexpected(a, EmissionEntry::LINE_START);
+                continue;
+            }
+            if let Some(e) = self.attempt::<EmissionEntry>(a, b).value() {
+                emissions.push(*e);
+            } else if let Some(name) = self.name_at(a + 1) {
+                // Keep the broken emission's name: its stage is still counted.
+                let span = self.span_of(a, b);
+                emissions.push(EmissionDecl {
+                    name,
+                    value: Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    },
+                    category: None,
+                    doc: self.docs.at(self.tokens[a].start()),
+                    span,
+                });
+            }
+        }
+        self.trailing(after, end);
+        match name {
+            Some(name) => Clause::Stage(StageBlock {
+                name,
+                emissions,
+                doc: self.docs.at(self.tokens[start].start()),
+                span,
+            }),
+            None => Clause::Error(span),
+        }
+    }
 }
 
 /// Parse a single expression (for tests and tools).
@@ -576,7 +905,7 @@ pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
     let docs = Docs::default();
     grammar::ExprParser::new()
         .parse(&docs, source, fed(&lexed.tokens))
-        .map(|e| *e)
+        .map(|e| *e.expr)
         .map_err(|e| syntax_error(e, source))
 }
 
