@@ -190,6 +190,37 @@ fn short_decimal(text: &str) -> Option<f64> {
     Some(mantissa as f64 / POW10[fraction.unwrap_or(0)])
 }
 
+/// Why a literal is not a number the compiler can represent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfRange {
+    /// Beyond the largest finite double: it would be infinity.
+    Overflow,
+    /// Not zero, but below the smallest double: it would be 0.
+    Underflow,
+    Malformed,
+}
+
+/// A number literal's value (divided by 100 with `%`): never silently
+/// infinite, and never 0 unless written as zero.
+pub fn literal_value(n: &ast::NumberLit) -> Result<f64, OutOfRange> {
+    // `str::parse` rounds correctly.
+    let parsed = match short_decimal(&n.text) {
+        Some(v) => Ok(v),
+        None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
+        None => n.text.parse::<f64>(),
+    };
+    let v = parsed.map_err(|_| OutOfRange::Malformed)?;
+    let v = if n.percent { v / 100.0 } else { v };
+    if !v.is_finite() {
+        return Err(OutOfRange::Overflow);
+    }
+    let mantissa = n.text.split(['e', 'E']).next().unwrap_or("");
+    if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(OutOfRange::Underflow);
+    }
+    Ok(v)
+}
+
 /// Whether an expression is a literal zero (which takes any dimension: `if c then x else 0`).
 fn is_zero_literal(e: &TExpr) -> bool {
     matches!(e.kind, TKind::Const(v) if v == 0.0)
@@ -277,27 +308,44 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn number(&mut self, n: &ast::NumberLit, span: Span) -> Option<f64> {
-        // `str::parse` rounds correctly; an infinite value is not the number written.
-        let value = match short_decimal(&n.text) {
-            Some(v) => Ok(v),
-            None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
-            None => n.text.parse::<f64>(),
-        };
-        let parsed =
-            value
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(|v| if n.percent { v / 100.0 } else { v });
-        if parsed.is_none() {
-            let d = self.error(
+        match literal_value(n) {
+            Ok(v) => Some(v),
+            Err(problem) => {
+                self.out_of_range(&n.text, n.percent, problem, span);
+                None
+            }
+        }
+    }
+
+    /// E0204: a literal is not representable (`1e999`, `1e-999`).
+    fn out_of_range(&mut self, text: &str, percent: bool, problem: OutOfRange, span: Span) {
+        let percent = if percent { "%" } else { "" };
+        let d = match problem {
+            OutOfRange::Overflow => self
+                .error(
+                    "E0204",
+                    span,
+                    format!("`{text}{percent}` is not a number this compiler can represent: it overflows to infinity"),
+                    "number out of range",
+                )
+                .with_note("quantities are 64-bit floating-point numbers in canonical units, at most about 1.8e308"),
+            OutOfRange::Underflow => self
+                .error(
+                    "E0204",
+                    span,
+                    format!("`{text}{percent}` is not a number this compiler can represent: it underflows to 0"),
+                    "number out of range",
+                )
+                .with_note("quantities are 64-bit floating-point numbers in canonical units; a non-zero value below about 2.2e-308 cannot be told from 0")
+                .with_help("write `0` if zero is meant"),
+            OutOfRange::Malformed => self.error(
                 "E0204",
                 span,
-                format!("`{}` is not a number this compiler can represent", n.text),
+                format!("`{text}{percent}` is not a number this compiler can represent"),
                 "number out of range",
-            );
-            self.push(d);
-        }
-        parsed
+            ),
+        };
+        self.push(d);
     }
 
     pub fn expr(&mut self, e: &ast::Expr) -> TExpr {
@@ -320,6 +368,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 let Some(v) = self.number(number, span) else {
                     return TExpr::error(span);
                 };
+                let written = v;
                 let Some(u) = self.world.units.get(&unit.text) else {
                     let mut d = self.error(
                         "E0101",
@@ -338,8 +387,16 @@ impl<'w, 'a> Checker<'w, 'a> {
                 self.reference(unit.span, u.loc);
                 let (factor, dim) = match power {
                     Some(p) => {
-                        let r =
-                            Rational::new(p.num as i128, p.den as i128).unwrap_or(Rational::ONE);
+                        let Some(r) = Rational::new(i128::from(p.num), i128::from(p.den)) else {
+                            let d = self.error(
+                                "E0204",
+                                span,
+                                format!("the power of `{}` has a zero denominator", unit.text),
+                                "not a number",
+                            );
+                            self.push(d);
+                            return TExpr::error(span);
+                        };
                         let Some(dim) = u.dim.pow(r) else {
                             return self.dimension_overflow(span);
                         };
@@ -347,7 +404,21 @@ impl<'w, 'a> Checker<'w, 'a> {
                     }
                     None => (u.factor.to_f64(), u.dim.clone()),
                 };
-                self.done(TKind::Const(v * factor), Type::Quantity(dim), span)
+                // In canonical units the amount must still be the number written.
+                let canonical = v * factor;
+                let problem = if !canonical.is_finite() {
+                    Some(OutOfRange::Overflow)
+                } else if canonical == 0.0 && written != 0.0 {
+                    Some(OutOfRange::Underflow)
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    let text = self.text.get(span.range()).unwrap_or(&number.text).to_string();
+                    self.out_of_range(&text, false, problem, span);
+                    return TExpr::error(span);
+                }
+                self.done(TKind::Const(canonical), Type::Quantity(dim), span)
             }
             ExprKind::Str(s) => self.done(TKind::Text(s.clone()), Type::Text, span),
             ExprKind::Bool(b) => self.done(TKind::Bool(*b), Type::Bool, span),
@@ -597,12 +668,35 @@ impl<'w, 'a> Checker<'w, 'a> {
             let (gas, e) = ratio.factors().find(|(b, _)| *b != co2e)?;
             if e == Rational::ONE.neg() {
                 let name = &self.world.bases.get(gas as usize)?.name;
+                // Only a gas the rule's GWP set characterises has a `gwp.X`
+                // (a dimension the rule declares itself, such as `Pt`, has none).
+                if !self.characterised(name) {
+                    return None;
+                }
                 return Some(format!(
                     "{name} is a mass of gas, not CO2e: multiply by `gwp.{name}` to characterise it with the rule's GWP set"
                 ));
             }
         }
         None
+    }
+
+    /// Whether `gwp.{gas}` exists: the gas is in the rule's GWP set (outside a
+    /// rule, or with an unknown set, in any of the prelude's sets).
+    fn characterised(&self, gas: &str) -> bool {
+        let set = self
+            .rule
+            .as_ref()
+            .and_then(|r| r.gwp.as_ref())
+            .and_then(|g| self.world.gwp_sets.get(g));
+        match set {
+            Some(set) => set.values.iter().any(|v| v.gas == gas),
+            None => self
+                .world
+                .gwp_sets
+                .values()
+                .any(|set| set.values.iter().any(|v| v.gas == gas)),
+        }
     }
 
     pub fn compatible(&self, a: &Type, b: &Type) -> bool {
@@ -895,6 +989,17 @@ impl<'w, 'a> Checker<'w, 'a> {
             self.reference(span, loc);
             return self.done(TKind::Local(index), ty, span);
         }
+        // A bare enum variant where the type is known comes before the
+        // rule's names, as in a `match` arm: `given product = oil` is the
+        // variant `oil` even if an input is also called `oil`.
+        if let Some(Type::Enum(id)) = hint {
+            if let Some(v) = self.world.enums.get(*id).and_then(|e| e.variant(&n.text)) {
+                if let Some(loc) = self.world.enums.get(*id).map(|e| e.variants[v].loc) {
+                    self.reference(span, loc);
+                }
+                return self.done(TKind::Variant(*id, v), Type::Enum(*id), span);
+            }
+        }
         let rule_name = self
             .rule
             .as_ref()
@@ -956,15 +1061,6 @@ impl<'w, 'a> Checker<'w, 'a> {
                     TExpr::error(span)
                 }
             };
-        }
-        // A bare enum variant where the type is known.
-        if let Some(Type::Enum(id)) = hint {
-            if let Some(v) = self.world.enums.get(*id).and_then(|e| e.variant(&n.text)) {
-                if let Some(loc) = self.world.enums.get(*id).map(|e| e.variants[v].loc) {
-                    self.reference(span, loc);
-                }
-                return self.done(TKind::Variant(*id, v), Type::Enum(*id), span);
-            }
         }
         // Units are the most used world names (`/ kWh`): one lookup finds them.
         if let Some(u) = self.world.units.get(n.text.as_str()) {

@@ -9,7 +9,7 @@ use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
-use crate::types::{const_value, ConstValue, Location, TExpr, Type};
+use crate::types::{ConstValue, Location, TExpr, Type};
 use crate::world::WorldValue;
 use crate::FastMap;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
@@ -360,6 +360,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     let cutoff_clause = single(checker, rule, &c.cutoffs, "cutoff", |t| t.span);
     let allocation = single(checker, rule, &c.allocations, "allocation", |t| t.span);
     let grades_clause = single(checker, rule, &c.grades, "grades", |t| t.span);
+    let allocation = allocation.filter(|a| allocation_kind_known(checker, a));
     if title.is_none() && !written("title") {
         missing(checker, rule, "title", "title \"…\" en \"…\"");
     }
@@ -683,7 +684,14 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     continue;
                 }
             }
-            let Some(ConstValue::Number(v)) = const_value(&value) else {
+            let Some(v) = constant_number(
+                checker,
+                &value,
+                &format!(
+                    "the threshold of grade `{}` must be a constant",
+                    entry.name.text
+                ),
+            ) else {
                 continue;
             };
             if let Some((p, pspan)) = previous {
@@ -858,6 +866,62 @@ impl<'w> TypeCache<'w> {
     }
 }
 
+/// The value of a checked expression that must be a constant (the one
+/// evaluator, [`crate::constant`]): E0204 saying why when it is not. An
+/// erroneous expression was reported already and gives `None` silently.
+fn constant(checker: &mut Checker, value: &TExpr, message: &str) -> Option<ConstValue> {
+    if value.ty.is_error() {
+        return None;
+    }
+    match crate::constant::evaluate(checker, value) {
+        Ok(v) => Some(v),
+        Err(why) => {
+            let mut d = checker
+                .error("E0204", value.span, message, "not a constant")
+                .with_note(why.reason);
+            if why.span != value.span && why.span != Span::default() {
+                d = d.with_label(checker.file, why.span, "not constant");
+            }
+            checker.push(d);
+            None
+        }
+    }
+}
+
+/// A constant number, as [`constant`].
+fn constant_number(checker: &mut Checker, value: &TExpr, message: &str) -> Option<f64> {
+    match constant(checker, value, message)? {
+        ConstValue::Number(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The allocation kinds of LANGUAGE.md §6.
+pub const ALLOCATION_KINDS: [&str; 4] = ["none", "physical", "economic", "system_expansion"];
+
+/// Whether `allocation KIND` names a documented kind; E0101 listing them when not.
+fn allocation_kind_known(checker: &mut Checker, a: &ast::AllocationClause) -> bool {
+    if ALLOCATION_KINDS.contains(&a.kind.text.as_str()) {
+        return true;
+    }
+    let kinds = ALLOCATION_KINDS
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = checker
+        .error(
+            "E0101",
+            a.kind.span,
+            format!("unknown allocation kind `{}`", a.kind.text),
+            "not an allocation kind",
+        )
+        .with_note(format!("the allocation kinds are {kinds} (ISO 14044 4.3.4)"))
+        .did_you_mean(&a.kind.text, ALLOCATION_KINDS);
+    checker.push(d);
+    false
+}
+
 fn percent(v: f64) -> String {
     let p = v * 100.0;
     let s = format!("{p:.4}");
@@ -1006,16 +1070,11 @@ fn declared_unit(checker: &mut Checker, d: &ast::DeclaredUnitClause) -> Option<D
         }
         return None;
     };
-    let Some(ConstValue::Number(canonical)) = const_value(&value) else {
-        let diag = checker.error(
-            "E0204",
-            d.amount.span,
-            "the declared unit must be a constant quantity",
-            "not a constant",
-        );
-        checker.push(diag);
-        return None;
-    };
+    let canonical = constant_number(
+        checker,
+        &value,
+        "the declared unit must be a constant quantity",
+    )?;
     if canonical <= 0.0 {
         let diag = checker.error(
             "E0203",
@@ -1032,9 +1091,8 @@ fn declared_unit(checker: &mut Checker, d: &ast::DeclaredUnitClause) -> Option<D
             unit,
             power,
         } => {
-            let n = crate::rational::Rational::parse_decimal(&number.text)
-                .map(|r| r.to_f64())
-                .unwrap_or(1.0);
+            // The number was checked above (the quantity has a value); never a guessed amount.
+            let n = crate::checker::literal_value(number).ok()?;
             let text = match power {
                 Some(p) => format!("{}^{}", unit.text, p.num),
                 None => unit.text.clone(),
@@ -1056,21 +1114,11 @@ fn ratio_constant(checker: &mut Checker, e: &ast::Expr, what: &str) -> Option<f6
     if !checker.expect_type(&value, &Type::ratio(), None, what) {
         return None;
     }
-    match const_value(&value) {
-        Some(ConstValue::Number(v)) => Some(v),
-        _ => {
-            if !value.ty.is_error() {
-                let d = checker.error(
-                    "E0204",
-                    e.span,
-                    format!("{what} must be a constant such as `1%`"),
-                    "not a constant",
-                );
-                checker.push(d);
-            }
-            None
-        }
-    }
+    constant_number(
+        checker,
+        &value,
+        &format!("{what} must be a constant such as `1%`"),
+    )
 }
 
 /// Input number `i` with its default checked.
@@ -1091,16 +1139,7 @@ pub(crate) fn input_default(checker: &mut Checker, i: usize) -> Option<CheckedIn
         ) {
             return None;
         }
-        let v = const_value(&value);
-        if v.is_none() && !value.ty.is_error() {
-            let d = checker.error(
-                "E0204",
-                e.span,
-                "a default must be a constant value",
-                "not a constant",
-            );
-            checker.push(d);
-        }
+        let v = constant(checker, &value, "a default must be a constant value");
         if let Some(ConstValue::Number(n)) = v {
             if n < 0.0 {
                 let d = checker.error(
@@ -1148,26 +1187,20 @@ pub(crate) fn factor_value(checker: &mut Checker, i: usize) -> Option<CheckedFac
                 unit.as_ref().map(|u| u.1.as_str()),
                 format_args!("factor `{}`", decl.name.text),
             );
-            match const_value(&value) {
-                Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
+            match constant_number(
+                checker,
+                &value,
+                "a factor's value must be a constant quantity",
+            ) {
+                Some(v) => CheckedFactorValue::Literal {
                     canonical: v,
                     in_unit: v / unit_factor,
                 },
-                _ => {
-                    if !value.ty.is_error() {
-                        let d = checker.error(
-                            "E0204",
-                            e.span,
-                            "a factor's value must be a constant quantity",
-                            "not a constant",
-                        );
-                        checker.push(d);
-                    }
-                    CheckedFactorValue::Literal {
-                        canonical: 0.0,
-                        in_unit: 0.0,
-                    }
-                }
+                // Reported: the rule has errors and is never lowered.
+                None => CheckedFactorValue::Literal {
+                    canonical: 0.0,
+                    in_unit: 0.0,
+                },
             }
         }
     };
@@ -1457,18 +1490,8 @@ fn check_example(
                 ) {
                     continue;
                 }
-                match const_value(&value) {
-                    Some(v) => givens.push((g.name.text.clone(), v)),
-                    None if value.ty.is_error() => {}
-                    None => {
-                        let d = checker.error(
-                            "E0204",
-                            g.value.span,
-                            "a given value must be a constant",
-                            "not a constant",
-                        );
-                        checker.push(d);
-                    }
+                if let Some(v) = constant(checker, &value, "a given value must be a constant") {
+                    givens.push((g.name.text.clone(), v));
                 }
             }
             ast::ExampleStatement::Expect(e) => {
@@ -1568,24 +1591,33 @@ fn check_example(
                     if !checker.expect_type(&v, &co2e, Some("kgCO2e"), "an expected value") {
                         continue;
                     }
-                    match const_value(&v) {
-                        Some(ConstValue::Number(n)) => Ok(n),
-                        _ => continue,
+                    // Never dropped: a value that cannot be evaluated is an error.
+                    match constant_number(checker, &v, "an expected value must be a constant") {
+                        Some(n) => Ok(n),
+                        None => continue,
                     }
                 };
-                let tolerance = e.tolerance.as_ref().and_then(|t| {
-                    let tv = checker.expr(t);
-                    match (&tv.ty, const_value(&tv)) {
-                        (Type::Quantity(d), Some(ConstValue::Number(n))) if d.is_none() => Some(Tolerance::Relative(n)),
-                        (ty, Some(ConstValue::Number(n))) if checker.compatible(ty, &co2e) => Some(Tolerance::Absolute(n)),
-                        (Type::Error, _) => None,
-                        _ => {
-                            let d = checker.error("E0203", t.span, "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)", "not a tolerance");
-                            checker.push(d);
-                            None
+                let tolerance = match &e.tolerance {
+                    None => None,
+                    Some(t) => {
+                        let tv = checker.expr(t);
+                        let relative = matches!(&tv.ty, Type::Quantity(d) if d.is_none());
+                        let absolute = !relative && !tv.ty.is_error() && checker.compatible(&tv.ty, &co2e);
+                        if !relative && !absolute {
+                            if !tv.ty.is_error() {
+                                let d = checker.error("E0203", t.span, "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)", "not a tolerance");
+                                checker.push(d);
+                            }
+                            continue;
+                        }
+                        // An expectation whose tolerance cannot be evaluated is not run with another.
+                        match constant_number(checker, &tv, "a tolerance must be a constant") {
+                            Some(n) if relative => Some(Tolerance::Relative(n)),
+                            Some(n) => Some(Tolerance::Absolute(n)),
+                            None => continue,
                         }
                     }
-                });
+                };
                 expects.push(CheckedExpect {
                     what,
                     value,
