@@ -414,7 +414,11 @@ impl<'w, 'a> Checker<'w, 'a> {
                     None
                 };
                 if let Some(problem) = problem {
-                    let text = self.text.get(span.range()).unwrap_or(&number.text).to_string();
+                    let text = self
+                        .text
+                        .get(span.range())
+                        .unwrap_or(&number.text)
+                        .to_string();
                     self.out_of_range(&text, false, problem, span);
                     return TExpr::error(span);
                 }

@@ -205,7 +205,9 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                 .unwrap_or_default();
             not_constant(
                 e,
-                format!("it depends on factor `{name}`, which an example or a factor database may set"),
+                format!(
+                    "it depends on factor `{name}`, which an example or a factor database may set"
+                ),
             )
         }
         TKind::Local(_) | TKind::Field(..) => {
@@ -229,7 +231,10 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                     Ok(ConstValue::Bool(equal == (*op == BinOp::Eq)))
                 }
                 _ => {
-                    let (x, y) = (eval_number(checker, a, memo)?, eval_number(checker, b, memo)?);
+                    let (x, y) = (
+                        eval_number(checker, a, memo)?,
+                        eval_number(checker, b, memo)?,
+                    );
                     match op {
                         BinOp::Add => number(e, x + y),
                         BinOp::Sub => number(e, x - y),

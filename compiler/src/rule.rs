@@ -916,7 +916,9 @@ fn allocation_kind_known(checker: &mut Checker, a: &ast::AllocationClause) -> bo
             format!("unknown allocation kind `{}`", a.kind.text),
             "not an allocation kind",
         )
-        .with_note(format!("the allocation kinds are {kinds} (ISO 14044 4.3.4)"))
+        .with_note(format!(
+            "the allocation kinds are {kinds} (ISO 14044 4.3.4)"
+        ))
         .did_you_mean(&a.kind.text, ALLOCATION_KINDS);
     checker.push(d);
     false
@@ -1602,7 +1604,8 @@ fn check_example(
                     Some(t) => {
                         let tv = checker.expr(t);
                         let relative = matches!(&tv.ty, Type::Quantity(d) if d.is_none());
-                        let absolute = !relative && !tv.ty.is_error() && checker.compatible(&tv.ty, &co2e);
+                        let absolute =
+                            !relative && !tv.ty.is_error() && checker.compatible(&tv.ty, &co2e);
                         if !relative && !absolute {
                             if !tv.ty.is_error() {
                                 let d = checker.error("E0203", t.span, "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)", "not a tolerance");
