@@ -50,6 +50,27 @@ enum NodeRef {
     Body(usize),
 }
 
+/// A rule `let` or a top-level constant, lowered once to an outer node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Named {
+    Let(usize),
+    Const(usize),
+}
+
+/// The `let`s and constants an expression names directly, in order.
+fn named_in(e: &TExpr) -> Vec<Named> {
+    fn walk(e: &TExpr, out: &mut Vec<Named>) {
+        match &e.kind {
+            TKind::Let(i) => out.push(Named::Let(*i)),
+            TKind::GlobalConst(i) => out.push(Named::Const(*i)),
+            _ => e.for_each_child(&mut |c| walk(c, out)),
+        }
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out);
+    out
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Binding {
     Value(NodeRef),
@@ -143,29 +164,8 @@ impl<'a> Lowerer<'a> {
                 self.emit_outer(plan::Node::Input { input: *i })
             }
             TKind::Factor(i) => self.emit_outer(plan::Node::Factor { factor: *i }),
-            TKind::Let(i) => {
-                if let Some(n) = self.lets.get(i) {
-                    return Ok(NodeRef::Outer(*n));
-                }
-                let Some(Some(value)) = self.rule.lets.get(*i) else {
-                    return self.err(e, "this value has errors");
-                };
-                let r = self.lower_outer(value)?;
-                self.lets.insert(*i, r);
-                NodeRef::Outer(r)
-            }
-            TKind::GlobalConst(i) => {
-                if let Some(n) = self.consts.get(i) {
-                    return Ok(NodeRef::Outer(*n));
-                }
-                let value = match self.analysis.globals.consts.borrow().get(*i) {
-                    Some(crate::checker::Slot::Done(v)) => v.clone(),
-                    _ => return self.err(e, "this constant has errors"),
-                };
-                let r = self.lower_outer(&value)?;
-                self.consts.insert(*i, r);
-                NodeRef::Outer(r)
-            }
+            TKind::Let(i) => NodeRef::Outer(self.lower_named(Named::Let(*i), e)?),
+            TKind::GlobalConst(i) => NodeRef::Outer(self.lower_named(Named::Const(*i), e)?),
             TKind::Local(i) => match env.get(*i) {
                 Some(Binding::Value(r)) => *r,
                 Some(Binding::Element) => {
@@ -352,6 +352,70 @@ impl<'a> Lowerer<'a> {
             }
             TKind::Error => return self.err(e, "this expression has errors"),
         })
+    }
+
+    /// The node of a `let` or constant, lowering it (and what it depends
+    /// on, dependencies first, with an explicit stack: a chain of 100,000
+    /// `let`s needs no deeper native stack than one) on first use.
+    fn lower_named(&mut self, root: Named, at: &TExpr) -> Result<usize, LowerError> {
+        if let Some(n) = self.lowered(root) {
+            return Ok(n);
+        }
+        let mut stack: Vec<(Named, TExpr, Vec<Named>, usize)> = Vec::new();
+        let mut on_stack: HashMap<Named, ()> = HashMap::new();
+        let value = self.named_value(root, at)?;
+        let deps = named_in(&value);
+        stack.push((root, value, deps, 0));
+        on_stack.insert(root, ());
+        while let Some((_, _, deps, next)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if self.lowered(dep).is_some() {
+                    continue;
+                }
+                if on_stack.contains_key(&dep) {
+                    return self.err(at, "internal: a cycle among `let`s reached lowering");
+                }
+                let value = self.named_value(dep, at)?;
+                let deps = named_in(&value);
+                stack.push((dep, value, deps, 0));
+                on_stack.insert(dep, ());
+                continue;
+            }
+            if let Some((named, value, _, _)) = stack.pop() {
+                let r = self.lower_outer(&value)?;
+                match named {
+                    Named::Let(i) => self.lets.insert(i, r),
+                    Named::Const(i) => self.consts.insert(i, r),
+                };
+                on_stack.remove(&named);
+            }
+        }
+        match self.lowered(root) {
+            Some(n) => Ok(n),
+            None => self.err(at, "internal: a value was not lowered"),
+        }
+    }
+
+    fn lowered(&self, named: Named) -> Option<usize> {
+        match named {
+            Named::Let(i) => self.lets.get(&i).copied(),
+            Named::Const(i) => self.consts.get(&i).copied(),
+        }
+    }
+
+    /// The checked value of a `let` or constant.
+    fn named_value(&self, named: Named, at: &TExpr) -> Result<TExpr, LowerError> {
+        match named {
+            Named::Let(i) => match self.rule.lets.get(i) {
+                Some(Some(value)) => Ok(value.clone()),
+                _ => self.err(at, "this value has errors"),
+            },
+            Named::Const(i) => match self.analysis.globals.consts.borrow().get(i) {
+                Some(crate::checker::Slot::Done(v)) => Ok(v.clone()),
+                _ => self.err(at, "this constant has errors"),
+            },
+        }
     }
 
     fn lower_outer(&mut self, e: &TExpr) -> Result<usize, LowerError> {
