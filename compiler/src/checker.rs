@@ -116,6 +116,17 @@ pub struct RuleScope<'a> {
     pub fns: Vec<RuleFn<'a>>,
     /// The rule's GWP set, for `gwp.X`.
     pub gwp: Option<String>,
+    /// The words written in the rule's parts that did not parse: a name
+    /// among them may be declared or used there, so it is never reported
+    /// as unknown or unused (no cascade after a syntax error).
+    pub broken_words: Arc<FastMap<String, ()>>,
+}
+
+impl RuleScope<'_> {
+    /// Whether `name` is written in a part of the rule that did not parse.
+    pub fn in_broken_text(&self, name: &str) -> bool {
+        self.broken_words.contains_key(name)
+    }
 }
 
 /// A use of a name and where it was declared (go to definition, references).
@@ -959,6 +970,14 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn unknown_name(&mut self, n: &ast::Name) -> TExpr {
+        // Declared, perhaps, by a part of the rule that did not parse (E0001).
+        if self
+            .rule
+            .as_ref()
+            .is_some_and(|r| r.in_broken_text(&n.text))
+        {
+            return TExpr::error(n.span);
+        }
         let mut candidates: Vec<&str> = self.world.value_names().collect();
         candidates.extend(self.locals.iter().map(|l| l.name.as_str()));
         let rule_names: Vec<String> = self

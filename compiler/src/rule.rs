@@ -336,6 +336,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         lets: rule_lets,
         fns: rule_fns,
         gwp: None,
+        broken_words: Arc::new(broken_words(checker.text, rule)),
     };
 
     // A clause that did not parse was still written: it is not "missing".
@@ -642,7 +643,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     if let Some(b) = boundary_clause {
         for stage in &boundary_stages {
             let counted = counted_stages.contains_key(stage.as_str());
-            if !counted && !excluded_stages.contains_key(stage.as_str()) {
+            // A stage block or exclusion that did not parse was still written.
+            let written_broken = checker
+                .rule
+                .as_ref()
+                .is_some_and(|r| r.in_broken_text(stage));
+            if !counted && !excluded_stages.contains_key(stage.as_str()) && !written_broken {
                 let has_block = stage_blocks.contains_key(stage.as_str());
                 let d = checker
                     .error(
@@ -745,10 +751,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
 
-    // Unused names.
+    // Unused names (a name written where the rule did not parse may be used there).
     let scope = checker.rule.take().unwrap_or_default();
     for (input, used) in scope.inputs.iter().zip(&scope.inputs_used) {
-        if !used {
+        if !used && !scope.in_broken_text(&input.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0001",
                 file,
@@ -761,7 +767,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
     for (factor, used) in scope.factors.iter().zip(&scope.factors_used) {
-        if !used {
+        if !used && !scope.in_broken_text(&factor.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0002",
                 file,
@@ -773,7 +779,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
     for l in &scope.lets {
-        if !l.used {
+        if !l.used && !scope.in_broken_text(&l.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0003",
                 file,
@@ -835,6 +841,47 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 }
 
+/// The words (names, keywords) written in the parts of `rule` that did not
+/// parse: clauses, declarations, emissions and example statements.
+fn broken_words(text: &str, rule: &ast::Rule) -> FastMap<String, ()> {
+    let mut spans: Vec<Span> = Vec::new();
+    let is_error = |e: &ast::Expr| matches!(e.kind, ExprKind::Error);
+    for clause in &rule.clauses {
+        match clause {
+            Clause::Error(span) => spans.push(*span),
+            Clause::Input(i) if matches!(i.ty.kind, ast::TypeKind::Error) => spans.push(i.span),
+            Clause::Factor(f) => {
+                if matches!(&f.value, ast::FactorValue::Literal(e) if is_error(e)) {
+                    spans.push(f.span);
+                }
+            }
+            Clause::Let(l) if is_error(&l.value) => spans.push(l.span),
+            Clause::Stage(s) => {
+                spans.extend(s.emissions.iter().filter(|e| is_error(&e.value)).map(|e| e.span));
+            }
+            Clause::Example(x) => {
+                spans.extend(x.statements.iter().filter_map(|s| match s {
+                    ast::ExampleStatement::Error(span) => Some(*span),
+                    _ => None,
+                }));
+            }
+            _ => {}
+        }
+    }
+    let mut words = FastMap::default();
+    for span in spans {
+        let Some(part) = text.get(span.range()) else {
+            continue;
+        };
+        for word in part.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if !word.is_empty() {
+                words.insert(word.to_string(), ());
+            }
+        }
+    }
+    words
+}
+
 /// Declared types by their text: a rule declares many inputs and factors of
 /// the same few units. Only types resolved without a diagnostic are kept,
 /// and no list types (each list input has its own record type).
@@ -876,12 +923,9 @@ fn constant(checker: &mut Checker, value: &TExpr, message: &str) -> Option<Const
     match crate::constant::evaluate(checker, value) {
         Ok(v) => Some(v),
         Err(why) => {
-            let mut d = checker
+            let d = checker
                 .error("E0204", value.span, message, "not a constant")
                 .with_note(why.reason);
-            if why.span != value.span && why.span != Span::default() {
-                d = d.with_label(checker.file, why.span, "not constant");
-            }
             checker.push(d);
             None
         }
