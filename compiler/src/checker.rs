@@ -1268,7 +1268,9 @@ impl<'w, 'a> Checker<'w, 'a> {
                 format!("`{name}` is defined in terms of itself"),
                 "cyclic reference",
             )
-            .with_note("`let` definitions may refer to each other in any order, but not in a cycle");
+            .with_note(
+                "`let` definitions may refer to each other in any order, but not in a cycle",
+            );
         if let Some(start) = start {
             let members = &self.let_path[start..];
             if members.len() > 1 {
@@ -1362,9 +1364,8 @@ impl<'w, 'a> Checker<'w, 'a> {
             });
             out
         };
-        let pending = |c: &Self, i: usize| {
-            matches!(c.globals.consts.borrow().get(i), Some(Slot::Pending))
-        };
+        let pending =
+            |c: &Self, i: usize| matches!(c.globals.consts.borrow().get(i), Some(Slot::Pending));
         let mut stack: Vec<(usize, Vec<usize>, usize)> = Vec::new();
         self.set_const_slot(root, Slot::Visiting);
         stack.push((root, deps_of(self, root), 0));

@@ -857,7 +857,12 @@ fn broken_words(text: &str, rule: &ast::Rule) -> FastMap<String, ()> {
             }
             Clause::Let(l) if is_error(&l.value) => spans.push(l.span),
             Clause::Stage(s) => {
-                spans.extend(s.emissions.iter().filter(|e| is_error(&e.value)).map(|e| e.span));
+                spans.extend(
+                    s.emissions
+                        .iter()
+                        .filter(|e| is_error(&e.value))
+                        .map(|e| e.span),
+                );
             }
             Clause::Example(x) => {
                 spans.extend(x.statements.iter().filter_map(|s| match s {
