@@ -400,3 +400,137 @@ fn a_short_batch_row_is_refused_not_defaulted() {
         text(&run.stderr)
     );
 }
+
+// Issue 12, "Results people can trust": constants, long `let` chains, plans.
+
+#[test]
+fn pcr_test_fails_when_a_top_level_let_expectation_is_wrong() {
+    let source = std::fs::read_to_string(root().join(COIL)).unwrap_or_default();
+    let with_let = |expected: &str| {
+        format!("let expected = {expected}\n{source}").replace(
+            "expect footprint == 452.225 kgCO2e within 0.1%",
+            "expect footprint == expected within 0.1%",
+        )
+    };
+    let wrong = with_let("270 kgCO2e");
+    assert!(wrong.contains("== expected within"));
+    let file = temp("wrong_expected_let.pcr", &wrong);
+    let failed = pcr(&["test", &file.to_string_lossy()]);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    assert!(
+        text(&failed.stdout)
+            .lines()
+            .any(|l| l == "0 passed, 1 failed"),
+        "{}",
+        text(&failed.stdout)
+    );
+    assert!(text(&failed.stderr).contains("E0501"));
+
+    let file = temp("right_expected_let.pcr", &with_let("452.225 kgCO2e"));
+    let ok = pcr(&["test", &file.to_string_lossy()]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).lines().any(|l| l == "1 passed, 0 failed"));
+}
+
+fn long_rule(lets: &str, emission: &str) -> String {
+    format!(
+        "rule long {{\n    title \"长\" en \"Long\"\n    version \"1.0.0\"\n    declared_unit 1 t\n    boundary cradle_to_gate\n    gwp ar6\n    cutoff item 1% total 5%\n    input output: t\n{lets}    stage raw_material_acquisition {{\n        emission m = {emission}\n    }}\n    exclude stage production \"not modelled\" share 0.5%\n}}\n"
+    )
+}
+
+#[test]
+fn long_let_chains_build_and_long_cycles_are_e0103_not_a_crash() {
+    let n = 20_000;
+    let mut lets = String::from("    let x1 = 1 kg\n");
+    for k in 2..=n {
+        lets.push_str(&format!("    let x{k} = x{} + 1 kg\n", k - 1));
+    }
+    let file = temp(
+        "long_chain.pcr",
+        &long_rule(&lets, &format!("x{n} * 1 kgCO2e/kg / output")),
+    );
+    let plan = std::env::temp_dir().join(format!("pcr-long-chain-{}.json", std::process::id()));
+    let built = pcr(&[
+        "build",
+        &file.to_string_lossy(),
+        "-o",
+        &plan.to_string_lossy(),
+    ]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
+    assert!(plan.exists());
+
+    let n = 5_000;
+    let mut lets = String::new();
+    for k in 1..=n {
+        let next = if k == n { 1 } else { k + 1 };
+        lets.push_str(&format!("    let a{k}: kg = a{next}\n"));
+    }
+    let file = temp(
+        "long_cycle.pcr",
+        &long_rule(&lets, "a1 * 1 kgCO2e/kg / output"),
+    );
+    let checked = pcr(&["check", &file.to_string_lossy()]);
+    assert_eq!(checked.status.code(), Some(1));
+    let err = text(&checked.stderr);
+    assert_eq!(err.matches("error[E0103]").count(), 1, "{err}");
+    assert!(
+        err.contains("`a1` → `a2`") && err.contains("5000 `let`s in all"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_allocation_kinds_and_unrepresentable_literals_are_refused() {
+    let source = std::fs::read_to_string(root().join(COIL)).unwrap_or_default();
+    let bananas = source.replace("allocation physical", "allocation bananas");
+    assert_ne!(bananas, source);
+    let file = temp("bananas.pcr", &bananas);
+    let plan = std::env::temp_dir().join(format!("pcr-bananas-{}.json", std::process::id()));
+    let built = pcr(&[
+        "build",
+        &file.to_string_lossy(),
+        "-o",
+        &plan.to_string_lossy(),
+    ]);
+    assert_eq!(built.status.code(), Some(1));
+    let err = text(&built.stderr);
+    assert!(err.contains("unknown allocation kind `bananas`"), "{err}");
+    assert!(err.contains("`system_expansion`"), "{err}");
+    assert!(!plan.exists());
+
+    for (literal, problem) in [("1e-999", "underflows to 0"), ("1e999", "overflows")] {
+        let odd = source.replace(
+            "0.06 kgCO2e/tkm source",
+            &format!("{literal} kgCO2e/tkm source"),
+        );
+        assert_ne!(odd, source);
+        let file = temp("odd_literal.pcr", &odd);
+        let checked = pcr(&["check", &file.to_string_lossy()]);
+        assert_eq!(checked.status.code(), Some(1));
+        let err = text(&checked.stderr);
+        assert!(
+            err.contains("E0204") && err.contains(literal) && err.contains(problem),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_dimension_a_plan_cannot_write_is_refused_not_rounded() {
+    let rule = long_rule(
+        "    input huge: m^9223372036854775807 * m^9223372036854775807\n",
+        "output / output * 1 kgCO2e/t",
+    );
+    let file = temp("huge_exponent.pcr", &rule);
+    let plan = std::env::temp_dir().join(format!("pcr-huge-{}.json", std::process::id()));
+    let built = pcr(&[
+        "build",
+        &file.to_string_lossy(),
+        "-o",
+        &plan.to_string_lossy(),
+    ]);
+    assert_eq!(built.status.code(), Some(1), "{}", text(&built.stdout));
+    let err = text(&built.stderr);
+    assert!(err.contains("huge") && err.contains("too large"), "{err}");
+    assert!(!plan.exists());
+}

@@ -116,6 +116,17 @@ pub struct RuleScope<'a> {
     pub fns: Vec<RuleFn<'a>>,
     /// The rule's GWP set, for `gwp.X`.
     pub gwp: Option<String>,
+    /// The words written in the rule's parts that did not parse: a name
+    /// among them may be declared or used there, so it is never reported
+    /// as unknown or unused (no cascade after a syntax error).
+    pub broken_words: Arc<FastMap<String, ()>>,
+}
+
+impl RuleScope<'_> {
+    /// Whether `name` is written in a part of the rule that did not parse.
+    pub fn in_broken_text(&self, name: &str) -> bool {
+        self.broken_words.contains_key(name)
+    }
 }
 
 /// A use of a name and where it was declared (go to definition, references).
@@ -155,6 +166,9 @@ pub struct Checker<'w, 'a> {
     /// Set when a use of an untyped `let` stopped the value being checked:
     /// the main thread checks it again.
     pub deferred: bool,
+    /// The rule `let`s being typed, outermost first: a use of one of them
+    /// closes a cycle, named from this path.
+    pub let_path: Vec<usize>,
 }
 
 /// A literal such as `56.1` or `1200` exactly: at most 15 digits, at most
@@ -190,6 +204,37 @@ fn short_decimal(text: &str) -> Option<f64> {
     Some(mantissa as f64 / POW10[fraction.unwrap_or(0)])
 }
 
+/// Why a literal is not a number the compiler can represent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutOfRange {
+    /// Beyond the largest finite double: it would be infinity.
+    Overflow,
+    /// Not zero, but below the smallest double: it would be 0.
+    Underflow,
+    Malformed,
+}
+
+/// A number literal's value (divided by 100 with `%`): never silently
+/// infinite, and never 0 unless written as zero.
+pub fn literal_value(n: &ast::NumberLit) -> Result<f64, OutOfRange> {
+    // `str::parse` rounds correctly.
+    let parsed = match short_decimal(&n.text) {
+        Some(v) => Ok(v),
+        None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
+        None => n.text.parse::<f64>(),
+    };
+    let v = parsed.map_err(|_| OutOfRange::Malformed)?;
+    let v = if n.percent { v / 100.0 } else { v };
+    if !v.is_finite() {
+        return Err(OutOfRange::Overflow);
+    }
+    let mantissa = n.text.split(['e', 'E']).next().unwrap_or("");
+    if v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        return Err(OutOfRange::Underflow);
+    }
+    Ok(v)
+}
+
 /// Whether an expression is a literal zero (which takes any dimension: `if c then x else 0`).
 fn is_zero_literal(e: &TExpr) -> bool {
     matches!(e.kind, TKind::Const(v) if v == 0.0)
@@ -212,6 +257,7 @@ impl<'w, 'a> Checker<'w, 'a> {
             parallel: true,
             defer_lets: false,
             deferred: false,
+            let_path: Vec::new(),
         }
     }
 
@@ -277,27 +323,44 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn number(&mut self, n: &ast::NumberLit, span: Span) -> Option<f64> {
-        // `str::parse` rounds correctly; an infinite value is not the number written.
-        let value = match short_decimal(&n.text) {
-            Some(v) => Ok(v),
-            None if n.text.contains('_') => n.text.replace('_', "").parse::<f64>(),
-            None => n.text.parse::<f64>(),
-        };
-        let parsed =
-            value
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(|v| if n.percent { v / 100.0 } else { v });
-        if parsed.is_none() {
-            let d = self.error(
+        match literal_value(n) {
+            Ok(v) => Some(v),
+            Err(problem) => {
+                self.out_of_range(&n.text, n.percent, problem, span);
+                None
+            }
+        }
+    }
+
+    /// E0204: a literal is not representable (`1e999`, `1e-999`).
+    fn out_of_range(&mut self, text: &str, percent: bool, problem: OutOfRange, span: Span) {
+        let percent = if percent { "%" } else { "" };
+        let d = match problem {
+            OutOfRange::Overflow => self
+                .error(
+                    "E0204",
+                    span,
+                    format!("`{text}{percent}` is not a number this compiler can represent: it overflows to infinity"),
+                    "number out of range",
+                )
+                .with_note("quantities are 64-bit floating-point numbers in canonical units, at most about 1.8e308"),
+            OutOfRange::Underflow => self
+                .error(
+                    "E0204",
+                    span,
+                    format!("`{text}{percent}` is not a number this compiler can represent: it underflows to 0"),
+                    "number out of range",
+                )
+                .with_note("quantities are 64-bit floating-point numbers in canonical units; a non-zero value below about 2.2e-308 cannot be told from 0")
+                .with_help("write `0` if zero is meant"),
+            OutOfRange::Malformed => self.error(
                 "E0204",
                 span,
-                format!("`{}` is not a number this compiler can represent", n.text),
+                format!("`{text}{percent}` is not a number this compiler can represent"),
                 "number out of range",
-            );
-            self.push(d);
-        }
-        parsed
+            ),
+        };
+        self.push(d);
     }
 
     pub fn expr(&mut self, e: &ast::Expr) -> TExpr {
@@ -320,6 +383,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                 let Some(v) = self.number(number, span) else {
                     return TExpr::error(span);
                 };
+                let written = v;
                 let Some(u) = self.world.units.get(&unit.text) else {
                     let mut d = self.error(
                         "E0101",
@@ -338,8 +402,16 @@ impl<'w, 'a> Checker<'w, 'a> {
                 self.reference(unit.span, u.loc);
                 let (factor, dim) = match power {
                     Some(p) => {
-                        let r =
-                            Rational::new(p.num as i128, p.den as i128).unwrap_or(Rational::ONE);
+                        let Some(r) = Rational::new(i128::from(p.num), i128::from(p.den)) else {
+                            let d = self.error(
+                                "E0204",
+                                span,
+                                format!("the power of `{}` has a zero denominator", unit.text),
+                                "not a number",
+                            );
+                            self.push(d);
+                            return TExpr::error(span);
+                        };
                         let Some(dim) = u.dim.pow(r) else {
                             return self.dimension_overflow(span);
                         };
@@ -347,7 +419,25 @@ impl<'w, 'a> Checker<'w, 'a> {
                     }
                     None => (u.factor.to_f64(), u.dim.clone()),
                 };
-                self.done(TKind::Const(v * factor), Type::Quantity(dim), span)
+                // In canonical units the amount must still be the number written.
+                let canonical = v * factor;
+                let problem = if !canonical.is_finite() {
+                    Some(OutOfRange::Overflow)
+                } else if canonical == 0.0 && written != 0.0 {
+                    Some(OutOfRange::Underflow)
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    let text = self
+                        .text
+                        .get(span.range())
+                        .unwrap_or(&number.text)
+                        .to_string();
+                    self.out_of_range(&text, false, problem, span);
+                    return TExpr::error(span);
+                }
+                self.done(TKind::Const(canonical), Type::Quantity(dim), span)
             }
             ExprKind::Str(s) => self.done(TKind::Text(s.clone()), Type::Text, span),
             ExprKind::Bool(b) => self.done(TKind::Bool(*b), Type::Bool, span),
@@ -597,12 +687,35 @@ impl<'w, 'a> Checker<'w, 'a> {
             let (gas, e) = ratio.factors().find(|(b, _)| *b != co2e)?;
             if e == Rational::ONE.neg() {
                 let name = &self.world.bases.get(gas as usize)?.name;
+                // Only a gas the rule's GWP set characterises has a `gwp.X`
+                // (a dimension the rule declares itself, such as `Pt`, has none).
+                if !self.characterised(name) {
+                    return None;
+                }
                 return Some(format!(
                     "{name} is a mass of gas, not CO2e: multiply by `gwp.{name}` to characterise it with the rule's GWP set"
                 ));
             }
         }
         None
+    }
+
+    /// Whether `gwp.{gas}` exists: the gas is in the rule's GWP set (outside a
+    /// rule, or with an unknown set, in any of the prelude's sets).
+    fn characterised(&self, gas: &str) -> bool {
+        let set = self
+            .rule
+            .as_ref()
+            .and_then(|r| r.gwp.as_ref())
+            .and_then(|g| self.world.gwp_sets.get(g));
+        match set {
+            Some(set) => set.values.iter().any(|v| v.gas == gas),
+            None => self
+                .world
+                .gwp_sets
+                .values()
+                .any(|set| set.values.iter().any(|v| v.gas == gas)),
+        }
     }
 
     pub fn compatible(&self, a: &Type, b: &Type) -> bool {
@@ -857,6 +970,14 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     fn unknown_name(&mut self, n: &ast::Name) -> TExpr {
+        // Declared, perhaps, by a part of the rule that did not parse (E0001).
+        if self
+            .rule
+            .as_ref()
+            .is_some_and(|r| r.in_broken_text(&n.text))
+        {
+            return TExpr::error(n.span);
+        }
         let mut candidates: Vec<&str> = self.world.value_names().collect();
         candidates.extend(self.locals.iter().map(|l| l.name.as_str()));
         let rule_names: Vec<String> = self
@@ -894,6 +1015,17 @@ impl<'w, 'a> Checker<'w, 'a> {
             let (ty, loc) = (local.ty.clone(), local.loc);
             self.reference(span, loc);
             return self.done(TKind::Local(index), ty, span);
+        }
+        // A bare enum variant where the type is known comes before the
+        // rule's names, as in a `match` arm: `given product = oil` is the
+        // variant `oil` even if an input is also called `oil`.
+        if let Some(Type::Enum(id)) = hint {
+            if let Some(v) = self.world.enums.get(*id).and_then(|e| e.variant(&n.text)) {
+                if let Some(loc) = self.world.enums.get(*id).map(|e| e.variants[v].loc) {
+                    self.reference(span, loc);
+                }
+                return self.done(TKind::Variant(*id, v), Type::Enum(*id), span);
+            }
         }
         let rule_name = self
             .rule
@@ -956,15 +1088,6 @@ impl<'w, 'a> Checker<'w, 'a> {
                     TExpr::error(span)
                 }
             };
-        }
-        // A bare enum variant where the type is known.
-        if let Some(Type::Enum(id)) = hint {
-            if let Some(v) = self.world.enums.get(*id).and_then(|e| e.variant(&n.text)) {
-                if let Some(loc) = self.world.enums.get(*id).map(|e| e.variants[v].loc) {
-                    self.reference(span, loc);
-                }
-                return self.done(TKind::Variant(*id, v), Type::Enum(*id), span);
-            }
         }
         // Units are the most used world names (`/ kWh`): one lookup finds them.
         if let Some(u) = self.world.units.get(n.text.as_str()) {
@@ -1035,27 +1158,148 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     pub fn let_type(&mut self, index: usize, use_span: Span) -> Type {
-        let Some(rule) = self.rule.as_mut() else {
-            return Type::Error;
-        };
-        let Some(slot) = rule.lets.get(index) else {
+        let Some(slot) = self.rule.as_ref().and_then(|r| r.lets.get(index)) else {
             return Type::Error;
         };
         match &slot.slot {
             Slot::Done(t) => return slot.declared.clone().unwrap_or_else(|| t.ty.clone()),
             Slot::Visiting => {
-                let name = slot.decl.name.text.clone();
-                let d = self
-                    .error("E0103", use_span, format!("`{name}` is defined in terms of itself"), "cyclic reference")
-                    .with_note("`let` definitions may refer to each other in any order, but not in a cycle");
-                self.push(d);
+                self.let_cycle(index, use_span);
                 return Type::Error;
             }
             Slot::Pending => {}
         }
-        let decl = slot.decl;
-        let declared = slot.declared.clone();
-        rule.lets[index].slot = Slot::Visiting;
+        if self.defer_lets {
+            // A helper thread types one `let`; a use of another it has not
+            // typed stops it (see `values.rs`).
+            self.set_let_slot(index, Slot::Visiting);
+            self.let_path.push(index);
+            self.type_let_value(index);
+            self.let_path.pop();
+        } else {
+            self.type_lets_from(index);
+        }
+        match self.rule.as_ref().and_then(|r| r.lets.get(index)) {
+            Some(RuleLet {
+                slot: Slot::Done(t),
+                declared,
+                ..
+            }) => declared.clone().unwrap_or_else(|| t.ty.clone()),
+            _ => Type::Error,
+        }
+    }
+
+    fn set_let_slot(&mut self, index: usize, slot: Slot) {
+        if let Some(l) = self.rule.as_mut().and_then(|r| r.lets.get_mut(index)) {
+            l.slot = slot;
+        }
+    }
+
+    fn let_pending(&self, index: usize) -> bool {
+        self.rule
+            .as_ref()
+            .and_then(|r| r.lets.get(index))
+            .is_some_and(|l| matches!(l.slot, Slot::Pending))
+    }
+
+    /// Type `root` and the `let`s it depends on, dependencies first, with an
+    /// explicit stack: a chain or cycle of 100,000 `let`s needs no deeper
+    /// native stack than one `let`. Each `let` on the stack is `Visiting`, so
+    /// a use of it while typing one it depends on closes a cycle (E0103).
+    fn type_lets_from(&mut self, root: usize) {
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        self.set_let_slot(root, Slot::Visiting);
+        self.let_path.push(root);
+        stack.push((root, self.let_dependencies(root), 0));
+        while let Some((_, deps, next)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if self.let_pending(dep) {
+                    self.set_let_slot(dep, Slot::Visiting);
+                    self.let_path.push(dep);
+                    let deps = self.let_dependencies(dep);
+                    stack.push((dep, deps, 0));
+                }
+                continue;
+            }
+            if let Some((index, _, _)) = stack.pop() {
+                self.type_let_value(index);
+                self.let_path.pop();
+            }
+        }
+    }
+
+    /// The rule `let`s that `let` number `index` names, in order of use (a
+    /// name bound by an enclosing `sum` is not a `let`).
+    fn let_dependencies(&self, index: usize) -> Vec<usize> {
+        let Some(rule) = self.rule.as_ref() else {
+            return Vec::new();
+        };
+        let Some(l) = rule.lets.get(index) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut bound: Vec<&str> = Vec::new();
+        names_used(&l.decl.value, &mut bound, &mut |name| {
+            if let Some((RuleName::Let(i), _)) = rule.names.get(name) {
+                out.push(*i);
+            }
+        });
+        out
+    }
+
+    /// E0103: a use of a `let` being typed; names the cycle (its first few
+    /// members when it is long).
+    fn let_cycle(&mut self, index: usize, use_span: Span) {
+        const SHOWN: usize = 6;
+        let name_of = |c: &Self, i: usize| {
+            c.rule
+                .as_ref()
+                .and_then(|r| r.lets.get(i))
+                .map(|l| l.decl.name.text.clone())
+                .unwrap_or_default()
+        };
+        let name = name_of(self, index);
+        let start = self.let_path.iter().rposition(|&i| i == index);
+        let mut d = self
+            .error(
+                "E0103",
+                use_span,
+                format!("`{name}` is defined in terms of itself"),
+                "cyclic reference",
+            )
+            .with_note(
+                "`let` definitions may refer to each other in any order, but not in a cycle",
+            );
+        if let Some(start) = start {
+            let members = &self.let_path[start..];
+            if members.len() > 1 {
+                let mut chain: Vec<String> = members
+                    .iter()
+                    .take(SHOWN)
+                    .map(|&i| format!("`{}`", name_of(self, i)))
+                    .collect();
+                if members.len() > SHOWN {
+                    chain.push(format!("… ({} `let`s in all)", members.len()));
+                }
+                chain.push(format!("`{name}`"));
+                d = d.with_note(format!("the cycle: {}", chain.join(" → ")));
+            }
+        }
+        self.push(d);
+    }
+
+    /// Type the value of `let` number `index` (marked `Visiting`), whose
+    /// dependencies are typed or being typed.
+    fn type_let_value(&mut self, index: usize) {
+        let Some((decl, declared)) = self
+            .rule
+            .as_ref()
+            .and_then(|r| r.lets.get(index))
+            .map(|l| (l.decl, l.declared.clone()))
+        else {
+            return;
+        };
         let saved_locals = std::mem::take(&mut self.locals);
         let value = self.expr_with(&decl.value, declared.as_ref());
         self.locals = saved_locals;
@@ -1072,42 +1316,80 @@ impl<'w, 'a> Checker<'w, 'a> {
                 format_args!("`{}`", decl.name.text),
             );
         }
-        let ty = declared.unwrap_or_else(|| value.ty.clone());
-        if let Some(rule) = self.rule.as_mut() {
-            rule.lets[index].slot = Slot::Done(value);
-        }
-        ty
+        self.set_let_slot(index, Slot::Done(value));
     }
 
     /// The type of a top-level constant, checking it on first use.
     pub fn const_type(&mut self, index: usize, use_span: Span) -> Type {
         let state = match self.globals.consts.borrow().get(index) {
             Some(Slot::Done(t)) => return t.ty.clone(),
-            Some(Slot::Visiting) => Some(Slot::Visiting),
-            Some(Slot::Pending) => Some(Slot::Pending),
-            None => None,
-        };
-        match state {
-            Some(Slot::Done(_)) => return Type::Error,
-            Some(Slot::Visiting) => {
-                let d = self.error(
-                    "E0103",
-                    use_span,
-                    "this constant is defined in terms of itself",
-                    "cyclic reference",
-                );
-                self.push(d);
-                return Type::Error;
-            }
-            Some(Slot::Pending) => {}
+            Some(Slot::Visiting) => Slot::Visiting,
+            Some(Slot::Pending) => Slot::Pending,
             None => return Type::Error,
-        }
-        let Some(def) = self.world.consts.get(index) else {
-            return Type::Error;
         };
-        if let Some(slot) = self.globals.consts.borrow_mut().get_mut(index) {
-            *slot = Slot::Visiting;
+        if let Slot::Visiting = state {
+            let d = self.error(
+                "E0103",
+                use_span,
+                "this constant is defined in terms of itself",
+                "cyclic reference",
+            );
+            self.push(d);
+            return Type::Error;
         }
+        self.type_consts_from(index);
+        match self.globals.consts.borrow().get(index) {
+            Some(Slot::Done(t)) => t.ty.clone(),
+            _ => Type::Error,
+        }
+    }
+
+    fn set_const_slot(&self, index: usize, slot: Slot) {
+        if let Some(s) = self.globals.consts.borrow_mut().get_mut(index) {
+            *s = slot;
+        }
+    }
+
+    /// As [`Checker::type_lets_from`], for top-level constants.
+    fn type_consts_from(&mut self, root: usize) {
+        let deps_of = |c: &Self, index: usize| -> Vec<usize> {
+            let Some(def) = c.world.consts.get(index) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            names_used(&def.decl.value, &mut Vec::new(), &mut |name| {
+                if let Some((WorldValue::Const(i), _)) = c.world.values.get(name) {
+                    out.push(*i);
+                }
+            });
+            out
+        };
+        let pending =
+            |c: &Self, i: usize| matches!(c.globals.consts.borrow().get(i), Some(Slot::Pending));
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        self.set_const_slot(root, Slot::Visiting);
+        stack.push((root, deps_of(self, root), 0));
+        while let Some((_, deps, next)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if pending(self, dep) {
+                    self.set_const_slot(dep, Slot::Visiting);
+                    let deps = deps_of(self, dep);
+                    stack.push((dep, deps, 0));
+                }
+                continue;
+            }
+            if let Some((index, _, _)) = stack.pop() {
+                self.type_const_value(index);
+            }
+        }
+    }
+
+    /// Type top-level constant number `index` (marked `Visiting`).
+    fn type_const_value(&mut self, index: usize) {
+        let Some(def) = self.world.consts.get(index) else {
+            return;
+        };
         let saved_file = std::mem::replace(&mut self.file, def.file);
         let saved_locals = std::mem::take(&mut self.locals);
         let saved_rule = self.rule.take();
@@ -1130,11 +1412,8 @@ impl<'w, 'a> Checker<'w, 'a> {
         self.file = saved_file;
         let ty = declared.map(|d| d.0).unwrap_or_else(|| value.ty.clone());
         let mut stored = value;
-        stored.ty = ty.clone();
-        if let Some(slot) = self.globals.consts.borrow_mut().get_mut(index) {
-            *slot = Slot::Done(stored);
-        }
-        ty
+        stored.ty = ty;
+        self.set_const_slot(index, Slot::Done(stored));
     }
 
     fn field(&mut self, base: &ast::Expr, field: &ast::Name, span: Span) -> TExpr {
@@ -1518,6 +1797,61 @@ impl<'w, 'a> Checker<'w, 'a> {
             return TExpr::error(span);
         }
         self.done(TKind::Match(Box::new(s), out), result_ty, span)
+    }
+}
+
+/// Call `found` with each value name `e` uses that is not bound by an
+/// enclosing `sum` (recursive only in the expression's own nesting).
+pub(crate) fn names_used<'e>(
+    e: &'e ast::Expr,
+    bound: &mut Vec<&'e str>,
+    found: &mut dyn FnMut(&'e str),
+) {
+    match &e.kind {
+        ExprKind::Name(n) => {
+            if !bound.contains(&n.text.as_str()) {
+                found(&n.text);
+            }
+        }
+        ExprKind::Field(base, _) => names_used(base, bound, found),
+        ExprKind::Call(_, args) | ExprKind::List(args) => {
+            for a in args {
+                names_used(a, bound, found);
+            }
+        }
+        ExprKind::Unary(_, a) | ExprKind::Paren(a) => names_used(a, bound, found),
+        ExprKind::Binary(_, a, b) => {
+            names_used(a, bound, found);
+            names_used(b, bound, found);
+        }
+        ExprKind::If(c, a, b) => {
+            names_used(c, bound, found);
+            names_used(a, bound, found);
+            names_used(b, bound, found);
+        }
+        ExprKind::Match(s, arms) => {
+            names_used(s, bound, found);
+            for arm in arms {
+                names_used(&arm.value, bound, found);
+            }
+        }
+        ExprKind::Sum { var, list, body } => {
+            names_used(list, bound, found);
+            bound.push(&var.text);
+            names_used(body, bound, found);
+            bound.pop();
+        }
+        ExprKind::Record(fields) => {
+            for f in fields {
+                names_used(&f.value, bound, found);
+            }
+        }
+        ExprKind::Number(_)
+        | ExprKind::Quantity { .. }
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Gwp(_)
+        | ExprKind::Error => {}
     }
 }
 

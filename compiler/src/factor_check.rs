@@ -10,7 +10,10 @@ use pcr_plan::factors::FactorDb;
 pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
     let mut table = pcr_plan::dimension::UnitTable::new();
     for (name, u) in &analysis.world.units {
-        table.insert(name, u.factor.to_f64(), plan_dimension(analysis, &u.dim));
+        // As in plans: a unit whose dimension a plan cannot write is not read.
+        if let Ok(dim) = plan_dimension(analysis, &u.dim) {
+            table.insert(name, u.factor.to_f64(), dim);
+        }
     }
     let mut out = Vec::new();
     for rule in &analysis.rules {
@@ -45,7 +48,19 @@ pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
             };
             match table.parse(&entry.unit) {
                 Ok(unit) => {
-                    let want = plan_dimension(analysis, expected);
+                    let want = match plan_dimension(analysis, expected) {
+                        Ok(want) => want,
+                        Err(why) => {
+                            out.push(Diagnostic::error(
+                                "E0402",
+                                f.loc.file,
+                                f.loc.span,
+                                format!("factor `{}`: {why}", f.name),
+                                "dimension out of range",
+                            ));
+                            continue;
+                        }
+                    };
                     if unit.dimension != want {
                         let d = Diagnostic::error(
                             "E0402",

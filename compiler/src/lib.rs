@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod checker;
+pub mod constant;
 pub mod diagnostic;
 pub mod dimension;
 pub mod explain;

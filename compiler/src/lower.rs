@@ -18,26 +18,57 @@ pub struct LowerError {
     pub span: pcr_lang::Span,
 }
 
-pub fn plan_dimension(analysis: &Analysis, dim: &Dimension) -> pcr_plan::dimension::Dimension {
+/// A dimension as plans write it. Plans keep exponents as 64-bit ratios: an
+/// exponent beyond them is refused (never written as another exponent).
+pub fn plan_dimension(
+    analysis: &Analysis,
+    dim: &Dimension,
+) -> Result<pcr_plan::dimension::Dimension, String> {
     let mut map = BTreeMap::new();
     for (base, e) in dim.factors() {
-        let name = analysis
-            .world
-            .bases
-            .get(base as usize)
-            .map(|b| b.name.clone())
-            .unwrap_or_default();
-        let ratio = pcr_plan::ratio::Ratio::new(e.num() as i64, e.den() as i64)
-            .unwrap_or(pcr_plan::ratio::Ratio::ONE);
-        map.insert(name, ratio);
+        let Some(name) = analysis.world.bases.get(base as usize).map(|b| &b.name) else {
+            return Err(format!("internal: base dimension {base} is not declared"));
+        };
+        let ratio = match (i64::try_from(e.num()), i64::try_from(e.den())) {
+            (Ok(n), Ok(d)) => pcr_plan::ratio::Ratio::new(n, d),
+            _ => None,
+        };
+        let Some(ratio) = ratio else {
+            return Err(format!(
+                "the exponent {e} of `{name}` in {} is too large for a plan (at most 64-bit ratios)",
+                analysis.world.dimension_name(dim)
+            ));
+        };
+        map.insert(name.clone(), ratio);
     }
-    pcr_plan::dimension::Dimension(map)
+    Ok(pcr_plan::dimension::Dimension(map))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum NodeRef {
     Outer(usize),
     Body(usize),
+}
+
+/// A rule `let` or a top-level constant, lowered once to an outer node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Named {
+    Let(usize),
+    Const(usize),
+}
+
+/// The `let`s and constants an expression names directly, in order.
+fn named_in(e: &TExpr) -> Vec<Named> {
+    fn walk(e: &TExpr, out: &mut Vec<Named>) {
+        match &e.kind {
+            TKind::Let(i) => out.push(Named::Let(*i)),
+            TKind::GlobalConst(i) => out.push(Named::Const(*i)),
+            _ => e.for_each_child(&mut |c| walk(c, out)),
+        }
+    }
+    let mut out = Vec::new();
+    walk(e, &mut out);
+    out
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -82,9 +113,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn emit_body(&mut self, node: plan::Node) -> NodeRef {
+        NodeRef::Body(self.push_body(node))
+    }
+
+    fn push_body(&mut self, node: plan::Node) -> usize {
         let body = self.body.get_or_insert_with(Vec::new);
         body.push(node);
-        NodeRef::Body(body.len() - 1)
+        body.len() - 1
     }
 
     /// An index usable in the list where a node combining `refs` goes.
@@ -95,9 +130,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(j) = self.outer_in_body.get(&i) {
                     return *j;
                 }
-                let NodeRef::Body(j) = self.emit_body(plan::Node::Outer { node: i }) else {
-                    return 0;
-                };
+                let j = self.push_body(plan::Node::Outer { node: i });
                 self.outer_in_body.insert(i, j);
                 j
             }
@@ -131,29 +164,8 @@ impl<'a> Lowerer<'a> {
                 self.emit_outer(plan::Node::Input { input: *i })
             }
             TKind::Factor(i) => self.emit_outer(plan::Node::Factor { factor: *i }),
-            TKind::Let(i) => {
-                if let Some(n) = self.lets.get(i) {
-                    return Ok(NodeRef::Outer(*n));
-                }
-                let Some(Some(value)) = self.rule.lets.get(*i) else {
-                    return self.err(e, "this value has errors");
-                };
-                let r = self.lower_outer(value)?;
-                self.lets.insert(*i, r);
-                NodeRef::Outer(r)
-            }
-            TKind::GlobalConst(i) => {
-                if let Some(n) = self.consts.get(i) {
-                    return Ok(NodeRef::Outer(*n));
-                }
-                let value = match self.analysis.globals.consts.borrow().get(*i) {
-                    Some(crate::checker::Slot::Done(v)) => v.clone(),
-                    _ => return self.err(e, "this constant has errors"),
-                };
-                let r = self.lower_outer(&value)?;
-                self.consts.insert(*i, r);
-                NodeRef::Outer(r)
-            }
+            TKind::Let(i) => NodeRef::Outer(self.lower_named(Named::Let(*i), e)?),
+            TKind::GlobalConst(i) => NodeRef::Outer(self.lower_named(Named::Const(*i), e)?),
             TKind::Local(i) => match env.get(*i) {
                 Some(Binding::Value(r)) => *r,
                 Some(Binding::Element) => {
@@ -175,31 +187,27 @@ impl<'a> Lowerer<'a> {
                 }
             }
             TKind::Binary(op, ab) => {
+                let make: fn(usize, usize) -> plan::Node = match op {
+                    BinOp::Add => |a, b| plan::Node::Add { a, b },
+                    BinOp::Sub => |a, b| plan::Node::Sub { a, b },
+                    BinOp::Mul => |a, b| plan::Node::Mul { a, b },
+                    BinOp::Div => |a, b| plan::Node::Div { a, b },
+                    BinOp::Lt => |a, b| plan::Node::Lt { a, b },
+                    BinOp::Le => |a, b| plan::Node::Le { a, b },
+                    BinOp::Gt => |a, b| plan::Node::Gt { a, b },
+                    BinOp::Ge => |a, b| plan::Node::Ge { a, b },
+                    BinOp::Eq => |a, b| plan::Node::Eq { a, b },
+                    BinOp::Ne => |a, b| plan::Node::Ne { a, b },
+                    BinOp::And => |a, b| plan::Node::And { a, b },
+                    BinOp::Or => |a, b| plan::Node::Or { a, b },
+                    // The checker types `^` as `TKind::Pow`, with its literal exponent.
+                    BinOp::Pow => {
+                        return self.err(e, "internal: a power without its literal exponent")
+                    }
+                };
                 let a = self.lower(&ab.0, env)?;
                 let b = self.lower(&ab.1, env)?;
-                let op = *op;
-                self.combine(&[a, b], |x| {
-                    let (a, b) = (x[0], x[1]);
-                    match op {
-                        BinOp::Add => plan::Node::Add { a, b },
-                        BinOp::Sub => plan::Node::Sub { a, b },
-                        BinOp::Mul => plan::Node::Mul { a, b },
-                        BinOp::Div => plan::Node::Div { a, b },
-                        BinOp::Lt => plan::Node::Lt { a, b },
-                        BinOp::Le => plan::Node::Le { a, b },
-                        BinOp::Gt => plan::Node::Gt { a, b },
-                        BinOp::Ge => plan::Node::Ge { a, b },
-                        BinOp::Eq => plan::Node::Eq { a, b },
-                        BinOp::Ne => plan::Node::Ne { a, b },
-                        BinOp::And => plan::Node::And { a, b },
-                        BinOp::Or => plan::Node::Or { a, b },
-                        // The checker types `^` as `TKind::Pow`, never as a binary node.
-                        BinOp::Pow => plan::Node::Pow {
-                            base: a,
-                            exponent: 1.0,
-                        },
-                    }
-                })
+                self.combine(&[a, b], |x| make(x[0], x[1]))
             }
             TKind::Pow(a, p) => {
                 let a = self.lower(a, env)?;
@@ -346,6 +354,70 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The node of a `let` or constant, lowering it (and what it depends
+    /// on, dependencies first, with an explicit stack: a chain of 100,000
+    /// `let`s needs no deeper native stack than one) on first use.
+    fn lower_named(&mut self, root: Named, at: &TExpr) -> Result<usize, LowerError> {
+        if let Some(n) = self.lowered(root) {
+            return Ok(n);
+        }
+        let mut stack: Vec<(Named, TExpr, Vec<Named>, usize)> = Vec::new();
+        let mut on_stack: HashMap<Named, ()> = HashMap::new();
+        let value = self.named_value(root, at)?;
+        let deps = named_in(&value);
+        stack.push((root, value, deps, 0));
+        on_stack.insert(root, ());
+        while let Some((_, _, deps, next)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*next).copied() {
+                *next += 1;
+                if self.lowered(dep).is_some() {
+                    continue;
+                }
+                if on_stack.contains_key(&dep) {
+                    return self.err(at, "internal: a cycle among `let`s reached lowering");
+                }
+                let value = self.named_value(dep, at)?;
+                let deps = named_in(&value);
+                stack.push((dep, value, deps, 0));
+                on_stack.insert(dep, ());
+                continue;
+            }
+            if let Some((named, value, _, _)) = stack.pop() {
+                let r = self.lower_outer(&value)?;
+                match named {
+                    Named::Let(i) => self.lets.insert(i, r),
+                    Named::Const(i) => self.consts.insert(i, r),
+                };
+                on_stack.remove(&named);
+            }
+        }
+        match self.lowered(root) {
+            Some(n) => Ok(n),
+            None => self.err(at, "internal: a value was not lowered"),
+        }
+    }
+
+    fn lowered(&self, named: Named) -> Option<usize> {
+        match named {
+            Named::Let(i) => self.lets.get(&i).copied(),
+            Named::Const(i) => self.consts.get(&i).copied(),
+        }
+    }
+
+    /// The checked value of a `let` or constant.
+    fn named_value(&self, named: Named, at: &TExpr) -> Result<TExpr, LowerError> {
+        match named {
+            Named::Let(i) => match self.rule.lets.get(i) {
+                Some(Some(value)) => Ok(value.clone()),
+                _ => self.err(at, "this value has errors"),
+            },
+            Named::Const(i) => match self.analysis.globals.consts.borrow().get(i) {
+                Some(crate::checker::Slot::Done(v)) => Ok(v.clone()),
+                _ => self.err(at, "this constant has errors"),
+            },
+        }
+    }
+
     fn lower_outer(&mut self, e: &TExpr) -> Result<usize, LowerError> {
         let saved_body = self.body.take();
         let saved_map = std::mem::take(&mut self.outer_in_body);
@@ -362,13 +434,17 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-fn input_kind(analysis: &Analysis, ty: &Type, unit: Option<&(String, f64)>) -> plan::InputKind {
-    match ty {
+fn input_kind(
+    analysis: &Analysis,
+    ty: &Type,
+    unit: Option<&(String, f64)>,
+) -> Result<plan::InputKind, String> {
+    Ok(match ty {
         Type::Quantity(d) if d.is_none() && unit.is_none_or(|u| u.0 == "1") => {
             plan::InputKind::Ratio
         }
         Type::Quantity(d) => plan::InputKind::Quantity {
-            dimension: plan_dimension(analysis, d),
+            dimension: plan_dimension(analysis, d)?,
             unit: unit
                 .map(|u| u.0.clone())
                 .unwrap_or_else(|| analysis.world.canonical_unit(d)),
@@ -376,7 +452,9 @@ fn input_kind(analysis: &Analysis, ty: &Type, unit: Option<&(String, f64)>) -> p
         },
         Type::Bool => plan::InputKind::Bool,
         Type::Enum(i) => {
-            let def = &analysis.world.enums[*i];
+            let Some(def) = analysis.world.enums.get(*i) else {
+                return Err(format!("internal: enum {i} is not declared"));
+            };
             plan::InputKind::Enum {
                 name: def.name.clone(),
                 variants: def.variants.iter().map(|v| v.name.clone()).collect(),
@@ -386,58 +464,64 @@ fn input_kind(analysis: &Analysis, ty: &Type, unit: Option<&(String, f64)>) -> p
             fields: r
                 .fields
                 .iter()
-                .map(|f| plan::ListField {
-                    name: f.name.clone(),
-                    kind: input_kind(
-                        analysis,
-                        &f.ty,
-                        f.unit.as_ref().map(|u| (u.text.clone(), u.factor)).as_ref(),
-                    ),
+                .map(|f| {
+                    Ok(plan::ListField {
+                        name: f.name.clone(),
+                        kind: input_kind(
+                            analysis,
+                            &f.ty,
+                            f.unit.as_ref().map(|u| (u.text.clone(), u.factor)).as_ref(),
+                        )?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, String>>()?,
         },
-        Type::Text | Type::Error => plan::InputKind::Text,
-    }
+        Type::Text => plan::InputKind::Text,
+        Type::Error => return Err("internal: a value with errors".to_string()),
+    })
 }
 
-fn plan_value(analysis: &Analysis, v: &ConstValue, ty: &Type) -> plan::Value {
-    match v {
+/// A constant as plans write it (`given` values, input defaults).
+fn plan_value(analysis: &Analysis, v: &ConstValue, ty: &Type) -> Result<plan::Value, String> {
+    Ok(match v {
         ConstValue::Number(n) => plan::Value::Number(*n),
         ConstValue::Bool(b) => plan::Value::Bool(*b),
         ConstValue::Text(t) => plan::Value::Text(t.clone()),
-        ConstValue::Variant(e, i) => plan::Value::Text(
-            analysis
+        ConstValue::Variant(e, i) => {
+            let Some(variant) = analysis
                 .world
                 .enums
                 .get(*e)
                 .and_then(|d| d.variants.get(*i))
-                .map(|v| v.name.clone())
-                .unwrap_or_default(),
-        ),
-        ConstValue::List(items) => {
-            let record = match ty {
-                Type::List(r) => Some(r.clone()),
-                _ => None,
+            else {
+                return Err(format!("internal: variant {i} of enum {e} is not declared"));
             };
-            plan::Value::List(
-                items
-                    .iter()
-                    .map(|item| {
-                        let mut map = BTreeMap::new();
-                        if let (ConstValue::Record(fields), Some(r)) = (item, &record) {
-                            for (i, fv) in fields {
-                                if let Some(f) = r.fields.get(*i) {
-                                    map.insert(f.name.clone(), plan_value(analysis, fv, &f.ty));
-                                }
-                            }
-                        }
-                        map
-                    })
-                    .collect(),
-            )
+            plan::Value::Text(variant.name.clone())
         }
-        ConstValue::Record(_) => plan::Value::List(Vec::new()),
-    }
+        ConstValue::List(items) => {
+            let Type::List(record) = ty else {
+                return Err("internal: a list value for a value that is not a list".to_string());
+            };
+            let mut rows = Vec::with_capacity(items.len());
+            for item in items {
+                let ConstValue::Record(fields) = item else {
+                    return Err("internal: a list element that is not a record".to_string());
+                };
+                let mut map = BTreeMap::new();
+                for (i, fv) in fields {
+                    let Some(f) = record.fields.get(*i) else {
+                        return Err(format!("internal: field {i} is not declared"));
+                    };
+                    map.insert(f.name.clone(), plan_value(analysis, fv, &f.ty)?);
+                }
+                rows.push(map);
+            }
+            plan::Value::List(rows)
+        }
+        ConstValue::Record(_) => {
+            return Err("internal: a record outside a list".to_string());
+        }
+    })
 }
 
 /// SHA-256 of a text, hex.
@@ -470,6 +554,9 @@ pub fn lower_with_source_hash(
         .declared
         .clone()
         .ok_or_else(|| at("the rule has no declared unit"))?;
+    let cutoff = rule
+        .cutoff
+        .ok_or_else(|| at("the rule has no cut-off criteria"))?;
     let mut l = Lowerer {
         analysis,
         rule,
@@ -496,24 +583,48 @@ pub fn lower_with_source_hash(
     unit_names.sort();
     for name in unit_names {
         let u = &analysis.world.units[name];
-        units.insert(name, u.factor.to_f64(), plan_dimension(analysis, &u.dim));
+        // A unit whose dimension a plan cannot write is left out of the
+        // table: data in that unit is then refused as an unknown unit.
+        if let Ok(dim) = plan_dimension(analysis, &u.dim) {
+            units.insert(name, u.factor.to_f64(), dim);
+        }
     }
+    let at_decl = |loc: &crate::types::Location, what: &str, message: String| LowerError {
+        message: format!("{what}: {message}"),
+        span: loc.span,
+    };
     let inputs = rule
         .inputs
         .iter()
-        .map(|i| plan::Input {
-            name: i.name.clone(),
-            doc: i.doc.clone(),
-            kind: input_kind(analysis, &i.ty, i.unit.as_ref()),
-            default: i.default.as_ref().map(|v| plan_value(analysis, v, &i.ty)),
+        .map(|i| {
+            Ok(plan::Input {
+                name: i.name.clone(),
+                doc: i.doc.clone(),
+                kind: input_kind(analysis, &i.ty, i.unit.as_ref())
+                    .map_err(|m| at_decl(&i.loc, &format!("input `{}`", i.name), m))?,
+                default: i
+                    .default
+                    .as_ref()
+                    .map(|v| plan_value(analysis, v, &i.ty))
+                    .transpose()
+                    .map_err(|m| at_decl(&i.loc, &format!("input `{}`", i.name), m))?,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, LowerError>>()?;
     let factors = rule
         .factors
         .iter()
         .map(|f| {
-            let dim = f.ty.dimension().cloned().unwrap_or_default();
-            plan::Factor {
+            let Some(dim) = f.ty.dimension().cloned() else {
+                return Err(at_decl(
+                    &f.loc,
+                    &format!("factor `{}`", f.name),
+                    "internal: a factor is a quantity".to_string(),
+                ));
+            };
+            let dimension = plan_dimension(analysis, &dim)
+                .map_err(|m| at_decl(&f.loc, &format!("factor `{}`", f.name), m))?;
+            Ok(plan::Factor {
                 name: f.name.clone(),
                 doc: f.doc.clone(),
                 unit: f
@@ -521,7 +632,7 @@ pub fn lower_with_source_hash(
                     .as_ref()
                     .map(|u| u.0.clone())
                     .unwrap_or_else(|| analysis.world.canonical_unit(&dim)),
-                dimension: plan_dimension(analysis, &dim),
+                dimension,
                 factor: f.unit.as_ref().map(|u| u.1).unwrap_or(1.0),
                 value: match &f.value {
                     CheckedFactorValue::Literal { canonical, in_unit } => {
@@ -533,9 +644,9 @@ pub fn lower_with_source_hash(
                     }
                     CheckedFactorValue::Db { key } => plan::FactorValue::Db { key: key.clone() },
                 },
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, LowerError>>()?;
     let stages = rule
         .boundary_stages
         .iter()
@@ -555,30 +666,41 @@ pub fn lower_with_source_hash(
     let examples = rule
         .examples
         .iter()
-        .map(|x| plan::Example {
-            name: x.name.clone(),
-            given: x
-                .givens
-                .iter()
-                .map(|(name, v)| {
-                    let ty = rule
-                        .inputs
-                        .iter()
-                        .find(|i| &i.name == name)
-                        .map(|i| i.ty.clone())
-                        .or_else(|| {
-                            rule.factors
-                                .iter()
-                                .find(|f| &f.name == name)
-                                .map(|f| f.ty.clone())
-                        })
-                        .unwrap_or(Type::Error);
-                    (name.clone(), plan_value(analysis, v, &ty))
-                })
-                .collect(),
-            expects: x.expects.iter().map(expectation).collect(),
+        .map(|x| {
+            let at_example = |m: String| LowerError {
+                message: format!("example `{}`: {m}", x.name),
+                span: x.span,
+            };
+            Ok(plan::Example {
+                name: x.name.clone(),
+                given: x
+                    .givens
+                    .iter()
+                    .map(|(name, v)| {
+                        let ty = rule
+                            .inputs
+                            .iter()
+                            .find(|i| &i.name == name)
+                            .map(|i| i.ty.clone())
+                            .or_else(|| {
+                                rule.factors
+                                    .iter()
+                                    .find(|f| &f.name == name)
+                                    .map(|f| f.ty.clone())
+                            })
+                            .ok_or_else(|| {
+                                at_example(format!("internal: `{name}` is not an input or factor"))
+                            })?;
+                        Ok((
+                            name.clone(),
+                            plan_value(analysis, v, &ty).map_err(at_example)?,
+                        ))
+                    })
+                    .collect::<Result<_, LowerError>>()?,
+                expects: x.expects.iter().map(expectation).collect(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, LowerError>>()?;
     let plan = plan::Plan {
         format: plan::FormatVersion,
         rule: plan::RuleInfo {
@@ -598,14 +720,15 @@ pub fn lower_with_source_hash(
                     reason: reason.clone().unwrap_or_default(),
                 }),
             cutoff: plan::Cutoff {
-                item: rule.cutoff.map(|c| c.0).unwrap_or(0.0),
-                total: rule.cutoff.map(|c| c.1).unwrap_or(0.0),
+                item: cutoff.0,
+                total: cutoff.1,
             },
         },
         declared_unit: plan::DeclaredUnit {
             amount: declared.amount,
             unit: declared.unit.clone(),
-            dimension: plan_dimension(analysis, &declared.dim),
+            dimension: plan_dimension(analysis, &declared.dim)
+                .map_err(|m| at(&format!("the declared unit: {m}")))?,
             canonical: declared.canonical,
         },
         units,

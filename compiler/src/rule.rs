@@ -9,7 +9,7 @@ use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
-use crate::types::{const_value, ConstValue, Location, TExpr, Type};
+use crate::types::{ConstValue, Location, TExpr, Type};
 use crate::world::WorldValue;
 use crate::FastMap;
 use pcr_lang::ast::{self, Clause, ExprKind, UnOp};
@@ -336,6 +336,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         lets: rule_lets,
         fns: rule_fns,
         gwp: None,
+        broken_words: Arc::new(broken_words(checker.text, rule)),
     };
 
     // A clause that did not parse was still written: it is not "missing".
@@ -360,6 +361,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     let cutoff_clause = single(checker, rule, &c.cutoffs, "cutoff", |t| t.span);
     let allocation = single(checker, rule, &c.allocations, "allocation", |t| t.span);
     let grades_clause = single(checker, rule, &c.grades, "grades", |t| t.span);
+    let allocation = allocation.filter(|a| allocation_kind_known(checker, a));
     if title.is_none() && !written("title") {
         missing(checker, rule, "title", "title \"…\" en \"…\"");
     }
@@ -641,7 +643,12 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     if let Some(b) = boundary_clause {
         for stage in &boundary_stages {
             let counted = counted_stages.contains_key(stage.as_str());
-            if !counted && !excluded_stages.contains_key(stage.as_str()) {
+            // A stage block or exclusion that did not parse was still written.
+            let written_broken = checker
+                .rule
+                .as_ref()
+                .is_some_and(|r| r.in_broken_text(stage));
+            if !counted && !excluded_stages.contains_key(stage.as_str()) && !written_broken {
                 let has_block = stage_blocks.contains_key(stage.as_str());
                 let d = checker
                     .error(
@@ -683,7 +690,14 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
                     continue;
                 }
             }
-            let Some(ConstValue::Number(v)) = const_value(&value) else {
+            let Some(v) = constant_number(
+                checker,
+                &value,
+                &format!(
+                    "the threshold of grade `{}` must be a constant",
+                    entry.name.text
+                ),
+            ) else {
                 continue;
             };
             if let Some((p, pspan)) = previous {
@@ -737,10 +751,10 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
 
-    // Unused names.
+    // Unused names (a name written where the rule did not parse may be used there).
     let scope = checker.rule.take().unwrap_or_default();
     for (input, used) in scope.inputs.iter().zip(&scope.inputs_used) {
-        if !used {
+        if !used && !scope.in_broken_text(&input.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0001",
                 file,
@@ -753,7 +767,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
     for (factor, used) in scope.factors.iter().zip(&scope.factors_used) {
-        if !used {
+        if !used && !scope.in_broken_text(&factor.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0002",
                 file,
@@ -765,7 +779,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
         }
     }
     for l in &scope.lets {
-        if !l.used {
+        if !l.used && !scope.in_broken_text(&l.decl.name.text) {
             let d = Diagnostic::warning(
                 "W0003",
                 file,
@@ -827,6 +841,52 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     }
 }
 
+/// The words (names, keywords) written in the parts of `rule` that did not
+/// parse: clauses, declarations, emissions and example statements.
+fn broken_words(text: &str, rule: &ast::Rule) -> FastMap<String, ()> {
+    let mut spans: Vec<Span> = Vec::new();
+    let is_error = |e: &ast::Expr| matches!(e.kind, ExprKind::Error);
+    for clause in &rule.clauses {
+        match clause {
+            Clause::Error(span) => spans.push(*span),
+            Clause::Input(i) if matches!(i.ty.kind, ast::TypeKind::Error) => spans.push(i.span),
+            Clause::Factor(f) => {
+                if matches!(&f.value, ast::FactorValue::Literal(e) if is_error(e)) {
+                    spans.push(f.span);
+                }
+            }
+            Clause::Let(l) if is_error(&l.value) => spans.push(l.span),
+            Clause::Stage(s) => {
+                spans.extend(
+                    s.emissions
+                        .iter()
+                        .filter(|e| is_error(&e.value))
+                        .map(|e| e.span),
+                );
+            }
+            Clause::Example(x) => {
+                spans.extend(x.statements.iter().filter_map(|s| match s {
+                    ast::ExampleStatement::Error(span) => Some(*span),
+                    _ => None,
+                }));
+            }
+            _ => {}
+        }
+    }
+    let mut words = FastMap::default();
+    for span in spans {
+        let Some(part) = text.get(span.range()) else {
+            continue;
+        };
+        for word in part.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if !word.is_empty() {
+                words.insert(word.to_string(), ());
+            }
+        }
+    }
+    words
+}
+
 /// Declared types by their text: a rule declares many inputs and factors of
 /// the same few units. Only types resolved without a diagnostic are kept,
 /// and no list types (each list input has its own record type).
@@ -856,6 +916,61 @@ impl<'w> TypeCache<'w> {
         }
         resolved
     }
+}
+
+/// The value of a checked expression that must be a constant (the one
+/// evaluator, [`crate::constant`]): E0204 saying why when it is not. An
+/// erroneous expression was reported already and gives `None` silently.
+fn constant(checker: &mut Checker, value: &TExpr, message: &str) -> Option<ConstValue> {
+    if value.ty.is_error() {
+        return None;
+    }
+    match crate::constant::evaluate(checker, value) {
+        Ok(v) => Some(v),
+        Err(why) => {
+            let d = checker
+                .error("E0204", value.span, message, "not a constant")
+                .with_note(why.reason);
+            checker.push(d);
+            None
+        }
+    }
+}
+
+/// A constant number, as [`constant`].
+fn constant_number(checker: &mut Checker, value: &TExpr, message: &str) -> Option<f64> {
+    match constant(checker, value, message)? {
+        ConstValue::Number(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The allocation kinds of LANGUAGE.md §6.
+pub const ALLOCATION_KINDS: [&str; 4] = ["none", "physical", "economic", "system_expansion"];
+
+/// Whether `allocation KIND` names a documented kind; E0101 listing them when not.
+fn allocation_kind_known(checker: &mut Checker, a: &ast::AllocationClause) -> bool {
+    if ALLOCATION_KINDS.contains(&a.kind.text.as_str()) {
+        return true;
+    }
+    let kinds = ALLOCATION_KINDS
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = checker
+        .error(
+            "E0101",
+            a.kind.span,
+            format!("unknown allocation kind `{}`", a.kind.text),
+            "not an allocation kind",
+        )
+        .with_note(format!(
+            "the allocation kinds are {kinds} (ISO 14044 4.3.4)"
+        ))
+        .did_you_mean(&a.kind.text, ALLOCATION_KINDS);
+    checker.push(d);
+    false
 }
 
 fn percent(v: f64) -> String {
@@ -1006,16 +1121,11 @@ fn declared_unit(checker: &mut Checker, d: &ast::DeclaredUnitClause) -> Option<D
         }
         return None;
     };
-    let Some(ConstValue::Number(canonical)) = const_value(&value) else {
-        let diag = checker.error(
-            "E0204",
-            d.amount.span,
-            "the declared unit must be a constant quantity",
-            "not a constant",
-        );
-        checker.push(diag);
-        return None;
-    };
+    let canonical = constant_number(
+        checker,
+        &value,
+        "the declared unit must be a constant quantity",
+    )?;
     if canonical <= 0.0 {
         let diag = checker.error(
             "E0203",
@@ -1032,9 +1142,8 @@ fn declared_unit(checker: &mut Checker, d: &ast::DeclaredUnitClause) -> Option<D
             unit,
             power,
         } => {
-            let n = crate::rational::Rational::parse_decimal(&number.text)
-                .map(|r| r.to_f64())
-                .unwrap_or(1.0);
+            // The number was checked above (the quantity has a value); never a guessed amount.
+            let n = crate::checker::literal_value(number).ok()?;
             let text = match power {
                 Some(p) => format!("{}^{}", unit.text, p.num),
                 None => unit.text.clone(),
@@ -1056,21 +1165,11 @@ fn ratio_constant(checker: &mut Checker, e: &ast::Expr, what: &str) -> Option<f6
     if !checker.expect_type(&value, &Type::ratio(), None, what) {
         return None;
     }
-    match const_value(&value) {
-        Some(ConstValue::Number(v)) => Some(v),
-        _ => {
-            if !value.ty.is_error() {
-                let d = checker.error(
-                    "E0204",
-                    e.span,
-                    format!("{what} must be a constant such as `1%`"),
-                    "not a constant",
-                );
-                checker.push(d);
-            }
-            None
-        }
-    }
+    constant_number(
+        checker,
+        &value,
+        &format!("{what} must be a constant such as `1%`"),
+    )
 }
 
 /// Input number `i` with its default checked.
@@ -1091,16 +1190,7 @@ pub(crate) fn input_default(checker: &mut Checker, i: usize) -> Option<CheckedIn
         ) {
             return None;
         }
-        let v = const_value(&value);
-        if v.is_none() && !value.ty.is_error() {
-            let d = checker.error(
-                "E0204",
-                e.span,
-                "a default must be a constant value",
-                "not a constant",
-            );
-            checker.push(d);
-        }
+        let v = constant(checker, &value, "a default must be a constant value");
         if let Some(ConstValue::Number(n)) = v {
             if n < 0.0 {
                 let d = checker.error(
@@ -1148,26 +1238,20 @@ pub(crate) fn factor_value(checker: &mut Checker, i: usize) -> Option<CheckedFac
                 unit.as_ref().map(|u| u.1.as_str()),
                 format_args!("factor `{}`", decl.name.text),
             );
-            match const_value(&value) {
-                Some(ConstValue::Number(v)) => CheckedFactorValue::Literal {
+            match constant_number(
+                checker,
+                &value,
+                "a factor's value must be a constant quantity",
+            ) {
+                Some(v) => CheckedFactorValue::Literal {
                     canonical: v,
                     in_unit: v / unit_factor,
                 },
-                _ => {
-                    if !value.ty.is_error() {
-                        let d = checker.error(
-                            "E0204",
-                            e.span,
-                            "a factor's value must be a constant quantity",
-                            "not a constant",
-                        );
-                        checker.push(d);
-                    }
-                    CheckedFactorValue::Literal {
-                        canonical: 0.0,
-                        in_unit: 0.0,
-                    }
-                }
+                // Reported: the rule has errors and is never lowered.
+                None => CheckedFactorValue::Literal {
+                    canonical: 0.0,
+                    in_unit: 0.0,
+                },
             }
         }
     };
@@ -1457,18 +1541,8 @@ fn check_example(
                 ) {
                     continue;
                 }
-                match const_value(&value) {
-                    Some(v) => givens.push((g.name.text.clone(), v)),
-                    None if value.ty.is_error() => {}
-                    None => {
-                        let d = checker.error(
-                            "E0204",
-                            g.value.span,
-                            "a given value must be a constant",
-                            "not a constant",
-                        );
-                        checker.push(d);
-                    }
+                if let Some(v) = constant(checker, &value, "a given value must be a constant") {
+                    givens.push((g.name.text.clone(), v));
                 }
             }
             ast::ExampleStatement::Expect(e) => {
@@ -1568,24 +1642,34 @@ fn check_example(
                     if !checker.expect_type(&v, &co2e, Some("kgCO2e"), "an expected value") {
                         continue;
                     }
-                    match const_value(&v) {
-                        Some(ConstValue::Number(n)) => Ok(n),
-                        _ => continue,
+                    // Never dropped: a value that cannot be evaluated is an error.
+                    match constant_number(checker, &v, "an expected value must be a constant") {
+                        Some(n) => Ok(n),
+                        None => continue,
                     }
                 };
-                let tolerance = e.tolerance.as_ref().and_then(|t| {
-                    let tv = checker.expr(t);
-                    match (&tv.ty, const_value(&tv)) {
-                        (Type::Quantity(d), Some(ConstValue::Number(n))) if d.is_none() => Some(Tolerance::Relative(n)),
-                        (ty, Some(ConstValue::Number(n))) if checker.compatible(ty, &co2e) => Some(Tolerance::Absolute(n)),
-                        (Type::Error, _) => None,
-                        _ => {
-                            let d = checker.error("E0203", t.span, "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)", "not a tolerance");
-                            checker.push(d);
-                            None
+                let tolerance = match &e.tolerance {
+                    None => None,
+                    Some(t) => {
+                        let tv = checker.expr(t);
+                        let relative = matches!(&tv.ty, Type::Quantity(d) if d.is_none());
+                        let absolute =
+                            !relative && !tv.ty.is_error() && checker.compatible(&tv.ty, &co2e);
+                        if !relative && !absolute {
+                            if !tv.ty.is_error() {
+                                let d = checker.error("E0203", t.span, "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)", "not a tolerance");
+                                checker.push(d);
+                            }
+                            continue;
+                        }
+                        // An expectation whose tolerance cannot be evaluated is not run with another.
+                        match constant_number(checker, &tv, "a tolerance must be a constant") {
+                            Some(n) if relative => Some(Tolerance::Relative(n)),
+                            Some(n) => Some(Tolerance::Absolute(n)),
+                            None => continue,
                         }
                     }
-                });
+                };
                 expects.push(CheckedExpect {
                     what,
                     value,

@@ -339,6 +339,7 @@ fn helper<'w, 'a>(checker: &Checker<'w, 'a>) -> Option<Checker<'w, 'a>> {
             })
             .collect(),
         gwp: scope.gwp.clone(),
+        broken_words: scope.broken_words.clone(),
     });
     Some(helper)
 }

@@ -722,7 +722,7 @@ impl World {
                     None
                 }
             },
-            ast::UnitDefinition::Derived(expr) => self.exact(
+            ast::UnitDefinition::Derived(expr) => self.exact_reported(
                 expr,
                 file,
                 &mut |w, n, diags| {
@@ -745,6 +745,30 @@ impl World {
         if let (Some((factor, dim)), Some(u)) = (&value, self.units.get_mut(name)) {
             u.factor = *factor;
             u.dim = dim.clone();
+        }
+        value
+    }
+
+    /// [`World::exact`], and E0204 when it fails without saying why (a
+    /// number, an exponent or a product beyond exact arithmetic, an unknown
+    /// unit in a GWP value): a value is never silently left out.
+    fn exact_reported(
+        &mut self,
+        e: &ast::Expr,
+        file: FileId,
+        unit: &mut UnitLookup<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<(Rational, Dimension)> {
+        let before = diags.len();
+        let value = self.exact(e, file, unit, diags);
+        if value.is_none() && diags.len() == before {
+            diags.push(Diagnostic::error(
+                "E0204",
+                file,
+                e.span,
+                "this value cannot be evaluated exactly: a number, an exponent or a product is out of range, or a unit is unknown",
+                "not an exact value",
+            ));
         }
         value
     }
@@ -776,7 +800,7 @@ impl World {
                 let (f, d) = self.exact_unit(u, file, unit, diags)?;
                 let (f, d) = match power {
                     Some(p) if p.den == 1 => (
-                        f.pow(p.num as i32)?,
+                        f.pow(i32::try_from(p.num).ok()?)?,
                         reported(d.pow(Rational::integer(p.num)), file, e.span, diags)?,
                     ),
                     Some(_) => return self.inexact(e, file, diags),
@@ -890,7 +914,7 @@ impl World {
         for (set, file, entries) in &builder.gwp_defs {
             let mut values: Vec<GwpValue> = Vec::new();
             for entry in entries {
-                let Some((value, dim)) = self.exact(
+                let Some((value, dim)) = self.exact_reported(
                     &entry.value,
                     *file,
                     &mut |w, n, _| w.units.get(&n.text).map(|u| (u.factor, u.dim.clone())),
