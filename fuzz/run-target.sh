@@ -9,7 +9,8 @@
 #   generate up to 4 MiB from a few bytes anyway.
 # -timeout: an input taking longer than 20 s is reported as a hang.
 # -rss_limit_mb / -malloc_limit_mb: more than 2 GiB is reported as out-of-memory.
-# Builds optimised, without a sanitizer: the
+# Builds optimised with debug assertions (cargo-fuzz's default: overflow
+# checks on) and without a sanitizer: the
 # crates forbid unsafe code, so AddressSanitizer adds cost and finds little.
 set -euo pipefail
 target="$1"

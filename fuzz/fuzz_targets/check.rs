@@ -13,6 +13,7 @@ use pcr_fuzz::spans::assert_span_in;
 use pcr_plan::{FactorDb, Plan};
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     let Some(text) = rule_text(data) else {
         return;
     };

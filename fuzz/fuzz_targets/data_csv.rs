@@ -20,6 +20,7 @@ use std::borrow::Cow;
 const CHUNK_ROWS: [usize; 8] = [1, 2, 3, 7, 64, 1000, 4096, 4097];
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     let [selector, options, rest @ ..] = data else {
         return;
     };

@@ -16,6 +16,7 @@ use pcr_plan::ActivityData;
 use std::borrow::Cow;
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };

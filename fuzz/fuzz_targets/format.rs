@@ -9,6 +9,7 @@ use pcr_fuzz::rule_input::rule_text;
 use pcr_lang::format::format_source;
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     let Some(text) = rule_text(data) else {
         return;
     };

@@ -12,6 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use pcr_fuzz::lsp_script::Script;
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     if let Some(script) = Script::from_bytes(data) {
         script.run();
     }

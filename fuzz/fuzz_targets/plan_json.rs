@@ -19,6 +19,7 @@ use pcr_plan::{ActivityData, Evaluator, Plan};
 use std::borrow::Cow;
 
 fuzz_target!(|data: &[u8]| {
+    pcr_fuzz::stack_overflow::report_stack_overflows();
     let text: Cow<str> = match data.split_first() {
         Some((0, rest)) => {
             let Some(hostile) = HostilePlan::from_bytes(rest) else {

@@ -380,7 +380,7 @@ fn rule_named(out: &mut String, name: &str, body: &str, twist: &str) {
     title \"热轧\" en \"{twist}\"
     version \"1.0.0\"
     declared_unit 1 t
-    boundary cradle_to_gate
+    boundary gate_to_gate
     gwp ar6
     cutoff item 1% total 5%
     input mass: t

@@ -102,7 +102,7 @@ fn mutate(v: &mut Value, path: &[u16], hostile: &HostileValue) {
 }
 
 fn replace(v: &mut Value, hostile: &HostileValue) {
-    *v = match hostile {
+    let new = match hostile {
         HostileValue::U64Max => Value::from(u64::MAX),
         HostileValue::I64Min => Value::from(i64::MIN),
         HostileValue::Trillions => Value::from(4_000_000_000_000u64),
@@ -126,8 +126,9 @@ fn replace(v: &mut Value, hostile: &HostileValue) {
                 }
                 Value::Array(grown)
             }
-            other => other.clone(),
+            _ => return,
         },
-        HostileValue::Duplicate | HostileValue::Remove => v.clone(),
+        HostileValue::Duplicate | HostileValue::Remove => return,
     };
+    *v = new;
 }
