@@ -38,7 +38,10 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         if let Err(e) = plan.validate() {
-            panic!("rule `{}` checks but lowers to an invalid plan: {e}", rule.name);
+            panic!(
+                "rule `{}` checks but lowers to an invalid plan: {e}",
+                rule.name
+            );
         }
         let json = plan.to_json_pretty();
         if let Err(e) = Plan::from_json(&json) {

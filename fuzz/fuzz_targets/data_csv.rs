@@ -51,7 +51,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut evaluator = Evaluator::new(&built.plan, built.resolved.clone());
     let mut out = Vec::new();
-    match run_csv(&mut evaluator, text.as_bytes(), "data.csv", &mut out, &batch) {
+    match run_csv(
+        &mut evaluator,
+        text.as_bytes(),
+        "data.csv",
+        &mut out,
+        &batch,
+    ) {
         Ok(summary) => {
             let out = match String::from_utf8(out) {
                 Ok(o) => o,
@@ -92,7 +98,11 @@ fn check_csv(out: &str, plan: &Plan) {
             Ok(r) => r,
             Err(e) => panic!("batch output is not CSV: {e}"),
         };
-        assert_eq!(record.len(), names.len(), "a result row of another width than its header");
+        assert_eq!(
+            record.len(),
+            names.len(),
+            "a result row of another width than its header"
+        );
         for (i, cell) in record.iter().enumerate() {
             if (has_id && i == 0) || Some(i) == grade {
                 continue;

@@ -68,8 +68,18 @@ fuzz_target!(|data: &[u8]| {
         };
         let mut out = Vec::new();
         let csv = sample.csv(&plan);
-        if run_csv(&mut evaluator, csv.as_bytes(), "sample.csv", &mut out, &options).is_ok() {
-            String::from_utf8_lossy(&out).lines().for_each(assert_json_result);
+        if run_csv(
+            &mut evaluator,
+            csv.as_bytes(),
+            "sample.csv",
+            &mut out,
+            &options,
+        )
+        .is_ok()
+        {
+            String::from_utf8_lossy(&out)
+                .lines()
+                .for_each(assert_json_result);
         }
     }
 });

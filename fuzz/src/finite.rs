@@ -5,13 +5,21 @@ use pcr_plan::ProductResult;
 
 /// Panics naming the first non-finite number of a result.
 pub fn assert_finite_result(r: &ProductResult) {
-    assert!(r.footprint.is_finite(), "non-finite footprint {}", r.footprint);
+    assert!(
+        r.footprint.is_finite(),
+        "non-finite footprint {}",
+        r.footprint
+    );
     assert!(
         r.primary_data_share.is_finite(),
         "non-finite primary_data_share {}",
         r.primary_data_share
     );
-    for (what, map) in [("stage", &r.stages), ("category", &r.categories), ("emission", &r.emissions)] {
+    for (what, map) in [
+        ("stage", &r.stages),
+        ("category", &r.categories),
+        ("emission", &r.emissions),
+    ] {
         for (name, v) in &map.0 {
             assert!(v.is_finite(), "non-finite {what} `{name}`: {v}");
         }
@@ -41,7 +49,11 @@ pub fn assert_json_value(value: &serde_json::Value, line: &str) {
     for m in NUMBER_MAPS {
         if let Some(serde_json::Value::Object(map)) = value.get(m) {
             for (k, v) in map {
-                assert!(v.is_number(), "`{m}.{k}` is not a number in {}", excerpt(line));
+                assert!(
+                    v.is_number(),
+                    "`{m}.{k}` is not a number in {}",
+                    excerpt(line)
+                );
             }
         }
     }

@@ -187,7 +187,9 @@ impl HostileRule {
                 for i in 0..n {
                     push_capped(
                         &mut body,
-                        &format!("    stage s{i} {{\n        emission e{i} = mass * ef / mass\n    }}\n"),
+                        &format!(
+                            "    stage s{i} {{\n        emission e{i} = mass * ef / mass\n    }}\n"
+                        ),
                     );
                 }
                 rule(&mut out, &body, twist);
@@ -195,7 +197,10 @@ impl HostileRule {
             Shape::ManyEmissions => {
                 let mut body = String::from("    stage many {\n");
                 for i in 0..n {
-                    push_capped(&mut body, &format!("        emission m{i} = {atom} * ef / mass\n"));
+                    push_capped(
+                        &mut body,
+                        &format!("        emission m{i} = {atom} * ef / mass\n"),
+                    );
                 }
                 body.push_str("    }\n");
                 rule(&mut out, &body, twist);
@@ -281,7 +286,13 @@ impl HostileRule {
             Shape::RightNested => wrap(&mut e, n, &format!("{atom} - ("), atom, ")"),
             Shape::UnaryMinus => wrap(&mut e, n, "-", atom, ""),
             Shape::Not => wrap(&mut e, n, "not ", atom, ""),
-            Shape::IfChain => wrap(&mut e, n, "if mass > 1 kg then (", atom, &format!(") else {atom}")),
+            Shape::IfChain => wrap(
+                &mut e,
+                n,
+                "if mass > 1 kg then (",
+                atom,
+                &format!(") else {atom}"),
+            ),
             Shape::MatchChain => wrap(&mut e, n, "match route { a => ", atom, ", b => mass }"),
             Shape::Calls => wrap(&mut e, n, "max(", atom, &format!(", {atom})")),
             Shape::Power => {

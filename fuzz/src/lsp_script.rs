@@ -59,22 +59,71 @@ pub enum Pos {
 /// One client message.
 #[derive(Arbitrary, Debug, Clone)]
 pub enum Op {
-    Open { doc: Doc, text: Text, version: i32 },
-    Change { doc: Doc, text: Text, version: i32 },
-    Close { doc: Doc },
-    DiskChanged { doc: Doc },
-    Diagnostics { doc: Doc },
-    Hover { doc: Doc, pos: Pos },
-    Definition { doc: Doc, pos: Pos },
-    References { doc: Doc, pos: Pos, include_declaration: bool },
-    Completion { doc: Doc, pos: Pos },
-    Symbols { doc: Doc },
-    Formatting { doc: Doc },
-    SemanticTokens { doc: Doc },
-    InlayHints { doc: Doc, start: Pos, end: Pos },
-    PrepareRename { doc: Doc, pos: Pos },
-    Rename { doc: Doc, pos: Pos, new_name: String },
-    CodeAction { doc: Doc, start: Pos, end: Pos, with_diagnostics: bool },
+    Open {
+        doc: Doc,
+        text: Text,
+        version: i32,
+    },
+    Change {
+        doc: Doc,
+        text: Text,
+        version: i32,
+    },
+    Close {
+        doc: Doc,
+    },
+    DiskChanged {
+        doc: Doc,
+    },
+    Diagnostics {
+        doc: Doc,
+    },
+    Hover {
+        doc: Doc,
+        pos: Pos,
+    },
+    Definition {
+        doc: Doc,
+        pos: Pos,
+    },
+    References {
+        doc: Doc,
+        pos: Pos,
+        include_declaration: bool,
+    },
+    Completion {
+        doc: Doc,
+        pos: Pos,
+    },
+    Symbols {
+        doc: Doc,
+    },
+    Formatting {
+        doc: Doc,
+    },
+    SemanticTokens {
+        doc: Doc,
+    },
+    InlayHints {
+        doc: Doc,
+        start: Pos,
+        end: Pos,
+    },
+    PrepareRename {
+        doc: Doc,
+        pos: Pos,
+    },
+    Rename {
+        doc: Doc,
+        pos: Pos,
+        new_name: String,
+    },
+    CodeAction {
+        doc: Doc,
+        start: Pos,
+        end: Pos,
+        with_diagnostics: bool,
+    },
 }
 
 /// A whole session.
@@ -151,13 +200,21 @@ fn position(p: Pos) -> Position {
 
 fn run_op(s: &mut State, op: &Op) {
     match op {
-        Op::Open { doc, text: t, version } => {
+        Op::Open {
+            doc,
+            text: t,
+            version,
+        } => {
             if let Some(u) = uri(*doc) {
                 let affected = s.open(u, text(t), *version);
                 diagnostics::check(s, &affected);
             }
         }
-        Op::Change { doc, text: t, version } => {
+        Op::Change {
+            doc,
+            text: t,
+            version,
+        } => {
             if let Some(u) = uri(*doc) {
                 let affected = s.change(u, text(t), *version);
                 diagnostics::check(s, &affected);

@@ -111,7 +111,9 @@ fn replace(v: &mut Value, hostile: &HostileValue) {
         HostileValue::Huge => Value::from(1.7976931348623157e308),
         HostileValue::Tiny => Value::from(4.9e-324),
         HostileValue::Integer(i) => Value::from(*i),
-        HostileValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        HostileValue::Float(f) => {
+            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+        }
         HostileValue::Text(t) => Value::from(t.clone()),
         HostileValue::EmptyArray => Value::Array(Vec::new()),
         HostileValue::EmptyObject => Value::Object(serde_json::Map::new()),

@@ -52,7 +52,10 @@ fn build() -> Stdlib {
     let mut plans = vec![];
     let sample = pcr_plan::sample::hot_rolled_coil();
     if let Ok(resolved) = factors.resolve(&sample, &Default::default()) {
-        plans.push(BuiltPlan { plan: sample, resolved });
+        plans.push(BuiltPlan {
+            plan: sample,
+            resolved,
+        });
     }
     for path in files {
         let Ok(text) = std::fs::read_to_string(&path) else {
@@ -73,14 +76,20 @@ fn build() -> Stdlib {
                 continue;
             };
             if plan.validate().is_err() {
-                panic!("pcr-fuzz: the compiler built an invalid plan for `{}`", rule.name);
+                panic!(
+                    "pcr-fuzz: the compiler built an invalid plan for `{}`",
+                    rule.name
+                );
             }
             if let Ok(resolved) = factors.resolve(&plan, &Default::default()) {
                 plans.push(BuiltPlan { plan, resolved });
             }
         }
     }
-    assert!(!plans.is_empty(), "pcr-fuzz: no plan could be built from the repository's rules");
+    assert!(
+        !plans.is_empty(),
+        "pcr-fuzz: no plan could be built from the repository's rules"
+    );
     Stdlib { plans, factors }
 }
 
