@@ -120,7 +120,7 @@ for shape in range(SHAPES):
 # Hostile data: selector | 0x80, then shape, magnitude (u32 each), size (u32), bom, units, ragged.
 DSHAPES, MAGS = 8, 9
 for shape in range(DSHAPES):
-    for k, size in enumerate([1, 70_000, 150_000]):
+    for k, size in enumerate([1, 300, 70_000]):
         body = choice(shape, DSHAPES) + choice((shape + k) % MAGS, MAGS) + struct.pack("<I", size) + b"\0\1\3\1\7"
         for s in range(0, SELECTORS, 4):
             put("data_json", bytes([0x80 | s]) + body)

@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         bom: false,
         header_units: false,
         ragged: Vec::new(),
+        per_input: Vec::new(),
     };
     if let Ok(activity) = ActivityData::from_json(&sample.json(&plan), &plan, "sample.json") {
         if let Ok(result) = plan.evaluate(&activity, factors) {

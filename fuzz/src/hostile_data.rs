@@ -54,12 +54,24 @@ pub struct HostileData {
     pub header_units: bool,
     /// Cells per ragged row, cycled.
     pub ragged: Vec<u8>,
+    /// Per-input magnitudes, cycled (none: `magnitude` for every input),
+    /// so that one emission can be huge and another tiny or a divisor zero.
+    pub per_input: Vec<Magnitude>,
 }
 
 impl HostileData {
     /// Decode one from fuzz bytes.
     pub fn from_bytes(data: &[u8]) -> Option<HostileData> {
         HostileData::arbitrary_take_rest(Unstructured::new(data)).ok()
+    }
+
+    /// The magnitude of the `i`th input.
+    fn magnitude_of(&self, i: usize) -> Magnitude {
+        if self.per_input.is_empty() {
+            self.magnitude
+        } else {
+            self.per_input[i % self.per_input.len()]
+        }
     }
 
     fn count(&self) -> usize {
@@ -107,10 +119,11 @@ impl HostileData {
             }
             _ => {}
         }
-        for input in &plan.inputs {
+        for (i, input) in plan.inputs.iter().enumerate() {
+            let magnitude = self.magnitude_of(i);
             let value = match (&input.kind, self.shape) {
                 (InputKind::List { fields }, DataShape::ManyRows) => {
-                    let element = list_element(fields, self.magnitude);
+                    let element = list_element(fields, magnitude);
                     let mut v = String::from("[");
                     for i in 0..n {
                         if v.len() + element.len() > MAX_TEXT {
@@ -136,7 +149,7 @@ impl HostileData {
                     let s: String = std::iter::repeat_n('9', n).collect();
                     format!("\"{s} kg\"")
                 }
-                (kind, _) => json_value(kind, self.magnitude),
+                (kind, _) => json_value(kind, magnitude),
             };
             member(&mut out, &input.name, &value);
             if matches!(self.shape, DataShape::DuplicateColumns) && n > 0 {
@@ -156,7 +169,8 @@ impl HostileData {
         }
         let mut header: Vec<String> = vec!["id".to_string()];
         let mut cells: Vec<String> = vec!["p1".to_string()];
-        for input in &plan.inputs {
+        for (i, input) in plan.inputs.iter().enumerate() {
+            let magnitude = self.magnitude_of(i);
             let name = match (&input.kind, self.header_units) {
                 (InputKind::Quantity { unit, .. }, true) => format!("{} [{unit}]", input.name),
                 _ => input.name.clone(),
@@ -164,9 +178,9 @@ impl HostileData {
             header.push(csv_cell(&name));
             let value = match &input.kind {
                 InputKind::List { fields } => {
-                    format!("[{}]", list_element(fields, self.magnitude))
+                    format!("[{}]", list_element(fields, magnitude))
                 }
-                kind => json_value(kind, self.magnitude),
+                kind => json_value(kind, magnitude),
             };
             let value = value.trim_matches('"').to_string();
             cells.push(csv_cell(&value));
