@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // Editors record types and references; alternate so both paths run.
-    let analysis = check(&text, data.len() % 2 == 0);
+    let analysis = check(&text, data.len().is_multiple_of(2));
     for d in &analysis.diagnostics {
         for label in std::iter::once(&d.primary).chain(&d.secondary) {
             assert_span_in(label.span, analysis.files.text(label.file), d.code);
