@@ -4,12 +4,12 @@
 //! errors stay in proportion to the data.
 //!
 //! Input: a selector byte (low 7 bits: the plan; high bit: generate hostile
-//! data from the rest), an options byte (bit 0: JSON lines; bits 1-3: rows
-//! per chunk), then the CSV text.
+//! data from the rest), an options byte (bit 0: JSON, as lines unless bit 4;
+//! bits 1-3: rows per chunk), then the CSV text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pcr_fuzz::finite::{assert_finite_cell, assert_json_result};
+use pcr_fuzz::finite::{assert_finite_cell, assert_json_result, assert_json_value};
 use pcr_fuzz::hostile_data::HostileData;
 use pcr_fuzz::render::render_data_errors;
 use pcr_fuzz::stdlib_plans::stdlib;
@@ -37,10 +37,10 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => return,
         }
     };
-    let format = if options & 1 == 0 {
-        OutputFormat::Csv
-    } else {
-        OutputFormat::Jsonl
+    let format = match (options & 1, options & 16) {
+        (0, _) => OutputFormat::Csv,
+        (_, 0) => OutputFormat::Jsonl,
+        _ => OutputFormat::Json,
     };
     let batch = BatchOptions {
         format,
@@ -66,6 +66,7 @@ fuzz_target!(|data: &[u8]| {
             match format {
                 OutputFormat::Csv => check_csv(&out, &built.plan),
                 OutputFormat::Jsonl => out.lines().for_each(assert_json_result),
+                OutputFormat::Json => check_json_array(&out),
             }
             if !summary.errors.is_empty() {
                 render_data_errors(&summary.errors, text.len());
@@ -77,6 +78,20 @@ fuzz_target!(|data: &[u8]| {
         Err(BatchError::Io(e)) => panic!("i/o error on in-memory data: {e}"),
     }
 });
+
+/// One JSON array of result objects, each checked like a JSON line.
+fn check_json_array(out: &str) {
+    let value: serde_json::Value = match serde_json::from_str(out) {
+        Ok(v) => v,
+        Err(e) => panic!("batch JSON output is not one JSON document: {e}"),
+    };
+    let Some(items) = value.as_array() else {
+        panic!("batch JSON output is not an array");
+    };
+    for item in items {
+        assert_json_value(item, out);
+    }
+}
 
 /// Columns: `id`?, `footprint`, one per stage, `grade`?, `primary_data_share`.
 fn check_csv(out: &str, plan: &Plan) {
