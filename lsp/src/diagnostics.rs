@@ -2,6 +2,7 @@
 //! of imported files are summarised at the `import` that brings them in.
 
 use crate::analysis_cache::Analyzed;
+use crate::project::{is_project_file, ProjectContext};
 use crate::stdlib::StdlibDir;
 use pcr_compiler::diagnostic::{Diagnostic as CDiagnostic, Severity};
 use pcr_compiler::FileId;
@@ -14,10 +15,49 @@ use tower_lsp_server::ls_types::{
 
 /// The protocol's diagnostics for the analysed document.
 pub fn diagnostics(a: &Analyzed, stdlib: &StdlibDir) -> Vec<Diagnostic> {
+    convert_all(a, a.analysis.diagnostics.iter(), stdlib)
+}
+
+/// The document's diagnostics under its project (`pcr.toml`): with its
+/// factor databases, `db` keys are checked as `pcr check` checks them
+/// (E0401, E0402); with `[lsp] warnings = false`, warnings are hidden; a
+/// broken project file is reported at line 1.
+pub fn diagnostics_in_project(
+    a: &Analyzed,
+    project: Option<&ProjectContext>,
+    stdlib: &StdlibDir,
+) -> Vec<Diagnostic> {
+    let Some(project) = project else {
+        return diagnostics(a, stdlib);
+    };
+    let factor_checks = match &project.factors {
+        Some(db) => pcr_compiler::factor_check::check_factor_db(&a.analysis, db),
+        None => Vec::new(),
+    };
+    let warnings = project.settings.warnings;
+    let shown = a
+        .analysis
+        .diagnostics
+        .iter()
+        .chain(&factor_checks)
+        .filter(|d| warnings || d.is_error());
+    let mut out = Vec::new();
+    out.extend(crate::project::document_diagnostic(project, a.text()));
+    out.extend(convert_all(a, shown, stdlib));
+    out
+}
+
+/// Diagnostics of the document's own file converted; errors of imported
+/// files summarised at the import.
+fn convert_all<'d>(
+    a: &Analyzed,
+    all: impl Iterator<Item = &'d CDiagnostic>,
+    stdlib: &StdlibDir,
+) -> Vec<Diagnostic> {
     let main = a.main();
     let import_of = import_spans(a);
     let mut out = Vec::new();
-    for d in &a.analysis.diagnostics {
+    for d in all {
         if d.primary.file == main {
             if let Some(converted) = convert(a, d, stdlib) {
                 out.push(converted);
@@ -192,10 +232,19 @@ pub fn check(
             out.push((uri.clone(), Vec::new(), Some(version)));
             continue;
         }
+        let path = crate::document::file_path(uri);
+        if let Some(file) = path.as_deref().filter(|p| is_project_file(p)) {
+            // An open pcr.toml: its own problems, not a rule's.
+            let found = state.projects.file_diagnostics(file, &state.docs);
+            out.push((uri.clone(), found, Some(version)));
+            continue;
+        }
         let Some(a) = state.analyzed(uri) else {
             continue;
         };
-        out.push((uri.clone(), diagnostics(&a, &state.stdlib), Some(version)));
+        let project = state.projects.for_document(path.as_deref(), &state.docs);
+        let found = diagnostics_in_project(&a, project.as_ref(), &state.stdlib);
+        out.push((uri.clone(), found, Some(version)));
     }
     out
 }

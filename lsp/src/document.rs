@@ -138,6 +138,11 @@ impl DocumentStore {
         self.docs.values().find(|d| d.path.as_deref() == Some(path))
     }
 
+    /// Every open document.
+    pub fn iter(&self) -> impl Iterator<Item = &Document> {
+        self.docs.values()
+    }
+
     pub fn uris(&self) -> Vec<Uri> {
         self.docs.keys().cloned().collect()
     }

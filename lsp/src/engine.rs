@@ -4,6 +4,7 @@
 
 use crate::analysis_cache::{analyze_document, AnalysisCache, Analyzed};
 use crate::document::{apply_changes, file_path, read_source_file, Document, DocumentStore};
+use crate::project::{is_project_file, Projects};
 use crate::stdlib::StdlibDir;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
@@ -15,6 +16,8 @@ pub struct State {
     pub docs: DocumentStore,
     pub cache: AnalysisCache,
     pub stdlib: StdlibDir,
+    /// The projects (`pcr.toml`) of the documents, with their factor databases.
+    pub projects: Projects,
 }
 
 impl State {
@@ -27,6 +30,7 @@ impl State {
             docs: DocumentStore::default(),
             cache: AnalysisCache::default(),
             stdlib,
+            projects: Projects::default(),
         }
     }
 
@@ -63,22 +67,30 @@ impl State {
         Ok(self.change(uri, text, version))
     }
 
-    /// A document was closed: its importers now read it from disk again.
+    /// A document was closed: its importers now read it from disk again
+    /// (and a project file's rules its text on disk).
     pub fn close(&mut self, uri: &Uri) -> Vec<Uri> {
         let path = file_path(uri);
         self.cache.touch(uri, path.as_deref());
         self.docs.close(uri);
         match path {
+            Some(p) if is_project_file(&p) => self.docs.uris(),
             Some(p) => self.cache.dependents(&p),
             None => Vec::new(),
         }
     }
 
-    /// A file changed on disk (saved by another program).
+    /// A file changed on disk (saved by another program, or by the editor:
+    /// a project file or a factor database has every open document checked
+    /// again).
     pub fn disk_changed(&mut self, uri: &Uri) -> Vec<Uri> {
         let Some(path) = file_path(uri) else {
             return Vec::new();
         };
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if self.projects.forget(&canonical) {
+            return self.docs.uris();
+        }
         if self.docs.get(uri).is_some() {
             return Vec::new();
         }
@@ -87,6 +99,12 @@ impl State {
     }
 
     fn affected(&self, uri: Uri, path: Option<&std::path::Path>) -> Vec<Uri> {
+        if path.is_some_and(is_project_file) {
+            // A project file's text: every rule may be under it.
+            let mut out = vec![uri.clone()];
+            out.extend(self.docs.uris().into_iter().filter(|d| *d != uri));
+            return out;
+        }
         let mut out = vec![uri.clone()];
         if let Some(p) = path {
             for d in self.cache.dependents(p) {

@@ -23,6 +23,7 @@ pub mod engine;
 pub mod formatting;
 pub mod hover;
 pub mod inlay_hints;
+pub mod project;
 pub mod references;
 pub mod rename;
 pub mod semantic_tokens;

@@ -7,6 +7,7 @@ use crate::{
     rename, semantic_tokens, symbols,
 };
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -23,6 +24,8 @@ pub struct Backend {
     /// while more are queued, the thread skips re-checking (they supersede).
     pending: Arc<Mutex<HashMap<Uri, usize>>>,
     publisher: Option<mpsc::UnboundedSender<Publication>>,
+    /// Whether the client lets the server ask to watch files (project files).
+    watches_files: AtomicBool,
 }
 
 impl Backend {
@@ -42,6 +45,7 @@ impl Backend {
             engine: Engine::start(),
             pending: Arc::new(Mutex::new(HashMap::new())),
             publisher,
+            watches_files: AtomicBool::new(false),
         }
     }
 
@@ -87,7 +91,7 @@ impl Backend {
         }
         let pending = self.pending.clone();
         let publisher = self.publisher.clone();
-        let refused = self
+        let answer = self
             .run(what, move |state| {
                 let left = match pending.lock() {
                     Ok(mut p) => {
@@ -103,24 +107,28 @@ impl Backend {
                 };
                 let affected = match apply(state) {
                     Ok(affected) => affected,
-                    Err(why) => return Some(Some(why)),
+                    Err(why) => return Some((Some(why), Vec::new())),
                 };
                 if left > 0 {
-                    return Some(None);
+                    return Some((None, Vec::new()));
                 }
                 for p in diagnostics::check(state, &affected) {
                     if let Some(tx) = &publisher {
                         let _ = tx.send(p);
                     }
                 }
-                Some(None)
+                Some((None, state.projects.take_messages()))
             })
-            .await
-            .flatten();
+            .await;
+        let (refused, messages) = answer.unwrap_or_default();
         if let Some(why) = refused {
             let text = format!("pcr lsp: {what} ignored: {why}");
             eprintln!("{text}");
             self.client.log_message(MessageType::WARNING, text).await;
+        }
+        for message in messages {
+            // A broken project file: said once, as an error, until it changes.
+            self.client.show_message(MessageType::ERROR, message).await;
         }
     }
 }
@@ -159,7 +167,14 @@ pub fn capabilities() -> ServerCapabilities {
 }
 
 impl LanguageServer for Backend {
-    async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let watches = params
+            .capabilities
+            .workspace
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.watches_files.store(watches, Ordering::Relaxed);
         Ok(InitializeResult {
             capabilities: capabilities(),
             server_info: Some(ServerInfo {
@@ -174,6 +189,39 @@ impl LanguageServer for Backend {
         self.client
             .log_message(MessageType::INFO, "pcr language server ready")
             .await;
+        // Project files and factor databases change outside the editor's
+        // rule documents: ask to hear of it when the client allows (either
+        // way, projects are read again whenever a rule is checked).
+        if !self.watches_files.load(Ordering::Relaxed) {
+            return;
+        }
+        let watchers = ["**/pcr.toml", "**/*.csv"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let registration = Registration {
+            id: "pcr-project-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        let client = self.client.clone();
+        // Not awaited here: the client answers while other messages flow.
+        tokio::spawn(async move {
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                client
+                    .log_message(
+                        MessageType::INFO,
+                        format!("pcr lsp: project files are not watched: {e}"),
+                    )
+                    .await;
+            }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -200,7 +248,13 @@ impl LanguageServer for Backend {
         .await;
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // A saved project file or factor database is read again.
+        let uri = params.text_document.uri;
+        let target = uri.clone();
+        self.update("didSave", uri, move |state| state.disk_changed(&target))
+            .await;
+    }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
