@@ -60,7 +60,7 @@ pub enum MessageFormat {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum OutputFormat {
-    /// One JSON object (JSON data), JSON lines (CSV data).
+    /// One JSON object (JSON data), one JSON array of result objects (CSV data).
     Json,
     /// One JSON object per line.
     Jsonl,

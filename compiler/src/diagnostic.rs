@@ -133,7 +133,7 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The JSON form of `pcr check --message-format json` (LANGUAGE.md §10).
+    /// The JSON form of `pcr check --message-format json` (`docs/src/command-line.md`).
     pub fn to_json(&self, files: &Files) -> serde_json::Value {
         let file = files.get(self.primary.file);
         let (name, (line, column), (end_line, end_column)) = match file {

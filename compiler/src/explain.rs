@@ -2,7 +2,8 @@
 //! example of the mistake and its fix. The texts are Markdown files in
 //! `compiler/explain/`, embedded in the binary.
 
-/// Every code that has an explanation, errors first, in the order of LANGUAGE.md §7.
+/// Every code that has an explanation, errors first, in the order of
+/// `docs/src/diagnostics.md`.
 pub const CODES: &[&str] = &[
     "E0001", "E0101", "E0102", "E0103", "E0201", "E0202", "E0203", "E0204", "E0301", "E0302",
     "E0303", "E0304", "E0305", "E0306", "E0401", "E0402", "E0501", "W0001", "W0002", "W0003",

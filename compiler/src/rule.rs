@@ -945,7 +945,7 @@ fn constant_number(checker: &mut Checker, value: &TExpr, message: &str) -> Optio
     }
 }
 
-/// The allocation kinds of LANGUAGE.md §6.
+/// The allocation kinds of `docs/src/rules.md`.
 pub const ALLOCATION_KINDS: [&str; 4] = ["none", "physical", "economic", "system_expansion"];
 
 /// Whether `allocation KIND` names a documented kind; E0101 listing them when not.

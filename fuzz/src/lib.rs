@@ -1,6 +1,6 @@
 //! Shared parts of pcr's fuzz targets (`fuzz_targets/`): structured
 //! hostile inputs, the plans built from the repository's rules, and the
-//! invariants the targets assert. See `docs/fuzzing.md`.
+//! invariants the targets assert. See `docs/src/fuzzing.md`.
 
 #![deny(unsafe_code)]
 

@@ -13,7 +13,7 @@ use std::fmt;
 #[derive(Logos, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[logos(skip r"[ \t\r\n\f\u{FEFF}]+")]
 pub enum Token {
-    // Keywords (LANGUAGE.md §3).
+    // Keywords (`docs/src/lexical-structure.md`).
     #[token("import")]
     Import,
     #[token("rule")]

@@ -1,4 +1,4 @@
-//! Running a plan's worked examples (LANGUAGE.md §8).
+//! Running a plan's worked examples (`docs/src/examples.md`).
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! Result types (LANGUAGE.md §9): all values in kgCO2e per declared unit.
+//! Result types (`docs/src/results.md`): all values in kgCO2e per declared unit.
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;

@@ -1,4 +1,4 @@
-//! A sample plan, hand-lowered from the worked example of LANGUAGE.md §6
+//! A sample plan, hand-lowered from the first rule of `docs/src/rules.md`
 //! (`hot_rolled_coil`), for documentation, tests and benchmarks.
 
 use std::collections::BTreeMap;
@@ -109,7 +109,7 @@ fn nodes() -> Vec<Node> {
     ]
 }
 
-/// The `hot_rolled_coil` rule of LANGUAGE.md §6 as a plan.
+/// The `hot_rolled_coil` rule of `docs/src/rules.md` as a plan.
 pub fn hot_rolled_coil() -> Plan {
     let units = units();
     let grid_unit = units

@@ -1,4 +1,4 @@
-//! The worked example of LANGUAGE.md §6, evaluated from JSON data.
+//! The first rule of `docs/src/rules.md`, evaluated from JSON data.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
