@@ -419,8 +419,14 @@ impl<'w, 'a> Checker<'w, 'a> {
                     }
                     None => (u.factor.to_f64(), u.dim.clone()),
                 };
+                // Exactly where the literal and the unit's factor allow
+                // (`1.1 kWh` is 3,960,000 J, not 3,960,000.0000000005),
+                // rounded once; otherwise in floating point.
+                let canonical = match power {
+                    None => exact_in_canonical_units(number, u.factor).unwrap_or(v * factor),
+                    Some(_) => v * factor,
+                };
                 // In canonical units the amount must still be the number written.
-                let canonical = v * factor;
                 let problem = if !canonical.is_finite() {
                     Some(OutOfRange::Overflow)
                 } else if canonical == 0.0 && written != 0.0 {
@@ -1853,6 +1859,19 @@ pub(crate) fn names_used<'e>(
         | ExprKind::Gwp(_)
         | ExprKind::Error => {}
     }
+}
+
+/// A literal times a unit's exact factor, computed with exact ratios and
+/// rounded to `f64` once; `None` when the ratio does not fit.
+fn exact_in_canonical_units(n: &ast::NumberLit, factor: Rational) -> Option<f64> {
+    let mut value = Rational::parse_decimal(&n.text)?;
+    if n.percent {
+        value = value.div(Rational::integer(100))?;
+    }
+    let exact = value.mul(factor)?;
+    // Beyond 2^53 the two conversions of `to_f64` round twice.
+    let fits = |x: i128| x.unsigned_abs() <= 1 << 53;
+    (fits(exact.num()) && fits(exact.den())).then(|| exact.to_f64())
 }
 
 #[cfg(test)]
