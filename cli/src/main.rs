@@ -1,4 +1,5 @@
 //! `pcr`: the command line of the PCR toolchain.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 #[macro_use]
 mod stdout;
