@@ -80,18 +80,12 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                     continue;
                 }
             };
-        // The file's hash goes into every plan: taken once, not once per rule.
-        let source_sha256 =
-            pcr_compiler::lower::sha256_hex(analysis.files.text(analysis.main).as_bytes());
         for rule in &analysis.rules {
             if rule.examples.is_empty() {
                 continue;
             }
-            let lowered = if rule.file == analysis.main {
-                pcr_compiler::lower::lower_with_source_hash(&analysis, rule, &source_sha256)
-            } else {
-                pcr_compiler::lower::lower(&analysis, rule)
-            };
+            // The file's hash goes into every plan: taken once, not once per rule.
+            let lowered = pcr_compiler::lower::lower(&analysis, rule);
             let plan = match lowered {
                 Ok(p) => p,
                 Err(e) => {

@@ -7,7 +7,6 @@ use crate::rule::{CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, To
 use crate::types::{Builtin, ConstValue, FnRef, TExpr, TKind, Type};
 use pcr_lang::ast::{BinOp, UnOp};
 use pcr_plan::format as plan;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
 /// Why a checked rule could not be lowered (the rule has errors, or uses a
@@ -524,20 +523,15 @@ fn plan_value(analysis: &Analysis, v: &ConstValue, ty: &Type) -> Result<plan::Va
     })
 }
 
-/// SHA-256 of a text, hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::source::sha256_hex;
 
-/// Lower one checked rule of an analysis into a plan.
+/// Lower one checked rule of an analysis into a plan. The rule's file is
+/// hashed once per analysis, however many of its rules are lowered.
 pub fn lower(analysis: &Analysis, rule: &CheckedRule) -> Result<plan::Plan, LowerError> {
-    let source_sha256 = sha256_hex(analysis.files.text(rule.file).as_bytes());
-    lower_with_source_hash(analysis, rule, &source_sha256)
+    lower_with_source_hash(analysis, rule, analysis.files.sha256(rule.file))
 }
 
-/// [`lower`], with the SHA-256 of the rule's file already taken: lowering every
-/// rule of a long file hashes the file once, not once per rule (`pcr test`).
+/// [`lower`], with the SHA-256 of the rule's file given.
 pub fn lower_with_source_hash(
     analysis: &Analysis,
     rule: &CheckedRule,
