@@ -133,32 +133,143 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The JSON form of `pcr check --message-format json` (`docs/src/command-line.md`).
+    /// The JSON form of `pcr check --message-format json` (`docs/src/command-line.md`):
+    /// the primary place flat (`file`, `line`, `column`, `end_line`,
+    /// `end_column`, 1-based, plus byte offsets `start` and `end`), and
+    /// `labels` (the secondary places), `notes`, `help` and `fix` (the
+    /// replacement text for a span), so scripts and editors can apply it.
     pub fn to_json(&self, files: &Files) -> serde_json::Value {
-        let file = files.get(self.primary.file);
-        let (name, (line, column), (end_line, end_column)) = match file {
-            Some(f) => (
-                f.name.clone(),
-                f.line_col(self.primary.span.start as usize),
-                f.line_col(self.primary.span.end as usize),
-            ),
-            None => (String::new(), (1, 1), (1, 1)),
-        };
-        let mut value = serde_json::json!({
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "file": name,
-            "line": line,
-            "column": column,
-            "end_line": end_line,
-            "end_column": end_column,
-            "label": self.primary.message,
-            "notes": self.notes,
-        });
-        if let (Some(help), Some(obj)) = (&self.help, value.as_object_mut()) {
-            obj.insert("help".to_string(), serde_json::Value::String(help.clone()));
+        let mut value = place_json(files, self.primary.file, self.primary.span);
+        let fields = [
+            ("code", serde_json::json!(self.code)),
+            ("severity", serde_json::json!(self.severity)),
+            ("message", serde_json::json!(self.message)),
+            ("label", serde_json::json!(self.primary.message)),
+            ("notes", serde_json::json!(self.notes)),
+        ];
+        let labels: Vec<serde_json::Value> = self
+            .secondary
+            .iter()
+            .map(|l| {
+                let mut label = place_json(files, l.file, l.span);
+                label.insert("message".into(), serde_json::json!(l.message));
+                serde_json::Value::Object(label)
+            })
+            .collect();
+        value.extend(fields.map(|(k, v)| (k.to_string(), v)));
+        value.insert("labels".into(), serde_json::Value::Array(labels));
+        if let Some(help) = &self.help {
+            value.insert("help".into(), serde_json::json!(help));
         }
-        value
+        if let Some(fix) = &self.fix {
+            let mut f = place_json(files, fix.file, fix.span);
+            f.insert("title".into(), serde_json::json!(fix.title));
+            f.insert("replacement".into(), serde_json::json!(fix.replacement));
+            value.insert("fix".into(), serde_json::Value::Object(f));
+        }
+        // Keys in a fixed, readable order: code first, as before.
+        let order = [
+            "code",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "start",
+            "end",
+            "label",
+            "labels",
+            "notes",
+            "help",
+            "fix",
+        ];
+        let mut ordered = serde_json::Map::new();
+        for key in order {
+            if let Some(v) = value.remove(key) {
+                ordered.insert(key.to_string(), v);
+            }
+        }
+        serde_json::Value::Object(ordered)
+    }
+}
+
+/// `file`, `line`, `column`, `end_line`, `end_column` (1-based; columns in
+/// characters) and the byte offsets `start` and `end` of a span.
+fn place_json(
+    files: &Files,
+    file: FileId,
+    span: Span,
+) -> serde_json::Map<String, serde_json::Value> {
+    let (name, (line, column), (end_line, end_column)) = match files.get(file) {
+        Some(f) => (
+            f.name.clone(),
+            f.line_col(span.start as usize),
+            f.line_col(span.end as usize),
+        ),
+        None => (String::new(), (1, 1), (1, 1)),
+    };
+    let mut place = serde_json::Map::new();
+    place.insert("file".into(), serde_json::json!(name));
+    place.insert("line".into(), serde_json::json!(line));
+    place.insert("column".into(), serde_json::json!(column));
+    place.insert("end_line".into(), serde_json::json!(end_line));
+    place.insert("end_column".into(), serde_json::json!(end_column));
+    place.insert("start".into(), serde_json::json!(span.start));
+    place.insert("end".into(), serde_json::json!(span.end));
+    place
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_carries_secondary_labels_notes_help_and_the_fix() {
+        let mut files = Files::default();
+        let text = "let a = 1 kg\nlet b = aa + 1 kg\n";
+        let file = files.add("r.pcr", None, text, false);
+        let at = |s: &str| {
+            let start = text.find(s).unwrap_or(0);
+            Span::new(start, start + s.len())
+        };
+        let d = Diagnostic::error("E0101", file, at("aa"), "unknown name `aa`", "not found")
+            .with_label(file, at("a = 1"), "`a` is defined here")
+            .with_note("a note")
+            .with_help("did you mean `a`?")
+            .with_fix("replace with `a`", at("aa"), "a");
+        let json = d.to_json(&files);
+        assert_eq!(json["code"], "E0101");
+        assert_eq!(
+            (json["line"].as_u64(), json["column"].as_u64()),
+            (Some(2), Some(9))
+        );
+        assert_eq!(
+            (json["start"].as_u64(), json["end"].as_u64()),
+            (Some(21), Some(23))
+        );
+        let label = &json["labels"][0];
+        assert_eq!(label["message"], "`a` is defined here");
+        assert_eq!(
+            (label["line"].as_u64(), label["column"].as_u64()),
+            (Some(1), Some(5))
+        );
+        assert_eq!(json["notes"][0], "a note");
+        assert_eq!(json["help"], "did you mean `a`?");
+        let fix = &json["fix"];
+        assert_eq!(fix["replacement"], "a");
+        assert_eq!(fix["title"], "replace with `a`");
+        assert_eq!(
+            (fix["start"].as_u64(), fix["end"].as_u64()),
+            (Some(21), Some(23))
+        );
+        assert_eq!(fix["file"], "r.pcr");
+        // The keys keep one order: code first.
+        let keys: Vec<&String> = json
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(keys.first().map(|k| k.as_str()), Some("code"));
     }
 }
