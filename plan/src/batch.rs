@@ -23,8 +23,9 @@ use std::time::Instant;
 use miette::SourceSpan;
 
 use crate::columns::InputColumns;
+use crate::data::suggest_within;
 use crate::data::{cell_value, json_list};
-use crate::dimension::{closest, Dimension, UnitValue};
+use crate::dimension::{Dimension, UnitValue};
 use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, Location};
 use crate::eval::Evaluator;
 use crate::format::{InputKind, Plan};
@@ -116,6 +117,7 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
     let mut id = None;
     let mut columns = Vec::with_capacity(rec.fields.len());
     let mut seen = vec![false; plan.inputs.len()];
+    let mut suggestions = DataErrors::MAX_KEPT;
     for c in 0..rec.fields.len() {
         let text = rec.field(c);
         let (o, l) = rec.span(c);
@@ -142,7 +144,11 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
             continue;
         }
         let Some(i) = plan.input_index(name) else {
-            let suggestion = closest(name, plan.inputs.iter().map(|i| i.name.as_str()));
+            let suggestion = suggest_within(
+                &mut suggestions,
+                name,
+                plan.inputs.iter().map(|i| i.name.as_str()),
+            );
             errors.push(err(DataErrorKind::UnknownInput {
                 input: name.into(),
                 suggestion,

@@ -328,6 +328,7 @@ pub(crate) fn json_list(
     };
     let mut ok = true;
     let mut buf = vec![0.0; fields.len()];
+    let mut suggestions = DataErrors::MAX_KEPT;
     cols.give_list(input_index);
     for (k, item) in items.iter().enumerate() {
         let name = format!("{input}[{k}]");
@@ -339,7 +340,11 @@ pub(crate) fn json_list(
         let mut item_ok = true;
         for m in members {
             if !fields.iter().any(|f| f.name == m.key) {
-                let suggestion = closest(&m.key, fields.iter().map(|f| f.name.as_str()));
+                let suggestion = suggest_within(
+                    &mut suggestions,
+                    &m.key,
+                    fields.iter().map(|f| f.name.as_str()),
+                );
                 report(
                     DataErrorKind::UnknownInput {
                         input: format!("{name}.{}", m.key),
@@ -450,9 +455,14 @@ impl ActivityData {
         let mut cols = InputColumns::new(plan);
         cols.start_row();
         let mut given = vec![false; plan.inputs.len()];
+        let mut suggestions = DataErrors::MAX_KEPT;
         for m in members {
             let Some(i) = plan.input_index(&m.key) else {
-                let suggestion = closest(&m.key, plan.inputs.iter().map(|i| i.name.as_str()));
+                let suggestion = suggest_within(
+                    &mut suggestions,
+                    &m.key,
+                    plan.inputs.iter().map(|i| i.name.as_str()),
+                );
                 push(
                     DataErrorKind::UnknownInput {
                         input: m.key.clone(),
@@ -507,4 +517,17 @@ impl ActivityData {
             file: file.to_string(),
         })
     }
+}
+
+/// "Did you mean" for at most `budget` more unknown names: no more errors
+/// than [`DataErrors::MAX_KEPT`] are kept, so a file with 100,000 unknown
+/// names does not compare each of them with every known one.
+pub(crate) fn suggest_within<'a>(
+    budget: &mut usize,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<String> {
+    let left = budget.checked_sub(1)?;
+    *budget = left;
+    closest(name, candidates)
 }

@@ -312,3 +312,36 @@ fn a_hundred_thousand_columns_and_many_bad_rows_finish_quickly() {
     batch(&plan, good.as_bytes());
     assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
 }
+
+/// "Did you mean" is looked for only for errors that are kept: 100,000
+/// unknown names, each close to a known one, compare only the first
+/// thousand with the plan's inputs.
+#[test]
+fn suggestions_stop_with_the_kept_errors() {
+    let plan = hot_rolled_coil();
+    let names: Vec<String> = (0..100_000)
+        .map(|i| format!("electricity_from_the_grid_{i:06}"))
+        .collect();
+    let start = Instant::now();
+    let csv = format!("{}\n1\n", names.join(","));
+    let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
+    let mut ev = Evaluator::new(&plan, db.resolve(&plan, &Default::default()).unwrap());
+    let Err(BatchError::Data(errors)) = run_csv(
+        &mut ev,
+        csv.as_bytes(),
+        "wide.csv",
+        Vec::new(),
+        &BatchOptions::default(),
+    ) else {
+        panic!("a header of unknown columns is refused");
+    };
+    assert!(errors.errors.len() + errors.omitted >= 100_000);
+    let members: Vec<String> = names.iter().map(|n| format!("\"{n}\": 1")).collect();
+    let json = format!("{{{}}}", members.join(","));
+    let Err(errors) = ActivityData::from_json(&json, &plan, "wide.json") else {
+        panic!("unknown members are refused");
+    };
+    assert!(errors.errors.len() + errors.omitted >= 100_000);
+    // Comparing every name with every input took 50 s here (debug build).
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
