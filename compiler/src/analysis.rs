@@ -1,10 +1,11 @@
 //! The compiler's entry point: load a file, the prelude and its imports,
 //! build the world, check functions, constants and rules.
 
+use crate::checked::CheckedRule;
 use crate::checker::{Checker, Globals, Reference, Shared, Slot};
 use crate::diagnostic::Diagnostic;
 use crate::prelude;
-use crate::rule::{check_rule, fn_body, signature, CheckedRule};
+use crate::rule::{check_rule, fn_body, signature};
 use crate::source::{FileId, Files};
 use crate::types::{FnRef, TExpr, TKind, Type};
 use crate::world::{ModuleInput, World};
