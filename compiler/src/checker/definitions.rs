@@ -27,9 +27,9 @@ impl Checker<'_, '_> {
             }
             Slot::Pending => {}
         }
-        if self.defer_lets {
+        if self.helper.is_some() {
             // A helper thread types one `let`; a use of another it has not
-            // typed stops it (see `values.rs`).
+            // typed stops it (see `rule/values/`).
             self.set_let_slot(index, Slot::Visiting);
             self.let_path.push(index);
             self.type_let_value(index);

@@ -16,10 +16,12 @@ mod definitions;
 mod expectations;
 mod expressions;
 mod free_names;
+mod helper_thread;
 mod literals;
 mod matching;
 mod names;
 
+pub use helper_thread::HelperThread;
 pub use literals::{literal_value, OutOfRange};
 
 use crate::diagnostic::Diagnostic;
@@ -176,14 +178,8 @@ pub struct Checker<'w, 'a> {
     pub record: bool,
     pub types: Vec<(FileId, Span, Type)>,
     pub refs: Vec<Reference>,
-    /// May a long rule's values be checked on two threads.
-    pub parallel: bool,
-    /// A helper thread's checker: a use of a `let` it has not typed
-    /// stops the value being checked (see [`Checker::deferred`]).
-    pub defer_lets: bool,
-    /// Set when a use of an untyped `let` stopped the value being checked:
-    /// the main thread checks it again.
-    pub deferred: bool,
+    /// Set on a helper thread's checker (see [`HelperThread`]).
+    pub helper: Option<HelperThread>,
     /// The rule `let`s being typed, outermost first: a use of one of them
     /// closes a cycle, named from this path.
     pub let_path: Vec<usize>,
@@ -202,9 +198,7 @@ impl<'w, 'a> Checker<'w, 'a> {
             record: false,
             types: Vec::new(),
             refs: Vec::new(),
-            parallel: true,
-            defer_lets: false,
-            deferred: false,
+            helper: None,
             let_path: Vec::new(),
         }
     }

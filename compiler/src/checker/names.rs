@@ -106,8 +106,10 @@ impl Checker<'_, '_> {
                     };
                     self.done(TKind::Factor(i), ty, span)
                 }
-                RuleName::Let(i) if self.defer_lets && !self.let_typed(i) => {
-                    self.deferred = true;
+                RuleName::Let(i) if self.helper.is_some() && !self.let_typed(i) => {
+                    if let Some(helper) = self.helper.as_mut() {
+                        helper.stopped = true;
+                    }
                     TExpr::error(span)
                 }
                 RuleName::Let(i) => {

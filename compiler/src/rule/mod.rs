@@ -38,12 +38,18 @@ pub use crate::checked::{
 };
 pub use functions::{fn_body, signature};
 pub use header::ALLOCATION_KINDS;
+pub use values::Threads;
 
 use crate::checker::Checker;
 use pcr_lang::ast::{self, Clause};
 
-/// Check one rule in `checker`'s file: every clause, in a fixed order.
-pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) -> CheckedRule {
+/// Check one rule in `checker`'s file: every clause, in a fixed order;
+/// `threads` may type a long rule's values.
+pub fn check_rule<'w, 'r>(
+    checker: &mut Checker<'w, 'r>,
+    rule: &'r ast::Rule,
+    threads: Threads,
+) -> CheckedRule {
     let file = checker.file;
     let errors_before = checker.diags.iter().filter(|d| d.is_error()).count();
     let (mut scope, clauses) = declarations::declare_all(checker, rule);
@@ -61,7 +67,7 @@ pub fn check_rule<'w, 'r>(checker: &mut Checker<'w, 'r>, rule: &'r ast::Rule) ->
     let cutoff = exclusions::cutoff(checker, header.cutoff);
 
     // Input defaults, factor values, lets and emissions' values; then the rule's functions.
-    let values = values::type_values(checker, rule);
+    let values = values::type_values(checker, rule, threads);
     functions::check_rule_fns(checker);
 
     let unit = stages::EmissionUnit {

@@ -33,9 +33,21 @@ use pcr_lang::ast::{self, Clause};
 /// Rules with at least this many values type them on two threads.
 const PARALLEL_VALUES: usize = 8192;
 
+/// How many threads may type a rule's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    One,
+    /// Two for a rule with at least 8192 values.
+    UpToTwo,
+}
+
 /// Type every input default, factor value, `let` and emission of the rule
 /// in `checker`'s scope.
-pub(in crate::rule) fn type_values(checker: &mut Checker, rule: &ast::Rule) -> Values {
+pub(in crate::rule) fn type_values(
+    checker: &mut Checker,
+    rule: &ast::Rule,
+    threads: Threads,
+) -> Values {
     let emissions: Vec<&ast::Expr> = rule
         .clauses
         .iter()
@@ -46,7 +58,7 @@ pub(in crate::rule) fn type_values(checker: &mut Checker, rule: &ast::Rule) -> V
         .flatten()
         .collect();
     let counts = Counts::of(checker, emissions.len());
-    if checker.parallel && counts.total() >= PARALLEL_VALUES {
+    if threads == Threads::UpToTwo && counts.total() >= PARALLEL_VALUES {
         if let Some(values) = two_threads::on_two_threads(checker, &emissions, &counts) {
             return values;
         }

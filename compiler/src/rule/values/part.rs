@@ -162,10 +162,15 @@ impl Part {
 /// this (helper) checker has not typed.
 pub(super) fn attempt<T>(checker: &mut Checker, f: impl FnOnce(&mut Checker) -> T) -> Option<T> {
     let marks = Marks::of(checker);
-    checker.deferred = false;
+    if let Some(helper) = checker.helper.as_mut() {
+        helper.stopped = false;
+    }
     let value = f(checker);
-    if checker.deferred {
-        checker.deferred = false;
+    let stopped = checker
+        .helper
+        .as_mut()
+        .is_some_and(|helper| std::mem::take(&mut helper.stopped));
+    if stopped {
         marks.roll_back(checker);
         return None;
     }

@@ -4,7 +4,7 @@
 use super::part::{
     checker_lets_pending, reset_let, type_pending_lets, Counts, Marks, Part, Values,
 };
-use crate::checker::{Checker, RuleFn, RuleLet, RuleScope, Slot};
+use crate::checker::{Checker, HelperThread, RuleFn, RuleLet, RuleScope, Slot};
 use crate::rule::inputs::{factor_value, input_default};
 use crate::types::{TExpr, TKind};
 use pcr_lang::ast;
@@ -78,8 +78,7 @@ fn helper<'w, 'a>(checker: &Checker<'w, 'a>) -> Option<Checker<'w, 'a>> {
         .collect();
     let mut helper = Checker::new(checker.world, checker.globals, checker.file, checker.text);
     helper.record = checker.record;
-    helper.parallel = false;
-    helper.defer_lets = true;
+    helper.helper = Some(HelperThread::default());
     helper.rule = Some(RuleScope {
         names: scope.names.clone(),
         inputs: scope.inputs.clone(),
