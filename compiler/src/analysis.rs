@@ -1,10 +1,11 @@
 //! The compiler's entry point: load a file, the prelude and its imports,
 //! build the world, check functions, constants and rules.
 
+use crate::checked::CheckedRule;
 use crate::checker::{Checker, Globals, Reference, Shared, Slot};
 use crate::diagnostic::Diagnostic;
 use crate::prelude;
-use crate::rule::{check_rule, fn_body, signature, CheckedRule};
+use crate::rule::{check_rule, fn_body, signature, Threads};
 use crate::source::{FileId, Files};
 use crate::types::{FnRef, TExpr, TKind, Type};
 use crate::world::{ModuleInput, World};
@@ -276,7 +277,6 @@ pub fn analyze(
             let Item::Rule(rule) = item else { continue };
             let mut c = Checker::new(&world, &globals, main, files.text(main));
             c.record = options.record;
-            c.parallel = !options.sequential;
             let first = *first_by_name
                 .entry(rule.name.text.as_str())
                 .or_insert(rules.len());
@@ -292,7 +292,12 @@ pub fn analyze(
                     .with_label(main, previous.name_span, "first defined here"),
                 );
             }
-            let checked = check_rule(&mut c, rule);
+            let threads = if options.sequential {
+                Threads::One
+            } else {
+                Threads::UpToTwo
+            };
+            let checked = check_rule(&mut c, rule, threads);
             diagnostics.extend(c.diags);
             append(&mut types, c.types);
             append(&mut refs, c.refs);

@@ -1,9 +1,9 @@
 //! Checking a rule's `db` factors against a factor database (E0401, E0402).
 
 use crate::analysis::Analysis;
+use crate::checked::CheckedFactorValue;
 use crate::diagnostic::Diagnostic;
 use crate::lower::plan_dimension;
-use crate::rule::CheckedFactorValue;
 use pcr_plan::factors::FactorDb;
 
 /// Every `db` key of every rule looked up in `db`: missing keys and wrong units.

@@ -2,6 +2,7 @@
 //! rule checks, diagnostics and lowering to calculation plans.
 
 pub mod analysis;
+pub mod checked;
 pub mod checker;
 pub mod constant;
 pub mod diagnostic;
@@ -17,7 +18,6 @@ pub mod rule;
 pub mod source;
 pub mod suggest;
 pub mod types;
-pub mod values;
 pub mod world;
 
 /// The checker's maps keyed by names. foldhash (already in the dependency tree

@@ -2,8 +2,8 @@
 //! unit factors folded into canonical `f64` and a DAG of operations.
 
 use crate::analysis::Analysis;
+use crate::checked::{CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, Tolerance};
 use crate::dimension::Dimension;
-use crate::rule::{CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, Tolerance};
 use crate::types::{Builtin, ConstValue, FnRef, TExpr, TKind, Type};
 use pcr_lang::ast::{BinOp, UnOp};
 use pcr_plan::format as plan;

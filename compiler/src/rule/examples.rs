@@ -1,0 +1,283 @@
+//! Worked examples: `given` values for inputs and factors, `expect`ed
+//! results with tolerances, all constants.
+
+use super::constants::{constant, constant_number};
+use crate::checked::{CheckedExample, CheckedExpect, ExpectWhat, Tolerance};
+use crate::checker::{Checker, RuleName};
+use crate::dimension::Dimension;
+use crate::suggest::closest;
+use crate::types::{ConstValue, Location, Type};
+use pcr_lang::ast::{self, ExprKind};
+
+pub(super) fn check_example(
+    checker: &mut Checker,
+    x: &ast::Example,
+    emissions: &[(&str, Location)],
+    stages: &[String],
+    grades: &[(String, f64)],
+    otherwise: Option<&str>,
+) -> CheckedExample {
+    let mut givens: Vec<(String, ConstValue)> = Vec::new();
+    let mut expects = Vec::new();
+    let co2e = checker
+        .world
+        .co2e()
+        .map(Dimension::base)
+        .map(Type::Quantity)
+        .unwrap_or(Type::Error);
+    for statement in &x.statements {
+        match statement {
+            ast::ExampleStatement::Given(g) => givens.extend(given(checker, g)),
+            ast::ExampleStatement::Expect(e) => {
+                let Some(what) = expect_target(checker, &e.target, emissions, stages) else {
+                    continue;
+                };
+                let Some(value) = expected_value(checker, e, &what, grades, otherwise, &co2e)
+                else {
+                    continue;
+                };
+                let Some(tolerance) = tolerance(checker, e.tolerance.as_ref(), &co2e) else {
+                    continue;
+                };
+                expects.push(CheckedExpect {
+                    what,
+                    value,
+                    tolerance,
+                    span: e.span,
+                });
+            }
+            ast::ExampleStatement::Error(_) => {}
+        }
+    }
+    CheckedExample {
+        name: x.name.value.clone(),
+        givens,
+        expects,
+        span: x.span,
+    }
+}
+
+/// `given NAME = VALUE`: an input or factor of the rule, and a constant.
+fn given(checker: &mut Checker, g: &ast::Given) -> Option<(String, ConstValue)> {
+    let target = checker
+        .rule
+        .as_ref()
+        .and_then(|r| r.names.get(g.name.text.as_str()).copied());
+    let declared = target.and_then(|(name, span)| {
+        let rule = checker.rule.as_ref()?;
+        let (ty, unit) = match name {
+            RuleName::Input(i) => (
+                rule.inputs[i].ty.clone(),
+                rule.inputs[i].unit.as_deref().cloned(),
+            ),
+            RuleName::Factor(i) => (
+                rule.factors[i].ty.clone(),
+                rule.factors[i].unit.as_deref().cloned(),
+            ),
+            RuleName::Let(_) | RuleName::Fn(_) => return None,
+        };
+        Some((ty, unit, span))
+    });
+    let (ty, unit) = match declared {
+        Some((ty, unit, span)) => {
+            checker.refs.push(crate::checker::Reference {
+                file: checker.file,
+                span: g.name.span,
+                target: Location {
+                    file: checker.file,
+                    span,
+                },
+            });
+            (ty, unit)
+        }
+        _ => {
+            let names: Vec<String> = checker
+                .rule
+                .as_ref()
+                .map(|r| {
+                    r.inputs
+                        .iter()
+                        .map(|i| i.decl.name.text.clone())
+                        .chain(r.factors.iter().map(|f| f.decl.name.text.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut d = checker
+                .error(
+                    "E0101",
+                    g.name.span,
+                    format!("`{}` is not an input or factor of this rule", g.name.text),
+                    "cannot be given",
+                )
+                .with_note("`given` supplies an input or overrides a factor");
+            d = d.did_you_mean(&g.name.text, names.iter().map(String::as_str));
+            checker.push(d);
+            return None;
+        }
+    };
+    let value = checker.expr_with(&g.value, Some(&ty));
+    if !checker.expect_type(
+        &value,
+        &ty,
+        unit.as_ref().map(|u| u.1.as_str()),
+        format_args!("`{}`", g.name.text),
+    ) {
+        return None;
+    }
+    let v = constant(checker, &value, "a given value must be a constant")?;
+    Some((g.name.text.clone(), v))
+}
+
+/// What an `expect` checks: the footprint, the grade, a stage of the
+/// boundary, an emission or a category (E0101 for anything else).
+fn expect_target(
+    checker: &mut Checker,
+    target: &ast::ExpectTarget,
+    emissions: &[(&str, Location)],
+    stages: &[String],
+) -> Option<ExpectWhat> {
+    match target {
+        ast::ExpectTarget::Footprint(_) => Some(ExpectWhat::Footprint),
+        ast::ExpectTarget::Grade(_) => Some(ExpectWhat::Grade),
+        ast::ExpectTarget::Stage(n) => {
+            if stages.contains(&n.text) {
+                Some(ExpectWhat::Stage(n.text.clone()))
+            } else {
+                let mut d = checker.error(
+                    "E0101",
+                    n.span,
+                    format!("stage `{}` is not in this rule's boundary", n.text),
+                    "no such stage here",
+                );
+                d = d.did_you_mean(&n.text, stages.iter().map(String::as_str));
+                checker.push(d);
+                None
+            }
+        }
+        ast::ExpectTarget::Emission(n) => {
+            if let Some((_, loc)) = emissions.iter().find(|(name, _)| *name == n.text.as_str()) {
+                let loc = *loc;
+                checker.refs.push(crate::checker::Reference {
+                    file: checker.file,
+                    span: n.span,
+                    target: loc,
+                });
+                Some(ExpectWhat::Emission(n.text.clone()))
+            } else {
+                let mut d = checker.error(
+                    "E0101",
+                    n.span,
+                    format!("no emission `{}` in this rule", n.text),
+                    "unknown emission",
+                );
+                if let Some(h) = closest(&n.text, emissions.iter().map(|(name, _)| *name)) {
+                    d = d.with_help(format!("did you mean `{h}`?"));
+                }
+                checker.push(d);
+                None
+            }
+        }
+        ast::ExpectTarget::Category(n) => {
+            if checker.world.categories.contains_key(&n.text) {
+                Some(ExpectWhat::Category(n.text.clone()))
+            } else {
+                let mut d = checker.error(
+                    "E0101",
+                    n.span,
+                    format!("unknown category `{}`", n.text),
+                    "not a category",
+                );
+                d = d.did_you_mean(&n.text, checker.world.categories.keys().map(String::as_str));
+                checker.push(d);
+                None
+            }
+        }
+        ast::ExpectTarget::Unknown(n) => {
+            let d = checker
+                .error(
+                    "E0101",
+                    n.span,
+                    format!("`expect {}` names nothing to check", n.text),
+                    "unknown expectation",
+                )
+                .with_help(
+                    "expect `footprint`, `grade`, `stage NAME`, `emission NAME` or `category NAME`",
+                );
+            checker.push(d);
+            None
+        }
+    }
+}
+
+/// The expected value: a grade of the rule, or a constant CO2e amount.
+fn expected_value(
+    checker: &mut Checker,
+    e: &ast::Expectation,
+    what: &ExpectWhat,
+    grades: &[(String, f64)],
+    otherwise: Option<&str>,
+    co2e: &Type,
+) -> Option<Result<f64, String>> {
+    if matches!(what, ExpectWhat::Grade) {
+        match &e.value.kind {
+            ExprKind::Name(n)
+                if grades.iter().any(|(g, _)| g == &n.text)
+                    || otherwise == Some(n.text.as_str()) =>
+            {
+                Some(Err(n.text.clone()))
+            }
+            _ => {
+                let d = checker.error(
+                    "E0203",
+                    e.value.span,
+                    "`expect grade` takes one of the rule's grades",
+                    "not a grade of this rule",
+                );
+                checker.push(d);
+                None
+            }
+        }
+    } else {
+        let v = checker.expr(&e.value);
+        if !checker.expect_type(&v, co2e, Some("kgCO2e"), "an expected value") {
+            return None;
+        }
+        // Never dropped: a value that cannot be evaluated is an error.
+        constant_number(checker, &v, "an expected value must be a constant").map(Ok)
+    }
+}
+
+/// The tolerance, when given: a constant percentage or CO2e amount;
+/// `None` when it is not one (reported).
+fn tolerance(
+    checker: &mut Checker,
+    tolerance: Option<&ast::Expr>,
+    co2e: &Type,
+) -> Option<Option<Tolerance>> {
+    match tolerance {
+        None => Some(None),
+        Some(t) => {
+            let tv = checker.expr(t);
+            let relative = matches!(&tv.ty, Type::Quantity(d) if d.is_none());
+            let absolute = !relative && !tv.ty.is_error() && checker.compatible(&tv.ty, co2e);
+            if !relative && !absolute {
+                if !tv.ty.is_error() {
+                    let d = checker.error(
+                        "E0203",
+                        t.span,
+                        "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)",
+                        "not a tolerance",
+                    );
+                    checker.push(d);
+                }
+                return None;
+            }
+            // An expectation whose tolerance cannot be evaluated is not run with another.
+            match constant_number(checker, &tv, "a tolerance must be a constant") {
+                Some(n) if relative => Some(Some(Tolerance::Relative(n))),
+                Some(n) => Some(Some(Tolerance::Absolute(n))),
+                None => None,
+            }
+        }
+    }
+}
