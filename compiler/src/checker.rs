@@ -394,7 +394,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                     if let Some(h) =
                         closest(&unit.text, self.world.units.keys().map(String::as_str))
                     {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(h);
                     }
                     self.push(d);
                     return TExpr::error(span);
@@ -668,7 +668,17 @@ impl<'w, 'a> Checker<'w, 'a> {
             }
             _ => self.describe(expected),
         };
-        let found = self.describe(&value.ty);
+        // A literal's unit as written (`kgCO2/kWh`), not the canonical `kgCO2/J`.
+        let written = self
+            .text
+            .get(value.span.range())
+            .and_then(|t| crate::types::written_unit(t, |u| self.world.units.contains_key(u)));
+        let found = match (&value.ty, written) {
+            (Type::Quantity(d), Some(u)) if !d.is_none() => {
+                format!("{} ({u})", self.world.dimension_name(d))
+            }
+            _ => self.describe(&value.ty),
+        };
         let mut d = self.error(
             "E0203",
             value.span,
@@ -1475,7 +1485,7 @@ impl<'w, 'a> Checker<'w, 'a> {
                         "unknown field",
                     );
                     d = match closest(&field.text, names.iter().copied()) {
-                        Some(h) => d.with_help(format!("did you mean `{h}`?")),
+                        Some(h) => d.with_suggestion(h),
                         None => d.with_note(format!(
                             "the fields are {}",
                             names
@@ -1538,7 +1548,11 @@ impl<'w, 'a> Checker<'w, 'a> {
                     "unknown gas",
                 );
                 if let Some(h) = closest(&gas.text, names.iter().copied()) {
-                    d = d.with_help(format!("did you mean `gwp.{h}`?"));
+                    d = d.with_help(format!("did you mean `gwp.{h}`?")).with_fix(
+                        format!("replace with `gwp.{h}`"),
+                        gas.span,
+                        h,
+                    );
                 }
                 self.push(d);
                 TExpr::error(span)

@@ -1320,7 +1320,7 @@ fn check_emission(
                 if let Some(h) =
                     closest(&c.text, checker.world.categories.keys().map(String::as_str))
                 {
-                    d = d.with_help(format!("did you mean `{h}`?"));
+                    d = d.with_suggestion(h);
                 }
                 checker.push(d);
                 ok = false;
@@ -1585,7 +1585,7 @@ fn check_example(
                             if let Some(h) =
                                 closest(&n.text, emissions.iter().map(|(name, _)| *name))
                             {
-                                d = d.with_help(format!("did you mean `{h}`?"));
+                                d = d.with_suggestion(h);
                             }
                             checker.push(d);
                             None

@@ -624,7 +624,7 @@ impl World {
                         "not a dimension",
                     );
                     if let Some(h) = hint {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(&h);
                     }
                     diags.push(d);
                     return None;
@@ -716,7 +716,7 @@ impl World {
                         "not a dimension",
                     );
                     if let Some(h) = hint {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(&h);
                     }
                     diags.push(d);
                     None
@@ -885,7 +885,7 @@ impl World {
                 "not a unit",
             );
             if let Some(h) = hint {
-                d = d.with_help(format!("did you mean `{h}`?"));
+                d = d.with_suggestion(&h);
             }
             diags.push(d);
             return None;
@@ -1032,7 +1032,7 @@ impl World {
                         "not a unit, enum or type",
                     );
                     if let Some(h) = hint {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(&h);
                     } else if self.dimensions.contains_key(&n.text) {
                         d = d.with_help(format!(
                             "`{}` is a dimension; a type position takes a unit of it",
