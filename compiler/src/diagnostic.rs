@@ -117,14 +117,23 @@ impl Diagnostic {
         self
     }
 
-    /// Add "did you mean `x`?" when a candidate is close to the misspelt `name`.
+    /// Help "did you mean `suggestion`?" and the quick fix that writes it in
+    /// place of the primary span, which must be the misspelt name.
+    pub fn with_suggestion(self, suggestion: &str) -> Diagnostic {
+        let span = self.primary.span;
+        self.with_help(format!("did you mean `{suggestion}`?"))
+            .with_fix(format!("replace with `{suggestion}`"), span, suggestion)
+    }
+
+    /// Add "did you mean `x`?", and its quick fix, when a candidate is close
+    /// to the misspelt `name` (the primary span).
     pub fn did_you_mean<'a>(
         self,
         name: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Diagnostic {
         match crate::suggest::closest(name, candidates) {
-            Some(h) => self.with_help(format!("did you mean `{h}`?")),
+            Some(h) => self.with_suggestion(h),
             None => self,
         }
     }

@@ -143,3 +143,68 @@ pub enum ConstValue {
     List(Vec<ConstValue>),
     Record(Vec<(usize, ConstValue)>),
 }
+
+/// The unit of a quantity literal as its author wrote it: `kgCO2/kWh` in
+/// `0.5 kgCO2/kWh`, `m^2` in `3 m^2`. `None` unless `source` is a number
+/// followed only by units (as `is_unit` says), `*`, `/` and `^` powers, so
+/// messages and hovers can show `kgCO2/kWh` rather than the canonical `kgCO2/J`.
+pub fn written_unit(source: &str, is_unit: impl Fn(&str) -> bool) -> Option<&str> {
+    use pcr_lang::lexer::{lex, written, Token};
+    let source = source.trim();
+    let lexed = lex(source);
+    if !lexed.errors.is_empty() {
+        return None;
+    }
+    let (first, rest) = lexed.tokens.split_first()?;
+    if first.token != Token::Number || rest.is_empty() {
+        return None;
+    }
+    // What may follow each token: a unit, then an operator or a power.
+    let mut prev = Token::Star;
+    for t in rest {
+        let ok = match t.token {
+            Token::Ident => {
+                matches!(prev, Token::Star | Token::Slash) && is_unit(written(source, t))
+            }
+            Token::Star | Token::Slash | Token::Caret => {
+                matches!(prev, Token::Ident | Token::Number)
+            }
+            Token::Minus => prev == Token::Caret,
+            Token::Number => matches!(prev, Token::Caret | Token::Minus),
+            _ => false,
+        };
+        if !ok {
+            return None;
+        }
+        prev = t.token;
+    }
+    if !matches!(prev, Token::Ident | Token::Number) {
+        return None;
+    }
+    source.get(first.end()..).map(str::trim)
+}
+
+#[cfg(test)]
+mod written_unit_tests {
+    use super::written_unit;
+
+    fn units(name: &str) -> bool {
+        ["kgCO2", "kWh", "m", "s", "t"].contains(&name)
+    }
+
+    #[test]
+    fn the_unit_of_a_literal_as_written() {
+        assert_eq!(written_unit("0.5 kgCO2/kWh", units), Some("kgCO2/kWh"));
+        assert_eq!(written_unit(" 3 m^2 ", units), Some("m^2"));
+        assert_eq!(written_unit("2 m*s^-1", units), Some("m*s^-1"));
+    }
+
+    #[test]
+    fn not_a_literal_with_units_only() {
+        assert_eq!(written_unit("0.5", units), None);
+        assert_eq!(written_unit("0.5 kgCO2 / output", units), None);
+        assert_eq!(written_unit("x * 2 t", units), None);
+        assert_eq!(written_unit("2 t +", units), None);
+        assert_eq!(written_unit("2 t / ", units), None);
+    }
+}

@@ -1,7 +1,8 @@
 //! Completion: keywords for the block the cursor is in, names in scope in
-//! expressions, units after a number and in type positions, stages after
-//! `stage`, categories after `as`, variants in `match`, fields after `.`,
-//! GWP gases after `gwp.`.
+//! expressions, units wherever a unit may stand (after a number, in type
+//! positions, as values in expressions), stages after `stage` (after
+//! `expect stage` only the rule's boundary), categories after `as`, variants
+//! in `match` and after `given x =`, fields after `.`, GWP gases after `gwp.`.
 
 use crate::analysis_cache::Analyzed;
 use crate::decls::DeclKind;
@@ -279,7 +280,12 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
             let mut names: Vec<&pcr_compiler::world::StageDef> = world.stages.values().collect();
             names.sort_by_key(|st| world.stage_order.iter().position(|n| *n == st.name));
             let inside: Vec<String> = rule.map(|r| r.boundary_stages.clone()).unwrap_or_default();
+            // `expect stage`: only a stage of the rule's boundary can be expected.
+            let expected = matches!(prev2, Some(Token::Expect)) && rule.is_some();
             for st in names {
+                if expected && !inside.contains(&st.name) {
+                    continue;
+                }
                 let mut item_detail = labels(&st.zh, &st.en);
                 if inside.contains(&st.name) {
                     item_detail =
@@ -363,6 +369,21 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                         CompletionItemKind::VARIABLE,
                         d.detail.clone(),
                         d.doc.as_deref(),
+                    );
+                }
+            }
+            return items.out;
+        }
+        // `given x = `: the variants of x's enum.
+        Some(Token::Assign) if given_enum(a, &tokens, chunk, offset).is_some() => {
+            if let Some(e) = given_enum(a, &tokens, chunk, offset).and_then(|i| world.enums.get(i))
+            {
+                for v in &e.variants {
+                    items.add(
+                        &v.name,
+                        CompletionItemKind::ENUM_MEMBER,
+                        labels(&v.zh, &v.en),
+                        None,
                     );
                 }
             }
@@ -521,6 +542,20 @@ fn in_type_position(tokens: &[Lexeme]) -> bool {
         }
     }
     false
+}
+
+/// The enum of `x` when the tokens end with `given x =`.
+fn given_enum(a: &Analyzed, tokens: &[Lexeme], chunk: &str, offset: usize) -> Option<usize> {
+    let [.., given, name, assign] = tokens else {
+        return None;
+    };
+    if given.token != Token::Given || name.token != Token::Ident || assign.token != Token::Assign {
+        return None;
+    }
+    match type_of_name(a, written(chunk, name), offset)? {
+        Type::Enum(id) => Some(id),
+        _ => None,
+    }
 }
 
 fn line_start_of(tokens: &[Lexeme], text: &str, item_start: usize) -> bool {
@@ -740,6 +775,8 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
     for e in &world.enums {
         items.add(&e.name, CompletionItemKind::ENUM, None, e.doc.as_deref());
     }
+    // A unit stands for one of itself in an expression (`electricity * kWh`).
+    units(a, items);
     for b in ["min", "max", "abs"] {
         items.add(
             b,

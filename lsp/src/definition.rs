@@ -1,5 +1,6 @@
 //! Go to definition: the declaration of the name under the cursor, in this
-//! file, an imported one, or the prelude (served from a read-only folder).
+//! file, an imported one, or the prelude (the workspace's `stdlib-rules/`
+//! file when it has the same text, else a read-only folder).
 
 use crate::analysis_cache::Analyzed;
 use crate::engine::State;
@@ -57,6 +58,17 @@ pub fn definition(s: &mut State, uri: &Uri, pos: Position) -> Option<GotoDefinit
     let a = s.analyzed(uri)?;
     let offset = a.offset(pos)?;
     let symbol = symbol_at(&a, offset)?;
-    let location = a.location(symbol.target, &s.stdlib)?;
+    let mut location = a.location(symbol.target, &s.stdlib)?;
+    if let Some(uri) = workspace_stdlib_uri(&a, symbol.target.file) {
+        location.uri = uri;
+    }
     Some(GotoDefinitionResponse::Scalar(location))
+}
+
+/// For a file of the embedded standard library, the workspace's own
+/// `stdlib-rules/` copy near the document, when there is one with the same text.
+fn workspace_stdlib_uri(a: &Analyzed, file: pcr_compiler::FileId) -> Option<Uri> {
+    let f = a.file(file).filter(|f| f.embedded)?;
+    let near = a.file(a.main())?.path.as_ref()?.parent()?;
+    Uri::from_file_path(crate::stdlib::StdlibDir::workspace_copy(&f.name, near)?)
 }

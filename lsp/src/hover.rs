@@ -1,4 +1,5 @@
-//! Hover: the dimension and unit of any name or expression, and for a
+//! Hover: the dimension (by its declared name) and unit (as the author wrote
+//! it, where the source says) of any name or expression, and for a
 //! declaration its documentation, labels, default, source, and for `gwp.X`
 //! the value and the table it comes from.
 
@@ -87,6 +88,35 @@ pub fn describe_type(world: &World, ty: &Type) -> String {
             }
         }
         Type::Error => "unknown (the expression has an error)".to_string(),
+    }
+}
+
+/// [`describe_type`] with the unit as the author wrote it, when it is known
+/// (`Energy · MWh` for `input electricity: MWh`, not `Energy · J`).
+pub fn describe_type_written(world: &World, ty: &Type, unit: Option<&str>) -> String {
+    match (ty, unit) {
+        (Type::Quantity(d), Some(u)) if !d.is_none() => {
+            format!("{} · {u}", world.dimension_name(d))
+        }
+        _ => describe_type(world, ty),
+    }
+}
+
+/// The unit of a literal as written (`0.6205 kgCO2e/kWh`: `kgCO2e/kWh`).
+pub fn literal_unit<'t>(world: &World, text: &'t str) -> Option<&'t str> {
+    pcr_compiler::types::written_unit(text, |u| world.units.contains_key(u))
+}
+
+/// The unit a declaration's author wrote: its declared type (`input x: MWh`)
+/// or, for a `let` without one, its value's literal unit (`let x = 3 MWh`).
+fn decl_unit<'t>(a: &'t Analyzed, file: pcr_compiler::FileId, decl: &'t Decl) -> Option<&'t str> {
+    match decl.kind {
+        DeclKind::Input | DeclKind::Factor | DeclKind::Param => decl.detail.as_deref(),
+        DeclKind::Let | DeclKind::Const => decl.detail.as_deref().or_else(|| {
+            let text = a.file(file)?.text.get(decl.value_span?.range())?;
+            literal_unit(&a.analysis.world, text)
+        }),
+        _ => None,
     }
 }
 
@@ -222,7 +252,11 @@ pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -
     out.push_str(&format!("```pcr\n{head}\n```\n"));
     let ty = decl_type(a, target, decl).or_else(|| use_type.cloned());
     if let Some(ty) = ty {
-        out.push_str(&format!("\n`{}`\n", describe_type(world, &ty)));
+        let unit = decl_unit(a, target.file, decl);
+        out.push_str(&format!(
+            "\n`{}`\n",
+            describe_type_written(world, &ty, unit)
+        ));
     }
     if let Some(doc) = &decl.doc {
         out.push_str(&format!("\n{}\n", doc.trim()));
@@ -309,10 +343,15 @@ pub fn hover(s: &mut State, uri: &Uri, pos: Position) -> Option<Hover> {
             } else {
                 written.to_string()
             };
+            let world = &a.analysis.world;
+            let unit = a
+                .text()
+                .get(span.range())
+                .and_then(|t| literal_unit(world, t));
             let text = format!(
                 "```pcr\n{}\n```\n\n`{}`\n",
                 written.replace('\n', " "),
-                describe_type(&a.analysis.world, ty)
+                describe_type_written(world, ty, unit)
             );
             (text, span)
         }

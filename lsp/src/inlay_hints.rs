@@ -1,8 +1,9 @@
-//! Inlay hints: the dimension and unit of each `let` and `emission`.
+//! Inlay hints: the dimension and unit of each `let` and `emission` (a
+//! literal's unit as written).
 
 use crate::decls::DeclKind;
 use crate::engine::State;
-use crate::hover::describe_type;
+use crate::hover::{describe_type_written, literal_unit};
 use pcr_compiler::types::Type;
 use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range, Uri};
 
@@ -32,6 +33,12 @@ pub fn hints(s: &mut State, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
         if ty.is_error() {
             continue;
         }
+        // A literal's unit as written (`let x = 3 MWh`: `Energy · MWh`).
+        let world = &a.analysis.world;
+        let unit = d
+            .value_span
+            .and_then(|v| a.text().get(v.range()))
+            .and_then(|t| literal_unit(world, t));
         let Some(at) = a.range(main, d.name_span) else {
             continue;
         };
@@ -40,7 +47,7 @@ pub fn hints(s: &mut State, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
         }
         out.push(InlayHint {
             position: at.end,
-            label: InlayHintLabel::String(format!(": {}", describe_type(&a.analysis.world, ty))),
+            label: InlayHintLabel::String(format!(": {}", describe_type_written(world, ty, unit))),
             kind: Some(InlayHintKind::TYPE),
             text_edits: None,
             tooltip: None,

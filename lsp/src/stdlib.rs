@@ -1,5 +1,6 @@
 //! The embedded standard library, served as read-only files in a temporary
-//! folder so that "go to definition" into the prelude opens a real file.
+//! folder so that "go to definition" into the prelude opens a real file, or
+//! the workspace's own `stdlib-rules/` file when it holds the same text.
 
 use pcr_compiler::prelude::EMBEDDED;
 use std::path::{Path, PathBuf};
@@ -44,6 +45,22 @@ impl StdlibDir {
     pub fn path_of(&self, name: &str) -> Option<PathBuf> {
         let rel = name.strip_prefix("<stdlib>/")?;
         Some(self.root.as_ref()?.join(rel))
+    }
+
+    /// The workspace's own copy of an embedded source named
+    /// `<stdlib>/std/units.pcr`: `stdlib-rules/std/units.pcr` in the nearest
+    /// folder above `near` that has one, when its text is the embedded text
+    /// (the compiler's spans are spans of the embedded text).
+    pub fn workspace_copy(name: &str, near: &Path) -> Option<PathBuf> {
+        let rel = name.strip_prefix("<stdlib>/")?;
+        let embedded = pcr_compiler::prelude::embedded_module(rel)?;
+        let copy = near
+            .ancestors()
+            .map(|dir| dir.join("stdlib-rules").join(rel))
+            .find(|p| p.is_file())?;
+        // Compare lengths first: a large file is never read.
+        let same_length = std::fs::metadata(&copy).ok()?.len() == embedded.len() as u64;
+        (same_length && std::fs::read_to_string(&copy).ok()? == embedded).then_some(copy)
     }
 
     /// Whether a path is one of the served (read-only) files.

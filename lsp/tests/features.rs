@@ -2,8 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use pcr_lsp::stdlib::StdlibDir;
-use pcr_lsp::{completion, definition, diagnostics, hover, State};
-use tower_lsp_server::ls_types::{HoverContents, Position, Uri};
+use pcr_lsp::{code_action, completion, definition, diagnostics, hover, inlay_hints, State};
+use tower_lsp_server::ls_types::{
+    CodeActionOrCommand, CompletionResponse, GotoDefinitionResponse, HoverContents, InlayHintLabel,
+    Position, Range, Uri,
+};
 
 const RULE: &str = include_str!("../../tests/rules/hot_rolled_coil.pcr");
 
@@ -171,4 +174,211 @@ fn garbage_never_panics() {
             let _ = definition::definition(&mut s, &uri(), p);
         }
     }
+}
+
+fn labels_at(s: &mut State, text: &str, needle: &str, delta: usize) -> Vec<String> {
+    match completion::completion(s, &uri(), pos(text, needle, delta)).expect("completion") {
+        CompletionResponse::Array(v) => v.into_iter().map(|i| i.label).collect(),
+        CompletionResponse::List(l) => l.items.into_iter().map(|i| i.label).collect(),
+    }
+}
+
+#[test]
+fn given_offers_the_variants_of_the_inputs_enum() {
+    let mut s = state();
+    let text = RULE.replace(
+        "        given grid = 0.6205 kgCO2e/kWh\n",
+        "        given grid = 0.6205 kgCO2e/kWh\n        given route = \n",
+    );
+    s.open(uri(), text.clone(), 1);
+    let labels = labels_at(&mut s, &text, "given route = \n", 14);
+    println!("{labels:?}");
+    assert_eq!(labels, vec!["bf_bof".to_string(), "eaf".to_string()]);
+}
+
+#[test]
+fn expect_stage_offers_only_the_boundarys_stages() {
+    let mut s = state();
+    let text = RULE.replace(
+        "        expect grade == A\n",
+        "        expect grade == A\n        expect stage \n",
+    );
+    s.open(uri(), text.clone(), 1);
+    let labels = labels_at(&mut s, &text, "expect stage \n", 13);
+    println!("{labels:?}");
+    assert!(labels.contains(&"production".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"end_of_life".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"B6".to_string()), "{labels:?}");
+}
+
+#[test]
+fn units_complete_as_values_in_expressions() {
+    let mut s = state();
+    let text = RULE.replace(
+        "emission electricity = electricity * grid / output",
+        "emission electricity = electricity * grid / output * kW",
+    );
+    s.open(uri(), text.clone(), 1);
+    let labels = labels_at(&mut s, &text, "output * kW", 11);
+    println!("{labels:?}");
+    assert!(labels.contains(&"kWh".to_string()), "{labels:?}");
+}
+
+/// The quick fixes offered for the diagnostic whose range starts at `needle`.
+fn quick_fixes(s: &mut State, text: &str, needle: &str) -> Vec<(String, String)> {
+    static VERSION: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(1);
+    let version = VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let affected = s.open(uri(), text.to_string(), version);
+    for (_, published, _) in diagnostics::check(s, &affected) {
+        for d in published {
+            println!("{:?} {:?} {}", d.code, d.range, d.message);
+        }
+    }
+    let at = pos(text, needle, 0);
+    let actions = code_action::actions(s, &uri(), Range::new(at, at), &[]).expect("code actions");
+    actions
+        .into_iter()
+        .filter_map(|a| match a {
+            CodeActionOrCommand::CodeAction(a) => Some(a),
+            CodeActionOrCommand::Command(_) => None,
+        })
+        .flat_map(|a| {
+            let edits = a.edit.and_then(|e| e.changes).unwrap_or_default();
+            let title = a.title.clone();
+            edits
+                .into_values()
+                .flatten()
+                .map(move |e| (title.clone(), e.new_text))
+        })
+        .collect()
+}
+
+#[test]
+fn a_misspelt_unit_has_a_quick_fix() {
+    let mut s = state();
+    let text = RULE.replace("input electricity: MWh", "input electricity: MWH");
+    let fixes = quick_fixes(&mut s, &text, "MWH");
+    println!("{fixes:?}");
+    assert_eq!(
+        fixes,
+        vec![("replace with `MWh`".to_string(), "MWh".to_string())]
+    );
+}
+
+#[test]
+fn a_misspelt_stage_variant_and_gas_have_quick_fixes() {
+    let mut s = state();
+    let text = RULE.replace("expect stage production ==", "expect stage productoin ==");
+    let fixes = quick_fixes(&mut s, &text, "productoin");
+    assert_eq!(
+        fixes,
+        vec![(
+            "replace with `production`".to_string(),
+            "production".to_string()
+        )]
+    );
+    let text = RULE.replace(
+        "input route: Route = bf_bof",
+        "input route: Route = Route.bf_bfo",
+    );
+    let fixes = quick_fixes(&mut s, &text, "bf_bfo");
+    assert_eq!(
+        fixes,
+        vec![("replace with `bf_bof`".to_string(), "bf_bof".to_string())]
+    );
+    let text = RULE.replace("gwp.CO2 / output", "gwp.CO22 / output");
+    let fixes = quick_fixes(&mut s, &text, "CO22");
+    assert_eq!(
+        fixes,
+        vec![("replace with `gwp.CO2`".to_string(), "CO2".to_string())]
+    );
+    let text = RULE.replace("stage production {", "stage prodution {");
+    let fixes = quick_fixes(&mut s, &text, "prodution");
+    assert_eq!(
+        fixes,
+        vec![(
+            "replace with `production`".to_string(),
+            "production".to_string()
+        )]
+    );
+}
+
+#[test]
+fn hover_shows_units_as_written_and_dimensions_by_name() {
+    let mut s = state();
+    s.open(uri(), RULE.to_string(), 1);
+    let h = hover_text(&mut s, RULE, "electricity * grid", 16);
+    println!("{h}");
+    assert!(h.contains("CO2e/Energy · kgCO2e/kWh"), "{h}");
+    let h = hover_text(&mut s, RULE, "electricity * grid", 3);
+    println!("{h}");
+    assert!(h.contains("Energy · MWh"), "{h}");
+    let h = hover_text(&mut s, RULE, "= 300 km", 3);
+    println!("{h}");
+    assert!(h.contains("`Length · km`"), "{h}");
+}
+
+#[test]
+fn inlay_hints_show_a_literals_unit_as_written() {
+    let mut s = state();
+    let text = RULE.replace(
+        "let material_mass =",
+        "let base_load = 3 MWh\n    let material_mass =",
+    );
+    s.open(uri(), text.clone(), 1);
+    let everything = Range::new(Position::new(0, 0), Position::new(10_000, 0));
+    let hints = inlay_hints::hints(&mut s, &uri(), everything).expect("hints");
+    let labels: Vec<String> = hints
+        .into_iter()
+        .filter_map(|h| match h.label {
+            InlayHintLabel::String(l) => Some(l),
+            InlayHintLabel::LabelParts(_) => None,
+        })
+        .collect();
+    println!("{labels:?}");
+    assert!(labels.contains(&": Energy · MWh".to_string()), "{labels:?}");
+}
+
+#[test]
+fn definition_into_the_prelude_opens_the_workspaces_stdlib_rules() {
+    let workspace = std::env::temp_dir().join(format!("pcr-lsp-workspace-{}", std::process::id()));
+    for (path, text) in pcr_compiler::prelude::EMBEDDED {
+        let file = workspace.join("stdlib-rules").join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, text).unwrap();
+    }
+    let rule = workspace.join("rules/rule.pcr");
+    std::fs::create_dir_all(rule.parent().unwrap()).unwrap();
+    std::fs::write(&rule, RULE).unwrap();
+    let rule_uri = Uri::from_file_path(&rule).unwrap();
+    let mut s = state();
+    s.open(rule_uri.clone(), RULE.to_string(), 1);
+    let d = definition::definition(&mut s, &rule_uri, pos(RULE, "boundary cradle_to_gate", 10))
+        .expect("definition");
+    let GotoDefinitionResponse::Scalar(location) = d else {
+        panic!("one location: {d:?}");
+    };
+    let path = location.uri.to_file_path().unwrap().into_owned();
+    println!("{path:?}");
+    assert!(
+        path.starts_with(workspace.join("stdlib-rules/std")),
+        "{path:?}"
+    );
+    // A workspace copy that differs from the embedded text is not used (its
+    // spans would be wrong).
+    for (path, text) in pcr_compiler::prelude::EMBEDDED {
+        std::fs::write(
+            workspace.join("stdlib-rules").join(path),
+            format!("// edited\n{text}"),
+        )
+        .unwrap();
+    }
+    let d = definition::definition(&mut s, &rule_uri, pos(RULE, "boundary cradle_to_gate", 10))
+        .expect("definition");
+    let GotoDefinitionResponse::Scalar(location) = d else {
+        panic!("one location: {d:?}");
+    };
+    let path = location.uri.to_file_path().unwrap().into_owned();
+    assert!(!path.starts_with(&workspace), "{path:?}");
+    let _ = std::fs::remove_dir_all(&workspace);
 }

@@ -34,7 +34,7 @@ async def test_hover_expression_and_name(client, tmp_path):
     # An input used in an expression: its declaration, dimension and unit.
     value, _ = await hover(client, uri, COIL, "electricity * grid", 2)
     assert "input electricity: MWh" in value
-    assert "Energy · J" in value
+    assert "Energy · MWh" in value
     # An operator: the type of the whole product.
     value, h = await hover(client, uri, COIL, "m.mass * m.ef", len("m.mass "))
     assert "`CO2e · kgCO2e`" in value
@@ -47,10 +47,10 @@ async def test_hover_declarations(client, tmp_path):
     value, _ = await hover(client, uri, COIL, "input distance", len("input d"))
     assert "Rule default, used where the company has no measured distance." in value
     assert "default: `300 km`" in value
-    assert "`Length · m`" in value
+    assert "`Length · km`" in value
     value, _ = await hover(client, uri, COIL, "factor gas_ef", len("factor g"))
     assert "source: IPCC 2006 Vol.2 Table 2.2" in value
-    assert "`CO2/Energy · kgCO2/J`" in value
+    assert "`CO2/Energy · kgCO2/GJ`" in value
     # A prelude unit: its doc comment and bilingual labels.
     value, _ = await hover(client, uri, COIL, "declared_unit 1 t", len("declared_unit 1 "))
     assert "吨 · tonne" in value

@@ -27,7 +27,17 @@ impl Checker<'_, '_> {
             }
             _ => self.describe(expected),
         };
-        let found = self.describe(&value.ty);
+        // A literal's unit as written (`kgCO2/kWh`), not the canonical `kgCO2/J`.
+        let written = self
+            .text
+            .get(value.span.range())
+            .and_then(|t| crate::types::written_unit(t, |u| self.world.units.contains_key(u)));
+        let found = match (&value.ty, written) {
+            (Type::Quantity(d), Some(u)) if !d.is_none() => {
+                format!("{} ({u})", self.world.dimension_name(d))
+            }
+            _ => self.describe(&value.ty),
+        };
         let mut d = self.error(
             "E0203",
             value.span,

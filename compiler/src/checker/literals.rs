@@ -99,7 +99,7 @@ impl Checker<'_, '_> {
                 "not a unit",
             );
             if let Some(h) = closest(&unit.text, self.world.units.keys().map(String::as_str)) {
-                d = d.with_help(format!("did you mean `{h}`?"));
+                d = d.with_suggestion(h);
             }
             self.push(d);
             return TExpr::error(span);

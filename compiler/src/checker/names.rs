@@ -244,7 +244,7 @@ impl Checker<'_, '_> {
                         "unknown field",
                     );
                     d = match closest(&field.text, names.iter().copied()) {
-                        Some(h) => d.with_help(format!("did you mean `{h}`?")),
+                        Some(h) => d.with_suggestion(h),
                         None => d.with_note(format!(
                             "the fields are {}",
                             names
@@ -307,7 +307,11 @@ impl Checker<'_, '_> {
                     "unknown gas",
                 );
                 if let Some(h) = closest(&gas.text, names.iter().copied()) {
-                    d = d.with_help(format!("did you mean `gwp.{h}`?"));
+                    d = d.with_help(format!("did you mean `gwp.{h}`?")).with_fix(
+                        format!("replace with `gwp.{h}`"),
+                        gas.span,
+                        h,
+                    );
                 }
                 self.push(d);
                 TExpr::error(span)

@@ -104,7 +104,7 @@ pub(super) fn check_emission(
                 if let Some(h) =
                     closest(&c.text, checker.world.categories.keys().map(String::as_str))
                 {
-                    d = d.with_help(format!("did you mean `{h}`?"));
+                    d = d.with_suggestion(h);
                 }
                 checker.push(d);
                 ok = false;

@@ -171,7 +171,7 @@ fn expect_target(
                     "unknown emission",
                 );
                 if let Some(h) = closest(&n.text, emissions.iter().map(|(name, _)| *name)) {
-                    d = d.with_help(format!("did you mean `{h}`?"));
+                    d = d.with_suggestion(h);
                 }
                 checker.push(d);
                 None

@@ -85,7 +85,7 @@ impl World {
                         "not a dimension",
                     );
                     if let Some(h) = hint {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(&h);
                     }
                     diags.push(d);
                     return None;

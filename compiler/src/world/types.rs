@@ -68,7 +68,7 @@ impl World {
                     "not a unit, enum or type",
                 );
                 if let Some(h) = hint {
-                    d = d.with_help(format!("did you mean `{h}`?"));
+                    d = d.with_suggestion(&h);
                 } else if self.dimensions.contains_key(&n.text) {
                     d = d.with_help(format!(
                         "`{}` is a dimension; a type position takes a unit of it",

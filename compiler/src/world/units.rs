@@ -66,7 +66,7 @@ impl World {
                         "not a dimension",
                     );
                     if let Some(h) = hint {
-                        d = d.with_help(format!("did you mean `{h}`?"));
+                        d = d.with_suggestion(&h);
                     }
                     diags.push(d);
                     None
@@ -235,7 +235,7 @@ impl World {
                 "not a unit",
             );
             if let Some(h) = hint {
-                d = d.with_help(format!("did you mean `{h}`?"));
+                d = d.with_suggestion(&h);
             }
             diags.push(d);
             return None;
