@@ -24,13 +24,14 @@ use miette::SourceSpan;
 
 use crate::columns::InputColumns;
 use crate::data::{cell_value, json_list};
-use crate::dimension::{closest, Dimension, UnitValue};
+use crate::dimension::{Dimension, UnitValue};
 use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, Location};
 use crate::eval::Evaluator;
 use crate::format::{InputKind, Plan};
 use crate::json;
 use crate::record::{InvalidUtf8, Record, RecordReader};
 use crate::result::Provenance;
+use pcr_units::suggest::closest;
 
 /// Output format of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,8 @@ fn parse_header(plan: &Plan, rec: &Record, src: &DataSource) -> Result<Header, D
             continue;
         }
         let Some(i) = plan.input_index(name) else {
-            let suggestion = closest(name, plan.inputs.iter().map(|i| i.name.as_str()));
+            let suggestion =
+                closest(name, plan.inputs.iter().map(|i| i.name.as_str())).map(str::to_string);
             errors.push(err(DataErrorKind::UnknownInput {
                 input: name.into(),
                 suggestion,

@@ -12,11 +12,12 @@ use std::sync::Arc;
 use miette::SourceSpan;
 
 use crate::columns::InputColumns;
-use crate::dimension::{closest, split_quantity, Dimension, UnitError, UnitTable, UnitValue};
+use crate::dimension::{split_quantity, Dimension, UnitError, UnitTable, UnitValue};
 use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, LineLocator, Location};
 use crate::factors::sha256_hex;
 use crate::format::{InputKind, ListField, Plan};
 use crate::json::{self, JKind, JValue};
+use pcr_units::suggest::closest;
 
 /// The activity data of one product, ready to evaluate.
 #[derive(Debug, Clone)]
@@ -339,7 +340,8 @@ pub(crate) fn json_list(
         let mut item_ok = true;
         for m in members {
             if !fields.iter().any(|f| f.name == m.key) {
-                let suggestion = closest(&m.key, fields.iter().map(|f| f.name.as_str()));
+                let suggestion =
+                    closest(&m.key, fields.iter().map(|f| f.name.as_str())).map(str::to_string);
                 report(
                     DataErrorKind::UnknownInput {
                         input: format!("{name}.{}", m.key),
@@ -452,7 +454,8 @@ impl ActivityData {
         let mut given = vec![false; plan.inputs.len()];
         for m in members {
             let Some(i) = plan.input_index(&m.key) else {
-                let suggestion = closest(&m.key, plan.inputs.iter().map(|i| i.name.as_str()));
+                let suggestion = closest(&m.key, plan.inputs.iter().map(|i| i.name.as_str()))
+                    .map(str::to_string);
                 push(
                     DataErrorKind::UnknownInput {
                         input: m.key.clone(),
