@@ -294,16 +294,17 @@ pub fn run_plan_on_stdin(
                 return ExitCode::from(1);
             }
         };
-        let mut result = match plan.evaluate(&activity, &db) {
+        // The factors resolved above and the plan's hash from its bytes: the
+        // same evaluator as every other path, nothing resolved or hashed twice.
+        let mut evaluator = Evaluator::new(plan, resolved);
+        let mut result = match evaluator.evaluate_product(&activity) {
             Ok(r) => r,
             Err(e) => {
                 render(&e);
                 return ExitCode::from(1);
             }
         };
-        if let Some(p) = result.provenance.as_mut() {
-            p.plan_sha256 = plan_sha;
-        }
+        result.provenance = Some(evaluator.provenance(&plan_sha, &activity.sha256, &db.sha256()));
         return match write_single(&result, format) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => crate::stdout::failed(&e),

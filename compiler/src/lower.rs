@@ -28,17 +28,13 @@ pub fn plan_dimension(
         let Some(name) = analysis.world.bases.get(base as usize).map(|b| &b.name) else {
             return Err(format!("internal: base dimension {base} is not declared"));
         };
-        let ratio = match (i64::try_from(e.num()), i64::try_from(e.den())) {
-            (Ok(n), Ok(d)) => pcr_plan::ratio::Ratio::new(n, d),
-            _ => None,
-        };
-        let Some(ratio) = ratio else {
+        if !e.fits_64_bits() {
             return Err(format!(
                 "the exponent {e} of `{name}` in {} is too large for a plan (at most 64-bit ratios)",
                 analysis.world.dimension_name(dim)
             ));
-        };
-        map.insert(name.clone(), ratio);
+        }
+        map.insert(name.clone(), e);
     }
     Ok(pcr_plan::dimension::Dimension(map))
 }

@@ -1,44 +1,4 @@
-//! "Did you mean": the closest known name to a misspelt one.
+//! "Did you mean": the one suggestion in `pcr-units`, shared with plans,
+//! re-exported under the compiler's path.
 
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(!a[i - 1].eq_ignore_ascii_case(&b[j - 1]));
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// The candidate closest to `name`, if it is close enough to be a likely typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .filter(|c| *c != name)
-        .map(|c| (distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_close_names_only() {
-        assert_eq!(
-            closest("electricty", ["electricity", "gas"]),
-            Some("electricity")
-        );
-        assert_eq!(closest("kwh", ["kWh", "MWh"]), Some("kWh"));
-        assert_eq!(closest("zzz", ["electricity"]), None);
-    }
-}
+pub use pcr_units::suggest::closest;

@@ -355,13 +355,17 @@ impl Token {
         }
     }
 
-    /// Whether this token is a keyword (reserved or contextual).
+    /// Whether this token is a keyword (reserved or contextual): its fixed
+    /// text is a word.
     pub fn is_keyword(&self) -> bool {
-        KEYWORDS.contains(&self.text())
+        self.text().starts_with(|c: char| c.is_ascii_alphabetic())
     }
 }
 
-/// Every keyword, reserved or contextual, for completion and highlighting.
+/// Every keyword, reserved or contextual: the one list the formatter, the
+/// language server (completion, rename, highlighting) and the fuzz dictionary
+/// take theirs from (tests keep it equal to the tokens, the book and the
+/// dictionary).
 pub const KEYWORDS: &[&str] = &[
     "import",
     "rule",
@@ -613,6 +617,26 @@ mod tests {
 
     fn texts(src: &str) -> Vec<&str> {
         lex(src).tokens.iter().map(|t| written(src, t)).collect()
+    }
+
+    #[test]
+    fn the_keyword_list_is_every_keyword_token() {
+        // Each entry lexes to one keyword token of that spelling ...
+        for word in KEYWORDS {
+            let tokens = kinds(word);
+            assert_eq!(tokens.len(), 1, "{word}");
+            assert!(tokens[0].is_keyword(), "{word}");
+            assert_eq!(tokens[0].text(), *word);
+        }
+        // ... and every word token of the source of this lexer is listed.
+        let source = include_str!("lexer.rs");
+        let declared = source
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("#[token(\""))
+            .filter_map(|l| l.split_once('"').map(|(word, _)| word))
+            .filter(|word| word.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .count();
+        assert_eq!(declared, KEYWORDS.len());
     }
 
     #[test]

@@ -234,8 +234,9 @@ fn names_next(token: Token) -> bool {
     )
 }
 
-/// Keywords that start a top-level declaration.
-pub(crate) const ITEM_KEYWORDS: &[Token] = &[
+/// Keywords that start a top-level declaration (recovery, formatting, and
+/// the language server's completion at the top level).
+pub const ITEM_KEYWORDS: &[Token] = &[
     Token::Import,
     Token::Dimension,
     Token::Unit,
@@ -249,8 +250,9 @@ pub(crate) const ITEM_KEYWORDS: &[Token] = &[
     Token::Rule,
 ];
 
-/// Keywords that start a rule clause.
-pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
+/// Keywords that start a rule clause (recovery, formatting, and the
+/// language server's completion in a rule).
+pub const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Title,
     Token::Version,
     Token::Standard,
@@ -267,6 +269,23 @@ pub(crate) const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Exclude,
     Token::Grades,
     Token::Example,
+];
+
+/// Keywords that start or join an expression (the language server's
+/// completion in an expression).
+pub const EXPRESSION_KEYWORDS: &[Token] = &[
+    Token::If,
+    Token::Then,
+    Token::Else,
+    Token::Match,
+    Token::Sum,
+    Token::In,
+    Token::And,
+    Token::Or,
+    Token::Not,
+    Token::True,
+    Token::False,
+    Token::Gwp,
 ];
 
 /// An error of the generated parser.

@@ -10,45 +10,12 @@ use crate::engine::State;
 use crate::hover::describe_type;
 use pcr_compiler::types::Type;
 use pcr_lang::lexer::{lex, written, Lexeme, Token};
+use pcr_lang::parser::{CLAUSE_KEYWORDS, EXPRESSION_KEYWORDS, ITEM_KEYWORDS};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionResponse, Documentation, MarkupContent,
     MarkupKind, Position, Uri,
 };
 
-const TOP_KEYWORDS: &[&str] = &[
-    "import",
-    "rule",
-    "enum",
-    "fn",
-    "let",
-    "unit",
-    "dimension",
-    "gwp_set",
-    "stage",
-    "boundary",
-    "category",
-];
-const RULE_KEYWORDS: &[&str] = &[
-    "title",
-    "version",
-    "standard",
-    "declared_unit",
-    "boundary",
-    "gwp",
-    "cutoff",
-    "allocation",
-    "input",
-    "factor",
-    "let",
-    "fn",
-    "stage",
-    "exclude",
-    "grades",
-    "example",
-];
-const EXPR_KEYWORDS: &[&str] = &[
-    "if", "then", "else", "match", "sum", "in", "and", "or", "not", "true", "false", "gwp",
-];
 const EXPECT_TARGETS: &[&str] = &["footprint", "stage", "emission", "category", "grade"];
 const ALLOCATIONS: &[&str] = &["none", "physical", "economic", "system_expansion"];
 const TYPE_WORDS: &[&str] = &["ratio", "bool", "text", "list"];
@@ -100,6 +67,13 @@ impl Items {
     fn keywords(&mut self, words: &[&str]) {
         for w in words {
             self.add(w, CompletionItemKind::KEYWORD, None, None);
+        }
+    }
+
+    /// Keyword tokens, spelt as the lexer spells them.
+    fn keyword_tokens(&mut self, tokens: &[Token]) {
+        for t in tokens {
+            self.add(t.text(), CompletionItemKind::KEYWORD, None, None);
         }
     }
 }
@@ -481,11 +455,11 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
     if line_start || matches!(prev, Some(Token::LBrace) | Some(Token::RBrace)) {
         match block {
             Block::Top => {
-                items.keywords(TOP_KEYWORDS);
+                items.keyword_tokens(ITEM_KEYWORDS);
                 return items.out;
             }
             Block::Rule => {
-                items.keywords(RULE_KEYWORDS);
+                items.keyword_tokens(CLAUSE_KEYWORDS);
                 return items.out;
             }
             Block::Stage => {
@@ -508,7 +482,7 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
     // An expression: names in scope (those the typed word could still match:
     // a long rule has thousands of names).
     expression_names(a, offset, &mut items);
-    items.keywords(EXPR_KEYWORDS);
+    items.keyword_tokens(EXPRESSION_KEYWORDS);
     let word = text.get(word_start..offset).unwrap_or("");
     if !word.is_empty() {
         items.out.retain(|i| fuzzy(word, &i.label));

@@ -12,11 +12,12 @@ use std::sync::Arc;
 use miette::SourceSpan;
 
 use crate::columns::InputColumns;
-use crate::dimension::{closest, split_quantity, Dimension, UnitError, UnitTable, UnitValue};
+use crate::dimension::{split_quantity, Dimension, UnitError, UnitTable, UnitValue};
 use crate::error::{DataError, DataErrorKind, DataErrors, DataSource, LineLocator, Location};
 use crate::factors::sha256_hex;
 use crate::format::{InputKind, ListField, Plan};
 use crate::json::{self, JKind, JValue};
+use pcr_units::suggest::closest;
 
 /// The activity data of one product, ready to evaluate.
 #[derive(Debug, Clone)]
@@ -529,5 +530,5 @@ pub(crate) fn suggest_within<'a>(
 ) -> Option<String> {
     let left = budget.checked_sub(1)?;
     *budget = left;
-    closest(name, candidates)
+    closest(name, candidates).map(str::to_string)
 }

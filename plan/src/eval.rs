@@ -7,7 +7,7 @@
 //! per-row allocation and no name lookups.
 
 use crate::columns::InputColumns;
-use crate::format::{InputKind, Node, Plan};
+use crate::format::{BinaryOp, InputKind, Node, Operation, Plan, UnaryOp};
 
 /// Where a node's values live.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,41 +22,15 @@ enum Loc {
     Field(usize),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum UnOp {
-    Neg,
-    Not,
-    Abs,
-    Pow(f64),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Min,
-    Max,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-    And,
-    Or,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 enum Instr {
     Un {
-        op: UnOp,
+        op: UnaryOp,
         a: Loc,
         out: usize,
     },
     Bin {
-        op: BinOp,
+        op: BinaryOp,
         a: Loc,
         b: Loc,
         out: usize,
@@ -86,6 +60,20 @@ enum Instr {
     },
 }
 
+impl Instr {
+    /// The slot the instruction writes.
+    fn out(&self) -> usize {
+        match self {
+            Instr::Un { out, .. }
+            | Instr::Bin { out, .. }
+            | Instr::If { out, .. }
+            | Instr::Match { out, .. }
+            | Instr::Sum { out, .. }
+            | Instr::Gather { out, .. } => *out,
+        }
+    }
+}
+
 /// A compiled node list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
@@ -107,6 +95,17 @@ pub struct Workspace {
 enum Arg<'a> {
     S(f64),
     C(&'a [f64]),
+}
+
+impl Arg<'_> {
+    /// The value of row `r`.
+    #[inline]
+    fn at(self, r: usize) -> f64 {
+        match self {
+            Arg::S(x) => x,
+            Arg::C(c) => c[r],
+        }
+    }
 }
 
 fn b2f(b: bool) -> f64 {
@@ -151,13 +150,13 @@ fn apply2(o: &mut [f64], a: Arg<'_>, b: Arg<'_>, f: impl Fn(f64, f64) -> f64) {
     }
 }
 
-fn run_un(op: UnOp, o: &mut [f64], a: Arg<'_>) {
+fn run_un(op: UnaryOp, o: &mut [f64], a: Arg<'_>) {
     match op {
-        UnOp::Neg => apply1(o, a, |x| -x),
-        UnOp::Not => apply1(o, a, |x| b2f(x == 0.0)),
-        UnOp::Abs => apply1(o, a, f64::abs),
+        UnaryOp::Neg => apply1(o, a, |x| -x),
+        UnaryOp::Not => apply1(o, a, |x| b2f(x == 0.0)),
+        UnaryOp::Abs => apply1(o, a, f64::abs),
 
-        UnOp::Pow(e) => {
+        UnaryOp::Pow(e) => {
             if e == 2.0 {
                 apply1(o, a, |x| x * x)
             } else if e == 0.5 {
@@ -179,32 +178,53 @@ fn run_un(op: UnOp, o: &mut [f64], a: Arg<'_>) {
     }
 }
 
-fn run_bin(op: BinOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
+fn run_bin(op: BinaryOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
     match op {
-        BinOp::Add => apply2(o, a, b, |x, y| x + y),
-        BinOp::Sub => apply2(o, a, b, |x, y| x - y),
-        BinOp::Mul => apply2(o, a, b, |x, y| x * y),
-        BinOp::Div => apply2(o, a, b, |x, y| x / y),
-        BinOp::Min => apply2(o, a, b, f64::min),
-        BinOp::Max => apply2(o, a, b, f64::max),
-        BinOp::Lt => apply2(o, a, b, |x, y| b2f(x < y)),
-        BinOp::Le => apply2(o, a, b, |x, y| b2f(x <= y)),
-        BinOp::Gt => apply2(o, a, b, |x, y| b2f(x > y)),
-        BinOp::Ge => apply2(o, a, b, |x, y| b2f(x >= y)),
-        BinOp::Eq => apply2(o, a, b, |x, y| b2f(x == y)),
-        BinOp::Ne => apply2(o, a, b, |x, y| b2f(x != y)),
-        BinOp::And => apply2(o, a, b, |x, y| b2f(x != 0.0 && y != 0.0)),
-        BinOp::Or => apply2(o, a, b, |x, y| b2f(x != 0.0 || y != 0.0)),
+        BinaryOp::Add => apply2(o, a, b, |x, y| x + y),
+        BinaryOp::Sub => apply2(o, a, b, |x, y| x - y),
+        BinaryOp::Mul => apply2(o, a, b, |x, y| x * y),
+        BinaryOp::Div => apply2(o, a, b, |x, y| x / y),
+        BinaryOp::Min => apply2(o, a, b, f64::min),
+        BinaryOp::Max => apply2(o, a, b, f64::max),
+        BinaryOp::Lt => apply2(o, a, b, |x, y| b2f(x < y)),
+        BinaryOp::Le => apply2(o, a, b, |x, y| b2f(x <= y)),
+        BinaryOp::Gt => apply2(o, a, b, |x, y| b2f(x > y)),
+        BinaryOp::Ge => apply2(o, a, b, |x, y| b2f(x >= y)),
+        BinaryOp::Eq => apply2(o, a, b, |x, y| b2f(x == y)),
+        BinaryOp::Ne => apply2(o, a, b, |x, y| b2f(x != y)),
+        BinaryOp::And => apply2(o, a, b, |x, y| b2f(x != 0.0 && y != 0.0)),
+        BinaryOp::Or => apply2(o, a, b, |x, y| b2f(x != 0.0 || y != 0.0)),
     }
 }
 
-fn fold_un(op: UnOp, x: f64) -> f64 {
+/// `if c then t else e`, row by row: the one kernel of `if`.
+fn run_if(o: &mut [f64], c: Arg<'_>, t: Arg<'_>, e: Arg<'_>) {
+    for (r, o) in o.iter_mut().enumerate() {
+        *o = if c.at(r) != 0.0 { t.at(r) } else { e.at(r) };
+    }
+}
+
+/// `match s { variant => table[variant] }`, row by row, `default` for a
+/// variant without an arm: the one kernel of `match`.
+fn run_match(o: &mut [f64], s: Arg<'_>, table: &[Arg<'_>], default: Arg<'_>) {
+    for (r, o) in o.iter_mut().enumerate() {
+        let v = s.at(r);
+        let src = if v >= 0.0 {
+            table.get(v as usize).copied().unwrap_or(default)
+        } else {
+            default
+        };
+        *o = src.at(r);
+    }
+}
+
+fn fold_un(op: UnaryOp, x: f64) -> f64 {
     let mut o = [0.0];
     run_un(op, &mut o, Arg::S(x));
     o[0]
 }
 
-fn fold_bin(op: BinOp, x: f64, y: f64) -> f64 {
+fn fold_bin(op: BinaryOp, x: f64, y: f64) -> f64 {
     let mut o = [0.0];
     run_bin(op, &mut o, Arg::S(x), Arg::S(y));
     o[0]
@@ -261,7 +281,7 @@ impl Program {
         }
     }
 
-    fn un(&mut self, op: UnOp, a: Loc) -> Loc {
+    fn un(&mut self, op: UnaryOp, a: Loc) -> Loc {
         if let Loc::Scalar(x) = a {
             return Loc::Scalar(fold_un(op, x));
         }
@@ -270,7 +290,7 @@ impl Program {
         Loc::Slot(out)
     }
 
-    fn bin(&mut self, op: BinOp, a: Loc, b: Loc) -> Loc {
+    fn bin(&mut self, op: BinaryOp, a: Loc, b: Loc) -> Loc {
         if let (Loc::Scalar(x), Loc::Scalar(y)) = (a, b) {
             return Loc::Scalar(fold_bin(op, x, y));
         }
@@ -307,24 +327,6 @@ impl Program {
                     .unwrap_or(Loc::Scalar(f64::NAN));
                 self.gather(from)
             }
-            Node::Neg { a } => self.un(UnOp::Neg, at(&self.locs, *a)),
-            Node::Not { a } => self.un(UnOp::Not, at(&self.locs, *a)),
-            Node::Abs { a } => self.un(UnOp::Abs, at(&self.locs, *a)),
-            Node::Pow { base, exponent } => self.un(UnOp::Pow(*exponent), at(&self.locs, *base)),
-            Node::Add { a, b } => self.bin(BinOp::Add, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Sub { a, b } => self.bin(BinOp::Sub, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Mul { a, b } => self.bin(BinOp::Mul, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Div { a, b } => self.bin(BinOp::Div, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Min { a, b } => self.bin(BinOp::Min, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Max { a, b } => self.bin(BinOp::Max, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Lt { a, b } => self.bin(BinOp::Lt, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Le { a, b } => self.bin(BinOp::Le, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Gt { a, b } => self.bin(BinOp::Gt, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Ge { a, b } => self.bin(BinOp::Ge, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Eq { a, b } => self.bin(BinOp::Eq, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Ne { a, b } => self.bin(BinOp::Ne, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::And { a, b } => self.bin(BinOp::And, at(&self.locs, *a), at(&self.locs, *b)),
-            Node::Or { a, b } => self.bin(BinOp::Or, at(&self.locs, *a), at(&self.locs, *b)),
             Node::If {
                 cond,
                 then,
@@ -399,6 +401,13 @@ impl Program {
                 });
                 Loc::Slot(out)
             }
+            operator => match operator.operation() {
+                Some(Operation::Unary(op, a)) => self.un(op, at(&self.locs, a)),
+                Some(Operation::Binary(op, a, b)) => {
+                    self.bin(op, at(&self.locs, a), at(&self.locs, b))
+                }
+                None => Loc::Scalar(f64::NAN),
+            },
         }
     }
 
@@ -428,14 +437,7 @@ impl Program {
             ws.sums.resize_with(self.sums, Workspace::default);
         }
         for instr in &self.instrs {
-            let out = match instr {
-                Instr::Un { out, .. }
-                | Instr::Bin { out, .. }
-                | Instr::If { out, .. }
-                | Instr::Match { out, .. }
-                | Instr::Sum { out, .. }
-                | Instr::Gather { out, .. } => *out,
-            };
+            let out = instr.out();
             let (lo, hi) = ws.slots.split_at_mut(out);
             let o = &mut hi[0][..n];
             let arg = |l: Loc| -> Arg<'_> {
@@ -449,41 +451,12 @@ impl Program {
             match instr {
                 Instr::Un { op, a, .. } => run_un(*op, o, arg(*a)),
                 Instr::Bin { op, a, b, .. } => run_bin(*op, o, arg(*a), arg(*b)),
-                Instr::If { c, t, e, .. } => {
-                    let (c, t, e) = (arg(*c), arg(*t), arg(*e));
-                    for (r, o) in o.iter_mut().enumerate() {
-                        let cv = match c {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                        let src = if cv != 0.0 { t } else { e };
-                        *o = match src {
-                            Arg::S(x) => x,
-                            Arg::C(v) => v[r],
-                        };
-                    }
-                }
+                Instr::If { c, t, e, .. } => run_if(o, arg(*c), arg(*t), arg(*e)),
                 Instr::Match {
                     s, table, default, ..
                 } => {
-                    let s = arg(*s);
                     let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
-                    let default = arg(*default);
-                    for (r, o) in o.iter_mut().enumerate() {
-                        let v = match s {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                        let src = if v >= 0.0 {
-                            table.get(v as usize).copied().unwrap_or(default)
-                        } else {
-                            default
-                        };
-                        *o = match src {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                    }
+                    run_match(o, arg(*s), &table, arg(*default));
                 }
                 Instr::Gather { from, .. } => {
                     // Inside a body: `inputs` are the outer columns, `owner` maps element → row.
@@ -554,14 +527,7 @@ impl Program {
         }
         let _ = cols;
         for instr in &self.instrs {
-            let out = match instr {
-                Instr::Un { out, .. }
-                | Instr::Bin { out, .. }
-                | Instr::If { out, .. }
-                | Instr::Match { out, .. }
-                | Instr::Sum { out, .. }
-                | Instr::Gather { out, .. } => *out,
-            };
+            let out = instr.out();
             let (lo, hi) = ws.slots.split_at_mut(out);
             let o = &mut hi[0][..m];
             let arg = |l: Loc| -> Arg<'_> {
@@ -592,41 +558,12 @@ impl Program {
                 }
                 Instr::Un { op, a, .. } => run_un(*op, o, arg(*a)),
                 Instr::Bin { op, a, b, .. } => run_bin(*op, o, arg(*a), arg(*b)),
-                Instr::If { c, t, e, .. } => {
-                    let (c, t, e) = (arg(*c), arg(*t), arg(*e));
-                    for (r, o) in o.iter_mut().enumerate() {
-                        let cv = match c {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                        let src = if cv != 0.0 { t } else { e };
-                        *o = match src {
-                            Arg::S(x) => x,
-                            Arg::C(v) => v[r],
-                        };
-                    }
-                }
+                Instr::If { c, t, e, .. } => run_if(o, arg(*c), arg(*t), arg(*e)),
                 Instr::Match {
                     s, table, default, ..
                 } => {
-                    let s = arg(*s);
                     let table: Vec<Arg<'_>> = table.iter().map(|l| arg(*l)).collect();
-                    let default = arg(*default);
-                    for (r, o) in o.iter_mut().enumerate() {
-                        let v = match s {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                        let src = if v >= 0.0 {
-                            table.get(v as usize).copied().unwrap_or(default)
-                        } else {
-                            default
-                        };
-                        *o = match src {
-                            Arg::S(x) => x,
-                            Arg::C(c) => c[r],
-                        };
-                    }
+                    run_match(o, arg(*s), &table, arg(*default));
                 }
                 Instr::Sum { .. } => o.fill(f64::NAN),
             }
@@ -692,30 +629,6 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                     }
                 }
                 Node::Outer { node } => add(outer.get(*node).map_or(&[][..], Vec::as_slice)),
-                node @ (Node::Neg { .. }
-                | Node::Not { .. }
-                | Node::Abs { .. }
-                | Node::Pow { .. }
-                | Node::Add { .. }
-                | Node::Sub { .. }
-                | Node::Mul { .. }
-                | Node::Div { .. }
-                | Node::Min { .. }
-                | Node::Max { .. }
-                | Node::Lt { .. }
-                | Node::Le { .. }
-                | Node::Gt { .. }
-                | Node::Ge { .. }
-                | Node::Eq { .. }
-                | Node::Ne { .. }
-                | Node::And { .. }
-                | Node::Or { .. }
-                | Node::If { .. }
-                | Node::Match { .. }) => {
-                    for o in node.operands() {
-                        add(&out[o]);
-                    }
-                }
                 Node::Sum {
                     list: l,
                     body,
@@ -724,6 +637,9 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
                     add(&[*l]);
                     let inner = deps_of(body, &out, Some(*l));
                     add(inner.get(*result).map_or(&[][..], Vec::as_slice));
+                }
+                operator_if_or_match => {
+                    operator_if_or_match.for_each_operand(|o| add(&out[o]));
                 }
             }
             d.sort_unstable();

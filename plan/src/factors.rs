@@ -337,8 +337,11 @@ impl FactorDb {
                         continue;
                     }
                     let Some(e) = self.get(key) else {
-                        let suggestion =
-                            crate::dimension::closest(key, self.entries.keys().map(String::as_str));
+                        let suggestion = pcr_units::suggest::closest(
+                            key,
+                            self.entries.keys().map(String::as_str),
+                        )
+                        .map(str::to_string);
                         errors.push(DataError::new(DataErrorKind::MissingFactorKey {
                             factor: f.name.clone(),
                             key: key.clone(),

@@ -437,51 +437,137 @@ pub enum Node {
     },
 }
 
+/// An operator with one operand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UnaryOp {
+    /// `-a`
+    Neg,
+    /// `not a`
+    Not,
+    /// `abs(a)`
+    Abs,
+    /// `a ^ exponent`
+    Pow(f64),
+}
+
+/// An operator with two operands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BinaryOp {
+    /// `a + b`
+    Add,
+    /// `a - b`
+    Sub,
+    /// `a * b`
+    Mul,
+    /// `a / b`
+    Div,
+    /// `min(a, b)`
+    Min,
+    /// `max(a, b)`
+    Max,
+    /// `a < b`
+    Lt,
+    /// `a <= b`
+    Le,
+    /// `a > b`
+    Gt,
+    /// `a >= b`
+    Ge,
+    /// `a == b`
+    Eq,
+    /// `a != b`
+    Ne,
+    /// `a and b`
+    And,
+    /// `a or b`
+    Or,
+}
+
+/// An operator node seen as its operator and operands: the one place that
+/// lists the operator variants of [`Node`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Operation {
+    /// `op a`
+    Unary(UnaryOp, usize),
+    /// `a op b`
+    Binary(BinaryOp, usize, usize),
+}
+
 impl Node {
-    /// The nodes of the same node list this node reads (not a `Sum`'s body,
-    /// not the enclosing list of an `Outer`).
-    pub fn operands(&self) -> Vec<usize> {
+    /// The operator and operands of an operator node (`Neg` … `Or`, `Pow`);
+    /// `None` for every other node.
+    pub fn operation(&self) -> Option<Operation> {
+        use BinaryOp as B;
+        use Operation::{Binary, Unary};
+        Some(match *self {
+            Node::Neg { a } => Unary(UnaryOp::Neg, a),
+            Node::Not { a } => Unary(UnaryOp::Not, a),
+            Node::Abs { a } => Unary(UnaryOp::Abs, a),
+            Node::Pow { base, exponent } => Unary(UnaryOp::Pow(exponent), base),
+            Node::Add { a, b } => Binary(B::Add, a, b),
+            Node::Sub { a, b } => Binary(B::Sub, a, b),
+            Node::Mul { a, b } => Binary(B::Mul, a, b),
+            Node::Div { a, b } => Binary(B::Div, a, b),
+            Node::Min { a, b } => Binary(B::Min, a, b),
+            Node::Max { a, b } => Binary(B::Max, a, b),
+            Node::Lt { a, b } => Binary(B::Lt, a, b),
+            Node::Le { a, b } => Binary(B::Le, a, b),
+            Node::Gt { a, b } => Binary(B::Gt, a, b),
+            Node::Ge { a, b } => Binary(B::Ge, a, b),
+            Node::Eq { a, b } => Binary(B::Eq, a, b),
+            Node::Ne { a, b } => Binary(B::Ne, a, b),
+            Node::And { a, b } => Binary(B::And, a, b),
+            Node::Or { a, b } => Binary(B::Or, a, b),
+            Node::Const { .. }
+            | Node::Input { .. }
+            | Node::Factor { .. }
+            | Node::EnumConst { .. }
+            | Node::If { .. }
+            | Node::Match { .. }
+            | Node::Sum { .. }
+            | Node::Field { .. }
+            | Node::Outer { .. } => return None,
+        })
+    }
+
+    /// Calls `f` with each node of the same node list this node reads, in
+    /// order (not a `Sum`'s body, not the enclosing list of an `Outer`).
+    pub fn for_each_operand(&self, mut f: impl FnMut(usize)) {
         match self {
-            Node::Neg { a } | Node::Not { a } | Node::Abs { a } | Node::Pow { base: a, .. } => {
-                vec![*a]
-            }
-            Node::Add { a, b }
-            | Node::Sub { a, b }
-            | Node::Mul { a, b }
-            | Node::Div { a, b }
-            | Node::Min { a, b }
-            | Node::Max { a, b }
-            | Node::Lt { a, b }
-            | Node::Le { a, b }
-            | Node::Gt { a, b }
-            | Node::Ge { a, b }
-            | Node::Eq { a, b }
-            | Node::Ne { a, b }
-            | Node::And { a, b }
-            | Node::Or { a, b } => vec![*a, *b],
             Node::If {
                 cond,
                 then,
                 otherwise,
-            } => vec![*cond, *then, *otherwise],
+            } => {
+                f(*cond);
+                f(*then);
+                f(*otherwise);
+            }
             Node::Match {
                 scrutinee,
                 arms,
                 default,
             } => {
-                let mut v = vec![*scrutinee];
-                v.extend(arms.iter().map(|a| a.node));
-                v.extend(default);
-                v
+                f(*scrutinee);
+                arms.iter().for_each(|a| f(a.node));
+                default.iter().for_each(|d| f(*d));
             }
-            Node::Const { .. }
-            | Node::Input { .. }
-            | Node::Factor { .. }
-            | Node::EnumConst { .. }
-            | Node::Sum { .. }
-            | Node::Field { .. }
-            | Node::Outer { .. } => Vec::new(),
+            node => match node.operation() {
+                Some(Operation::Unary(_, a)) => f(a),
+                Some(Operation::Binary(_, a, b)) => {
+                    f(a);
+                    f(b);
+                }
+                None => {}
+            },
         }
+    }
+
+    /// The nodes of the same node list this node reads ([`Node::for_each_operand`]).
+    pub fn operands(&self) -> Vec<usize> {
+        let mut v = Vec::new();
+        self.for_each_operand(|o| v.push(o));
+        v
     }
 }
 

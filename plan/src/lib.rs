@@ -10,8 +10,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`format`] | the plan types ([`Plan`], [`Node`], [`Input`], [`Factor`], …) |
-//! | [`dimension`] | [`Dimension`], [`UnitTable`], unit-expression and quantity parsing |
-//! | [`ratio`] | the exact [`Ratio`] used for dimension exponents |
+//! | [`dimension`] | [`Dimension`], [`UnitTable`], unit-expression and quantity parsing (from `pcr-units`) |
 //! | [`data`] | [`ActivityData`]: one product's JSON activity data |
 //! | [`factors`] | [`FactorDb`]: factor databases (CSV) and factor resolution |
 //! | [`eval`] | the column-wise [`Evaluator`] |
@@ -81,7 +80,6 @@ pub mod factors;
 pub mod format;
 pub mod json;
 pub mod number;
-pub mod ratio;
 pub mod record;
 pub mod result;
 pub mod sample;
@@ -95,5 +93,5 @@ pub use eval::{BatchResults, Evaluator};
 pub use example::{run_example, ExampleOutcome};
 pub use factors::{FactorDb, ResolvedFactors};
 pub use format::{Factor, Input, InputKind, Node, Plan, PlanError};
-pub use ratio::Ratio;
+pub use pcr_units::Rational;
 pub use result::ProductResult;

@@ -241,28 +241,6 @@ impl Plan {
                         earlier(*d)?;
                     }
                 }
-                node @ (Node::Neg { .. }
-                | Node::Not { .. }
-                | Node::Abs { .. }
-                | Node::Add { .. }
-                | Node::Sub { .. }
-                | Node::Mul { .. }
-                | Node::Div { .. }
-                | Node::Min { .. }
-                | Node::Max { .. }
-                | Node::Lt { .. }
-                | Node::Le { .. }
-                | Node::Gt { .. }
-                | Node::Ge { .. }
-                | Node::Eq { .. }
-                | Node::Ne { .. }
-                | Node::And { .. }
-                | Node::Or { .. }
-                | Node::If { .. }) => {
-                    for o in node.operands() {
-                        earlier(o)?;
-                    }
-                }
                 Node::Sum {
                     list: l,
                     body,
@@ -311,6 +289,11 @@ impl Plan {
                 Node::Outer { .. } => {
                     if list.is_none() {
                         return invalid(format!("node {k}: `outer` outside a sum body"));
+                    }
+                }
+                operator_or_if => {
+                    for o in operator_or_if.operands() {
+                        earlier(o)?;
                     }
                 }
             }
