@@ -4,7 +4,7 @@ use pcr_lang::LineIndex;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// The largest file read from disk (an import, or a document the client
 /// asks about without opening it); larger ones, and anything that is not a
@@ -90,21 +90,30 @@ pub fn apply_changes(
             continue;
         };
         let lines = LineIndex::new(&text);
-        let start = edit_offset(&text, &lines, range.start);
-        let end = edit_offset(&text, &lines, range.end);
-        let (start, end) = match (start, end) {
-            (Ok(s), Ok(e)) if s <= e => (s, e),
-            (Ok(_), Ok(_)) => {
-                return Err(format!("change {n}: its range ends before it starts"));
-            }
-            (Err(e), _) | (_, Err(e)) => return Err(format!("change {n}: {e}")),
-        };
-        if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            return Err(format!("change {n}: its range splits a character"));
-        }
+        let (start, end) = byte_range(&text, &lines, range, n)?;
         text.replace_range(start..end, &change.text);
     }
     Ok(text)
+}
+
+/// The bytes of `text` that change `n`'s range covers, or why it does not fit.
+fn byte_range(
+    text: &str,
+    lines: &LineIndex,
+    range: Range,
+    n: usize,
+) -> Result<(usize, usize), String> {
+    let start = edit_offset(text, lines, range.start);
+    let end = edit_offset(text, lines, range.end);
+    let (start, end) = match (start, end) {
+        (Ok(s), Ok(e)) if s <= e => (s, e),
+        (Ok(_), Ok(_)) => return Err(format!("change {n}: its range ends before it starts")),
+        (Err(e), _) | (_, Err(e)) => return Err(format!("change {n}: {e}")),
+    };
+    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        return Err(format!("change {n}: its range splits a character"));
+    }
+    Ok((start, end))
 }
 
 /// Every open document by URI.
@@ -123,6 +132,37 @@ impl DocumentStore {
     pub fn change(&mut self, uri: &Uri, text: String, version: i32) {
         self.docs
             .insert(uri.clone(), Document::new(uri.clone(), text, version));
+    }
+
+    /// Apply a `didChange`'s changes to an open document (incremental
+    /// synchronisation). One ranged change, a keystroke, is made in the text
+    /// itself, its range found with the document's line index; several are
+    /// made on a copy. A change that does not fit refuses them all and
+    /// leaves the document as it was.
+    pub fn edit(
+        &mut self,
+        uri: &Uri,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+    ) -> Result<(), String> {
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return Err("the document is not open".to_string());
+        };
+        let single = match changes.as_slice() {
+            [one] => one.range,
+            _ => None,
+        };
+        if let Some(range) = single {
+            let (start, end) = byte_range(&doc.text, &doc.lines, range, 0)?;
+            let new_text = changes.into_iter().next().map(|c| c.text);
+            doc.text
+                .replace_range(start..end, new_text.as_deref().unwrap_or_default());
+        } else {
+            doc.text = apply_changes(&doc.text, changes)?;
+        }
+        doc.lines = LineIndex::new(&doc.text);
+        doc.version = version;
+        Ok(())
     }
 
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {

@@ -3,7 +3,7 @@
 //! catches a panic in any job so that the server survives it.
 
 use crate::analysis_cache::{analyze_document, AnalysisCache, Analyzed};
-use crate::document::{apply_changes, file_path, read_source_file, Document, DocumentStore};
+use crate::document::{file_path, read_source_file, Document, DocumentStore};
 use crate::project::{is_project_file, Projects};
 use crate::stdlib::StdlibDir;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -59,12 +59,12 @@ impl State {
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,
     ) -> Result<Vec<Uri>, String> {
-        let Some(doc) = self.docs.get(&uri) else {
-            return Err(format!("{} is not open", uri.as_str()));
-        };
-        let text =
-            apply_changes(&doc.text, changes).map_err(|e| format!("{}: {e}", uri.as_str()))?;
-        Ok(self.change(uri, text, version))
+        self.docs
+            .edit(&uri, changes, version)
+            .map_err(|e| format!("{}: {e}", uri.as_str()))?;
+        let path = file_path(&uri);
+        self.cache.touch(&uri, path.as_deref());
+        Ok(self.affected(uri, path.as_deref()))
     }
 
     /// A document was closed: its importers now read it from disk again
