@@ -301,14 +301,15 @@ fn run_command(
             }
         }
     };
-    if inputs::is_stdin(data) {
-        if is_rule && inputs::is_stdin(plan_path) {
-            eprintln!(
-                "error: stdin can give the rule or the data, not both: pass one of them as a file"
-            );
-            return ExitCode::from(2);
-        }
-        return run::run_plan_on_stdin(&plan, &bytes, factors, format);
+    if inputs::is_stdin(data) && is_rule && inputs::is_stdin(plan_path) {
+        eprintln!(
+            "error: stdin can give the rule or the data, not both: pass one of them as a file"
+        );
+        return ExitCode::from(2);
     }
-    run::run_plan(&plan, &bytes, data, factors, format)
+    let data = match run::DataSource::open(data) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    run::run_plan(&plan, &bytes, &data, factors, format)
 }

@@ -1,8 +1,9 @@
 //! `pcr run`: evaluate a plan over activity data (JSON: one product; CSV:
-//! a streaming batch) with a factor database.
+//! a streaming batch) with a factor database. A data file and data on stdin
+//! take the same path and give the same output.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -59,19 +60,98 @@ fn hash_file(path: &Path) -> io::Result<String> {
     Ok(h.finish_hex())
 }
 
-/// Runs `plan` (whose file bytes are `plan_bytes`) on `data` with the factor
-/// files `factors`. Exit codes: 0 success, 1 data errors, 2 usage problems
-/// (a file that cannot be read).
+/// Where `pcr run` reads the activity data from.
+pub enum DataSource {
+    /// A data file: JSON for one product, CSV (by its extension) for a batch.
+    /// A batch file is hashed, then streamed.
+    File(PathBuf),
+    /// The bytes read from stdin (`--data -`): JSON when the first non-blank
+    /// character is `{`, CSV otherwise. Messages name it `<stdin>`.
+    Stdin(Vec<u8>),
+}
+
+impl DataSource {
+    /// The source `--data PATH` names: stdin (read whole, for its hash) for
+    /// `-`, otherwise the file, which must be readable. Err is the exit code
+    /// of a usage problem, already reported.
+    pub fn open(path: &Path) -> Result<DataSource, ExitCode> {
+        if crate::inputs::is_stdin(path) {
+            let mut bytes = Vec::new();
+            return match io::stdin().lock().read_to_end(&mut bytes) {
+                Ok(_) => Ok(DataSource::Stdin(bytes)),
+                Err(e) => Err(usage(&format!("cannot read the data from stdin: {e}"))),
+            };
+        }
+        match File::open(path) {
+            Ok(_) => Ok(DataSource::File(path.to_path_buf())),
+            Err(e) => Err(usage(&format!(
+                "cannot read data file `{}`: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// The name messages and results give the data.
+    fn name(&self) -> String {
+        match self {
+            DataSource::File(path) => path.display().to_string(),
+            DataSource::Stdin(_) => crate::inputs::STDIN_NAME.to_string(),
+        }
+    }
+
+    /// Whether the data is a CSV batch (otherwise one product's JSON).
+    fn is_batch(&self) -> bool {
+        match self {
+            DataSource::File(path) => path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
+            DataSource::Stdin(bytes) => {
+                bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
+            }
+        }
+    }
+
+    /// All the data's bytes (one product's JSON).
+    fn bytes(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            DataSource::File(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
+            DataSource::Stdin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+        }
+    }
+
+    /// The SHA-256 of the data's bytes, without holding a file in memory.
+    fn sha256(&self) -> io::Result<String> {
+        match self {
+            DataSource::File(path) => hash_file(path),
+            DataSource::Stdin(bytes) => Ok(sha256_hex(bytes)),
+        }
+    }
+
+    /// A buffered reader over the data, for streaming a batch.
+    fn reader(&self) -> io::Result<Box<dyn BufRead + '_>> {
+        match self {
+            DataSource::File(path) => Ok(Box::new(BufReader::with_capacity(
+                1 << 16,
+                File::open(path)?,
+            ))),
+            DataSource::Stdin(bytes) => Ok(Box::new(io::Cursor::new(bytes.as_slice()))),
+        }
+    }
+}
+
+/// Runs `plan` (whose file bytes are `plan_bytes`) on the activity data from
+/// `data` with the factor files `factors`: the one run path for every data
+/// source. The factors are loaded and resolved once, the plan hashed from its
+/// bytes once, one evaluator built. Exit codes: 0 success, 1 data errors, 2
+/// usage problems (a file that cannot be read).
 pub fn run_plan(
     plan: &Plan,
     plan_bytes: &[u8],
-    data: &Path,
+    data: &DataSource,
     factors: &[PathBuf],
     format: RunFormat,
 ) -> ExitCode {
-    if let Err(e) = File::open(data) {
-        return usage(&format!("cannot read data file `{}`: {e}", data.display()));
-    }
     for f in factors {
         if let Err(e) = File::open(f) {
             return usage(&format!("cannot read factor file `{}`: {e}", f.display()));
@@ -91,19 +171,12 @@ pub fn run_plan(
             return ExitCode::from(1);
         }
     };
-    // One path for both kinds of data: the factors are resolved once, one
-    // evaluator is built, the plan is hashed from its bytes once.
     let plan_sha = sha256_hex(plan_bytes);
-    let is_csv = data
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let name = data.display().to_string();
     let mut evaluator = Evaluator::new(plan, resolved);
-    if is_csv {
-        run_batch(&mut evaluator, &db, &plan_sha, data, &name, format)
+    if data.is_batch() {
+        run_batch(&mut evaluator, &db, &plan_sha, data, format)
     } else {
-        run_single(&mut evaluator, &db, &plan_sha, data, &name, format)
+        run_single(&mut evaluator, &db, &plan_sha, data, format)
     }
 }
 
@@ -112,15 +185,15 @@ fn run_single(
     evaluator: &mut Evaluator<'_>,
     db: &FactorDb,
     plan_sha: &str,
-    data: &Path,
-    name: &str,
+    data: &DataSource,
     format: RunFormat,
 ) -> ExitCode {
-    let bytes = match std::fs::read(data) {
+    let name = data.name();
+    let bytes = match data.bytes() {
         Ok(b) => b,
         Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
     };
-    let activity = match ActivityData::from_json_bytes(&bytes, evaluator.plan(), name) {
+    let activity = match ActivityData::from_json_bytes(&bytes, evaluator.plan(), &name) {
         Ok(a) => a,
         Err(e) => {
             render(&e);
@@ -150,16 +223,16 @@ fn run_batch(
     evaluator: &mut Evaluator<'_>,
     db: &FactorDb,
     plan_sha: &str,
-    data: &Path,
-    name: &str,
+    data: &DataSource,
     format: RunFormat,
 ) -> ExitCode {
-    let data_sha = match hash_file(data) {
+    let name = data.name();
+    let data_sha = match data.sha256() {
         Ok(h) => h,
         Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
     };
-    let file = match File::open(data) {
-        Ok(f) => f,
+    let input = match data.reader() {
+        Ok(r) => r,
         Err(e) => return usage(&format!("cannot read data file `{name}`: {e}")),
     };
     let out_format = match format {
@@ -175,13 +248,7 @@ fn run_batch(
         ..BatchOptions::default()
     };
     let stdout = io::stdout();
-    let result = run_csv(
-        evaluator,
-        BufReader::with_capacity(1 << 16, file),
-        name,
-        stdout.lock(),
-        &options,
-    );
+    let result = run_csv(evaluator, input, &name, stdout.lock(), &options);
     match result {
         Ok(summary) => {
             if summary.errors.is_empty() {
@@ -241,114 +308,4 @@ fn write_single(r: &ProductResult, format: RunFormat) -> io::Result<()> {
         }
     }
     out.flush()
-}
-
-/// [`run_plan`] on activity data read from stdin (`--data -`): JSON when its
-/// first non-blank character is `{`, CSV otherwise. The data is read whole
-/// first, for its hash (the CSV path of `run_plan` hashes the file, then
-/// streams it); messages name it `<stdin>`.
-pub fn run_plan_on_stdin(
-    plan: &Plan,
-    plan_bytes: &[u8],
-    factors: &[PathBuf],
-    format: RunFormat,
-) -> ExitCode {
-    let name = crate::inputs::STDIN_NAME;
-    let mut bytes = Vec::new();
-    if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-        return usage(&format!("cannot read the data from stdin: {e}"));
-    }
-    for f in factors {
-        if let Err(e) = File::open(f) {
-            return usage(&format!("cannot read factor file `{}`: {e}", f.display()));
-        }
-    }
-    let db = match FactorDb::from_csv_files(factors) {
-        Ok(db) => db,
-        Err(e) => {
-            render(&e);
-            return ExitCode::from(1);
-        }
-    };
-    let resolved = match db.resolve(plan, &Default::default()) {
-        Ok(r) => r,
-        Err(e) => {
-            render(&e);
-            return ExitCode::from(1);
-        }
-    };
-    let plan_sha = sha256_hex(plan_bytes);
-    let is_json = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{');
-    if is_json {
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => return usage(&format!("the data on stdin is not UTF-8: {e}")),
-        };
-        let activity = match ActivityData::from_json(&text, plan, name) {
-            Ok(a) => a,
-            Err(e) => {
-                render(&e);
-                return ExitCode::from(1);
-            }
-        };
-        // The factors resolved above and the plan's hash from its bytes: the
-        // same evaluator as every other path, nothing resolved or hashed twice.
-        let mut evaluator = Evaluator::new(plan, resolved);
-        let mut result = match evaluator.evaluate_product(&activity) {
-            Ok(r) => r,
-            Err(e) => {
-                render(&e);
-                return ExitCode::from(1);
-            }
-        };
-        result.provenance = Some(evaluator.provenance(&plan_sha, &activity.sha256, &db.sha256()));
-        return match write_single(&result, format) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => crate::stdout::failed(&e),
-        };
-    }
-    let data_sha = sha256_hex(&bytes);
-    let mut evaluator = Evaluator::new(plan, resolved);
-    let out_format = match format {
-        RunFormat::Csv => OutputFormat::Csv,
-        RunFormat::Json | RunFormat::Jsonl => OutputFormat::Jsonl,
-    };
-    let provenance = evaluator.provenance(&plan_sha, &data_sha, &db.sha256());
-    let options = BatchOptions {
-        format: out_format,
-        progress: true,
-        provenance: Some(provenance),
-        ..BatchOptions::default()
-    };
-    let stdout = io::stdout();
-    match run_csv(
-        &mut evaluator,
-        io::Cursor::new(bytes),
-        name,
-        stdout.lock(),
-        &options,
-    ) {
-        Ok(summary) if summary.errors.is_empty() => ExitCode::SUCCESS,
-        Ok(summary) => {
-            render(&summary.errors);
-            let mut err = io::stderr().lock();
-            if summary.errors_omitted > 0 {
-                let _ = writeln!(err, "… and {} more errors", summary.errors_omitted);
-            }
-            let _ = writeln!(
-                err,
-                "error: {} of {} rows withheld because of data errors",
-                summary.failed, summary.rows
-            );
-            ExitCode::from(1)
-        }
-        Err(BatchError::Data(e)) => {
-            render(&e);
-            ExitCode::from(1)
-        }
-        Err(BatchError::Io(e)) => crate::stdout::failed(&e),
-    }
 }
