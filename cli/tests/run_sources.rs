@@ -148,3 +148,14 @@ fn error_summary_lines_are_the_same_for_a_file_and_stdin() {
     assert_eq!(text(&from_stdin.stdout), text(&from_file.stdout));
     let _ = std::fs::remove_file(path);
 }
+
+#[test]
+fn bad_bytes_in_json_on_stdin_are_a_data_error_naming_stdin_as_for_a_file() {
+    let mut json = std::fs::read(root().join("tests/data/coil.json")).unwrap_or_default();
+    json[5] = 0xfe;
+    let out = pcr_run("-", &[], Some(&json));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("<stdin>"), "{stderr}");
+    assert!(stderr.contains('5'), "names the byte: {stderr}");
+}
