@@ -86,6 +86,20 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
+    fn new(analysis: &'a Analysis, rule: &'a CheckedRule) -> Self {
+        Lowerer {
+            analysis,
+            rule,
+            outer: Vec::new(),
+            body: None,
+            outer_in_body: HashMap::new(),
+            lets: HashMap::new(),
+            consts: HashMap::new(),
+            consts_outer: HashMap::new(),
+            depth: 0,
+        }
+    }
+
     fn err<T>(&self, e: &TExpr, message: impl Into<String>) -> Result<T, LowerError> {
         Err(LowerError {
             message: message.into(),
@@ -533,10 +547,7 @@ pub fn lower_with_source_hash(
     rule: &CheckedRule,
     source_sha256: &str,
 ) -> Result<plan::Plan, LowerError> {
-    let at = |message: &str| LowerError {
-        message: message.to_string(),
-        span: rule.name_span,
-    };
+    let at = |message: &str| at_rule(rule, message);
     if rule.has_errors {
         return Err(at("the rule has errors"));
     }
@@ -547,17 +558,84 @@ pub fn lower_with_source_hash(
     let cutoff = rule
         .cutoff
         .ok_or_else(|| at("the rule has no cut-off criteria"))?;
-    let mut l = Lowerer {
-        analysis,
-        rule,
-        outer: Vec::new(),
-        body: None,
-        outer_in_body: HashMap::new(),
-        lets: HashMap::new(),
-        consts: HashMap::new(),
-        consts_outer: HashMap::new(),
-        depth: 0,
+    let mut l = Lowerer::new(analysis, rule);
+    let emissions = lower_emissions(&mut l, rule)?;
+    let units = unit_table(analysis);
+    let inputs = lower_inputs(analysis, rule)?;
+    let factors = lower_factors(analysis, rule)?;
+    let stages = lower_stages(analysis, rule);
+    let categories = category_names(analysis);
+    let examples = lower_examples(analysis, rule)?;
+    let plan = plan::Plan {
+        format: plan::FormatVersion,
+        rule: rule_info(rule, source_sha256, cutoff),
+        declared_unit: plan::DeclaredUnit {
+            amount: declared.amount,
+            unit: declared.unit.clone(),
+            dimension: plan_dimension(analysis, &declared.dim)
+                .map_err(|m| at(&format!("the declared unit: {m}")))?,
+            canonical: declared.canonical,
+        },
+        units,
+        inputs,
+        factors,
+        nodes: l.outer,
+        stages,
+        exclusions: lower_exclusions(rule),
+        emissions,
+        categories,
+        grades: lower_grades(rule),
+        examples,
     };
+    plan.validate()
+        .map_err(|e| at(&format!("internal: the lowered plan is invalid: {e}")))?;
+    Ok(plan)
+}
+
+/// An error at the rule's name.
+fn at_rule(rule: &CheckedRule, message: &str) -> LowerError {
+    LowerError {
+        message: message.to_string(),
+        span: rule.name_span,
+    }
+}
+
+/// An error at a declaration (an input or factor), naming it.
+fn at_declaration(loc: &crate::types::Location, what: &str, message: String) -> LowerError {
+    LowerError {
+        message: format!("{what}: {message}"),
+        span: loc.span,
+    }
+}
+
+/// The rule's name, version, titles, standard, boundary, GWP set,
+/// allocation and cut-off criteria.
+fn rule_info(rule: &CheckedRule, source_sha256: &str, cutoff: (f64, f64)) -> plan::RuleInfo {
+    plan::RuleInfo {
+        name: rule.name.clone(),
+        version: rule.version.clone().unwrap_or_default(),
+        title: rule.title.clone().unwrap_or_default(),
+        title_en: rule.title_en.clone().unwrap_or_default(),
+        standard: rule.standard.clone(),
+        source_sha256: source_sha256.to_string(),
+        boundary: rule.boundary.clone().unwrap_or_default(),
+        gwp: rule.gwp.clone().unwrap_or_default(),
+        allocation: rule
+            .allocation
+            .as_ref()
+            .map(|(kind, reason)| plan::Allocation {
+                kind: kind.clone(),
+                reason: reason.clone().unwrap_or_default(),
+            }),
+        cutoff: plan::Cutoff {
+            item: cutoff.0,
+            total: cutoff.1,
+        },
+    }
+}
+
+/// Each emission's value, lowered to an outer node.
+fn lower_emissions(l: &mut Lowerer, rule: &CheckedRule) -> Result<Vec<plan::Emission>, LowerError> {
     let mut emissions = Vec::new();
     for e in &rule.emissions {
         let node = l.lower_outer(&e.value)?;
@@ -568,6 +646,11 @@ pub fn lower_with_source_hash(
             node,
         });
     }
+    Ok(emissions)
+}
+
+/// Every unit of the world, by name, with its factor to canonical units.
+fn unit_table(analysis: &Analysis) -> pcr_plan::dimension::UnitTable {
     let mut units = pcr_plan::dimension::UnitTable::new();
     let mut unit_names: Vec<&String> = analysis.world.units.keys().collect();
     unit_names.sort();
@@ -579,41 +662,40 @@ pub fn lower_with_source_hash(
             units.insert(name, u.factor.to_f64(), dim);
         }
     }
-    let at_decl = |loc: &crate::types::Location, what: &str, message: String| LowerError {
-        message: format!("{what}: {message}"),
-        span: loc.span,
-    };
-    let inputs = rule
-        .inputs
+    units
+}
+
+/// The rule's inputs, with their kinds and defaults.
+fn lower_inputs(analysis: &Analysis, rule: &CheckedRule) -> Result<Vec<plan::Input>, LowerError> {
+    rule.inputs
         .iter()
         .map(|i| {
+            let at = |m| at_declaration(&i.loc, &format!("input `{}`", i.name), m);
             Ok(plan::Input {
                 name: i.name.clone(),
                 doc: i.doc.clone(),
-                kind: input_kind(analysis, &i.ty, i.unit.as_ref())
-                    .map_err(|m| at_decl(&i.loc, &format!("input `{}`", i.name), m))?,
+                kind: input_kind(analysis, &i.ty, i.unit.as_ref()).map_err(at)?,
                 default: i
                     .default
                     .as_ref()
                     .map(|v| plan_value(analysis, v, &i.ty))
                     .transpose()
-                    .map_err(|m| at_decl(&i.loc, &format!("input `{}`", i.name), m))?,
+                    .map_err(at)?,
             })
         })
-        .collect::<Result<Vec<_>, LowerError>>()?;
-    let factors = rule
-        .factors
+        .collect()
+}
+
+/// The rule's factors, with their dimensions, units and values.
+fn lower_factors(analysis: &Analysis, rule: &CheckedRule) -> Result<Vec<plan::Factor>, LowerError> {
+    rule.factors
         .iter()
         .map(|f| {
+            let at = |m| at_declaration(&f.loc, &format!("factor `{}`", f.name), m);
             let Some(dim) = f.ty.dimension().cloned() else {
-                return Err(at_decl(
-                    &f.loc,
-                    &format!("factor `{}`", f.name),
-                    "internal: a factor is a quantity".to_string(),
-                ));
+                return Err(at("internal: a factor is a quantity".to_string()));
             };
-            let dimension = plan_dimension(analysis, &dim)
-                .map_err(|m| at_decl(&f.loc, &format!("factor `{}`", f.name), m))?;
+            let dimension = plan_dimension(analysis, &dim).map_err(at)?;
             Ok(plan::Factor {
                 name: f.name.clone(),
                 doc: f.doc.clone(),
@@ -636,9 +718,12 @@ pub fn lower_with_source_hash(
                 },
             })
         })
-        .collect::<Result<Vec<_>, LowerError>>()?;
-    let stages = rule
-        .boundary_stages
+        .collect()
+}
+
+/// The stages of the rule's boundary, with their titles.
+fn lower_stages(analysis: &Analysis, rule: &CheckedRule) -> Vec<plan::Stage> {
+    rule.boundary_stages
         .iter()
         .map(|s| {
             let def = analysis.world.stages.get(s);
@@ -649,12 +734,51 @@ pub fn lower_with_source_hash(
                 in_footprint: !def.is_some_and(|d| d.separate),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The names of the world's impact categories, in declaration order.
+fn category_names(analysis: &Analysis) -> Vec<String> {
     let mut categories: Vec<&crate::world::CategoryDef> =
         analysis.world.categories.values().collect();
     categories.sort_by_key(|c| (c.loc.file, c.loc.span.start));
-    let examples = rule
-        .examples
+    categories.iter().map(|c| c.name.clone()).collect()
+}
+
+/// The rule's exclusions.
+fn lower_exclusions(rule: &CheckedRule) -> Vec<plan::Exclusion> {
+    rule.exclusions
+        .iter()
+        .map(|x| plan::Exclusion {
+            name: x.name.clone(),
+            reason: x.reason.clone(),
+            share: x.share,
+            stage: x.is_stage,
+        })
+        .collect()
+}
+
+/// The rule's grade classes, when it grades.
+fn lower_grades(rule: &CheckedRule) -> Option<plan::Grades> {
+    rule.otherwise.as_ref().map(|o| plan::Grades {
+        classes: rule
+            .grades
+            .iter()
+            .map(|(name, max)| plan::GradeClass {
+                name: name.clone(),
+                max: *max,
+            })
+            .collect(),
+        otherwise: o.clone(),
+    })
+}
+
+/// The rule's examples, with their `given` values and expectations.
+fn lower_examples(
+    analysis: &Analysis,
+    rule: &CheckedRule,
+) -> Result<Vec<plan::Example>, LowerError> {
+    rule.examples
         .iter()
         .map(|x| {
             let at_example = |m: String| LowerError {
@@ -667,20 +791,9 @@ pub fn lower_with_source_hash(
                     .givens
                     .iter()
                     .map(|(name, v)| {
-                        let ty = rule
-                            .inputs
-                            .iter()
-                            .find(|i| &i.name == name)
-                            .map(|i| i.ty.clone())
-                            .or_else(|| {
-                                rule.factors
-                                    .iter()
-                                    .find(|f| &f.name == name)
-                                    .map(|f| f.ty.clone())
-                            })
-                            .ok_or_else(|| {
-                                at_example(format!("internal: `{name}` is not an input or factor"))
-                            })?;
+                        let ty = given_type(rule, name).ok_or_else(|| {
+                            at_example(format!("internal: `{name}` is not an input or factor"))
+                        })?;
                         Ok((
                             name.clone(),
                             plan_value(analysis, v, &ty).map_err(at_example)?,
@@ -690,70 +803,21 @@ pub fn lower_with_source_hash(
                 expects: x.expects.iter().map(expectation).collect(),
             })
         })
-        .collect::<Result<Vec<_>, LowerError>>()?;
-    let plan = plan::Plan {
-        format: plan::FormatVersion,
-        rule: plan::RuleInfo {
-            name: rule.name.clone(),
-            version: rule.version.clone().unwrap_or_default(),
-            title: rule.title.clone().unwrap_or_default(),
-            title_en: rule.title_en.clone().unwrap_or_default(),
-            standard: rule.standard.clone(),
-            source_sha256: source_sha256.to_string(),
-            boundary: rule.boundary.clone().unwrap_or_default(),
-            gwp: rule.gwp.clone().unwrap_or_default(),
-            allocation: rule
-                .allocation
-                .as_ref()
-                .map(|(kind, reason)| plan::Allocation {
-                    kind: kind.clone(),
-                    reason: reason.clone().unwrap_or_default(),
-                }),
-            cutoff: plan::Cutoff {
-                item: cutoff.0,
-                total: cutoff.1,
-            },
-        },
-        declared_unit: plan::DeclaredUnit {
-            amount: declared.amount,
-            unit: declared.unit.clone(),
-            dimension: plan_dimension(analysis, &declared.dim)
-                .map_err(|m| at(&format!("the declared unit: {m}")))?,
-            canonical: declared.canonical,
-        },
-        units,
-        inputs,
-        factors,
-        nodes: l.outer,
-        stages,
-        exclusions: rule
-            .exclusions
-            .iter()
-            .map(|x| plan::Exclusion {
-                name: x.name.clone(),
-                reason: x.reason.clone(),
-                share: x.share,
-                stage: x.is_stage,
-            })
-            .collect(),
-        emissions,
-        categories: categories.iter().map(|c| c.name.clone()).collect(),
-        grades: rule.otherwise.as_ref().map(|o| plan::Grades {
-            classes: rule
-                .grades
+        .collect()
+}
+
+/// The type of the input or factor an example's `given` names.
+fn given_type(rule: &CheckedRule, name: &str) -> Option<Type> {
+    rule.inputs
+        .iter()
+        .find(|i| i.name == name)
+        .map(|i| i.ty.clone())
+        .or_else(|| {
+            rule.factors
                 .iter()
-                .map(|(name, max)| plan::GradeClass {
-                    name: name.clone(),
-                    max: *max,
-                })
-                .collect(),
-            otherwise: o.clone(),
-        }),
-        examples,
-    };
-    plan.validate()
-        .map_err(|e| at(&format!("internal: the lowered plan is invalid: {e}")))?;
-    Ok(plan)
+                .find(|f| f.name == name)
+                .map(|f| f.ty.clone())
+        })
 }
 
 fn expectation(e: &CheckedExpect) -> plan::Expectation {
