@@ -133,6 +133,94 @@ pub fn analyze(
     let mut files = Files::default();
     let mut diagnostics = Vec::new();
     let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
+    let prelude_ids = load_prelude(path, options, &mut files, &mut modules, &mut diagnostics);
+    let main = files.add(name, path, text, false);
+    let parsed = parse(files.text(main));
+    diagnostics.extend(syntax_diagnostics(main, &parsed.errors));
+    let imports = load_imports(
+        main,
+        parsed.module,
+        loader,
+        &mut files,
+        &mut modules,
+        &mut diagnostics,
+    );
+
+    let inputs: Vec<ModuleInput> = modules
+        .iter()
+        .map(|(file, module)| ModuleInput {
+            file: *file,
+            module,
+        })
+        .collect();
+    let world = World::build(&inputs, prelude_ids, &mut diagnostics);
+
+    // Function signatures, then bodies and constants.
+    let globals = check_signatures(&world, &files, &mut diagnostics);
+    let mut recorded = Recorded::default();
+    check_functions(
+        &world,
+        &globals,
+        &files,
+        options,
+        &mut diagnostics,
+        &mut recorded,
+    );
+    check_constants(
+        &world,
+        &globals,
+        &files,
+        options,
+        &mut diagnostics,
+        &mut recorded,
+    );
+    diagnostics.extend(recursive_functions(&world, &globals));
+
+    // Rules of the main file.
+    let rules = match modules.iter().find(|(f, _)| *f == main) {
+        Some((_, module)) => {
+            let context = RuleContext {
+                world: &world,
+                globals: &globals,
+                files: &files,
+                main,
+                options,
+            };
+            check_rules(&context, module, &mut diagnostics, &mut recorded)
+        }
+        None => Vec::new(),
+    };
+    sort_by_place(&mut diagnostics, main);
+    Analysis {
+        files,
+        main,
+        modules,
+        diagnostics,
+        world,
+        globals,
+        rules,
+        types: recorded.types,
+        refs: recorded.refs,
+        imports,
+    }
+}
+
+/// The types and references checkers record for editors.
+#[derive(Default)]
+struct Recorded {
+    types: Vec<(FileId, Span, Type)>,
+    refs: Vec<Reference>,
+}
+
+/// Parse the prelude's files (all but the one `path` replaces, when the
+/// file checked is itself a prelude file); their ids, in order.
+fn load_prelude(
+    path: Option<&Path>,
+    options: &Options,
+    files: &mut Files,
+    modules: &mut Vec<(FileId, ast::Module)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
     let mut prelude_ids = Vec::new();
     // Checking a prelude file itself: it replaces its embedded copy.
     let replaces = path.and_then(|p| prelude::replaced_prelude_file(p, options.std_dir.as_deref()));
@@ -149,58 +237,26 @@ pub fn analyze(
         modules.push((id, parsed.module));
         prelude_ids.push(id);
     }
-    let main = files.add(name, path, text, false);
-    let parsed = parse(files.text(main));
-    diagnostics.extend(syntax_diagnostics(main, &parsed.errors));
-    let main_module = parsed.module;
+    prelude_ids
+}
 
-    // Imports, depth first, each module once.
+/// Add the main module, then parse its imports, depth first, each module
+/// once; the files imported, in order.
+fn load_imports(
+    main: FileId,
+    main_module: ast::Module,
+    loader: &dyn SourceLoader,
+    files: &mut Files,
+    modules: &mut Vec<(FileId, ast::Module)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
     let mut imports = Vec::new();
     let mut pending: Vec<(FileId, ast::Import)> = imports_of(main, &main_module);
     modules.push((main, main_module));
     while let Some((from, import)) = pending.pop() {
-        let rel: PathBuf = import
-            .path
-            .iter()
-            .map(|n| n.text.as_str())
-            .collect::<PathBuf>()
-            .with_extension("pcr");
-        let from_dir = files
-            .get(from)
-            .and_then(|f| f.path.as_ref())
-            .and_then(|p| p.parent().map(Path::to_path_buf));
-        let on_disk = from_dir.map(|d| d.join(&rel));
-        let key_text = rel.to_string_lossy().replace('\\', "/");
-        let found: Option<(String, Option<PathBuf>, String, bool)> = on_disk
-            .as_ref()
-            .and_then(|p| {
-                loader
-                    .load(p)
-                    .map(|t| (p.display().to_string(), Some(p.clone()), t, false))
-            })
-            .or_else(|| {
-                prelude::embedded_module(&key_text)
-                    .map(|t| (format!("<stdlib>/{key_text}"), None, t.to_string(), true))
-            });
-        let Some((mname, mpath, mtext, embedded)) = found else {
-            let span = import
-                .path
-                .first()
-                .map(|f| f.span)
-                .unwrap_or_default()
-                .to(import.path.last().map(|l| l.span).unwrap_or_default());
-            diagnostics.push(
-                Diagnostic::error(
-                    "E0101",
-                    from,
-                    span,
-                    format!("cannot find module `{}`", dotted(&import)),
-                    "no such module",
-                )
-                .with_note(format!(
-                    "looked for `{key_text}` beside this file and in the standard library"
-                )),
-            );
+        let Some((mname, mpath, mtext, embedded)) =
+            find_module(from, &import, loader, files, diagnostics)
+        else {
             continue;
         };
         if files.find_name(&mname).is_some() {
@@ -213,98 +269,192 @@ pub fn analyze(
         modules.push((id, parsed.module));
         imports.push(id);
     }
+    imports
+}
 
-    let inputs: Vec<ModuleInput> = modules
+/// The name, path, text and whether embedded of the module `import` (in
+/// `from`) names: beside `from`, else in the standard library; else E0101.
+fn find_module(
+    from: FileId,
+    import: &ast::Import,
+    loader: &dyn SourceLoader,
+    files: &Files,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, Option<PathBuf>, String, bool)> {
+    let rel: PathBuf = import
+        .path
         .iter()
-        .map(|(file, module)| ModuleInput {
-            file: *file,
-            module,
+        .map(|n| n.text.as_str())
+        .collect::<PathBuf>()
+        .with_extension("pcr");
+    let from_dir = files
+        .get(from)
+        .and_then(|f| f.path.as_ref())
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let on_disk = from_dir.map(|d| d.join(&rel));
+    let key_text = rel.to_string_lossy().replace('\\', "/");
+    let found: Option<(String, Option<PathBuf>, String, bool)> = on_disk
+        .as_ref()
+        .and_then(|p| {
+            loader
+                .load(p)
+                .map(|t| (p.display().to_string(), Some(p.clone()), t, false))
         })
-        .collect();
-    let world = World::build(&inputs, prelude_ids, &mut diagnostics);
+        .or_else(|| {
+            prelude::embedded_module(&key_text)
+                .map(|t| (format!("<stdlib>/{key_text}"), None, t.to_string(), true))
+        });
+    if found.is_none() {
+        let span = import
+            .path
+            .first()
+            .map(|f| f.span)
+            .unwrap_or_default()
+            .to(import.path.last().map(|l| l.span).unwrap_or_default());
+        diagnostics.push(
+            Diagnostic::error(
+                "E0101",
+                from,
+                span,
+                format!("cannot find module `{}`", dotted(import)),
+                "no such module",
+            )
+            .with_note(format!(
+                "looked for `{key_text}` beside this file and in the standard library"
+            )),
+        );
+    }
+    found
+}
 
-    // Function signatures, then bodies and constants.
-    let globals = {
-        let mut sig_checker_diags = Vec::new();
-        let empty = Globals {
-            fn_sigs: Vec::new(),
-            fn_bodies: Shared::new(Vec::new()),
-            consts: Shared::new(Vec::new()),
-        };
-        let mut sigs = Vec::new();
-        for f in &world.fns {
-            let mut c = Checker::new(&world, &empty, f.file, files.text(f.file));
-            sigs.push(signature(&mut c, &f.decl));
-            sig_checker_diags.extend(c.diags);
-        }
-        diagnostics.extend(sig_checker_diags);
-        Globals {
-            fn_bodies: Shared::new(vec![None; sigs.len()]),
-            fn_sigs: sigs,
-            consts: Shared::new(vec![Slot::Pending; world.consts.len()]),
-        }
+/// Every function's signature, with room for the bodies and constants
+/// checked next.
+fn check_signatures(world: &World, files: &Files, diagnostics: &mut Vec<Diagnostic>) -> Globals {
+    let mut sig_checker_diags = Vec::new();
+    let empty = Globals {
+        fn_sigs: Vec::new(),
+        fn_bodies: Shared::new(Vec::new()),
+        consts: Shared::new(Vec::new()),
     };
-    let mut types = Vec::new();
-    let mut refs = Vec::new();
+    let mut sigs = Vec::new();
+    for f in &world.fns {
+        let mut c = Checker::new(world, &empty, f.file, files.text(f.file));
+        sigs.push(signature(&mut c, &f.decl));
+        sig_checker_diags.extend(c.diags);
+    }
+    diagnostics.extend(sig_checker_diags);
+    Globals {
+        fn_bodies: Shared::new(vec![None; sigs.len()]),
+        fn_sigs: sigs,
+        consts: Shared::new(vec![Slot::Pending; world.consts.len()]),
+    }
+}
+
+/// Check every function's body against its signature.
+fn check_functions(
+    world: &World,
+    globals: &Globals,
+    files: &Files,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+    recorded: &mut Recorded,
+) {
     for (i, f) in world.fns.iter().enumerate() {
-        let mut c = Checker::new(&world, &globals, f.file, files.text(f.file));
+        let mut c = Checker::new(world, globals, f.file, files.text(f.file));
         c.record = options.record;
         let sig = globals.fn_sigs[i].clone();
         let body = fn_body(&mut c, &f.decl, &sig);
         globals.fn_bodies.borrow_mut()[i] = Some(body);
         diagnostics.extend(c.diags);
-        types.extend(c.types);
-        refs.extend(c.refs);
+        recorded.types.extend(c.types);
+        recorded.refs.extend(c.refs);
     }
+}
+
+/// Check (and evaluate) every top-level constant.
+fn check_constants(
+    world: &World,
+    globals: &Globals,
+    files: &Files,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+    recorded: &mut Recorded,
+) {
     for (i, k) in world.consts.iter().enumerate() {
-        let mut c = Checker::new(&world, &globals, k.file, files.text(k.file));
+        let mut c = Checker::new(world, globals, k.file, files.text(k.file));
         c.record = options.record;
         c.const_type(i, k.decl.name.span);
         diagnostics.extend(c.diags);
-        types.extend(c.types);
-        refs.extend(c.refs);
+        recorded.types.extend(c.types);
+        recorded.refs.extend(c.refs);
     }
-    diagnostics.extend(recursive_functions(&world, &globals));
+}
 
-    // Rules of the main file.
+/// What checking the main file's rules reads.
+struct RuleContext<'a> {
+    world: &'a World,
+    globals: &'a Globals,
+    files: &'a Files,
+    main: FileId,
+    options: &'a Options,
+}
+
+/// Check each rule of the main module, in order; a rule defined twice by
+/// name is E0102.
+fn check_rules(
+    context: &RuleContext,
+    module: &ast::Module,
+    diagnostics: &mut Vec<Diagnostic>,
+    recorded: &mut Recorded,
+) -> Vec<CheckedRule> {
+    let RuleContext {
+        world,
+        globals,
+        files,
+        main,
+        options,
+    } = *context;
     let mut rules: Vec<CheckedRule> = Vec::new();
-    if let Some((_, module)) = modules.iter().find(|(f, _)| *f == main) {
-        // Each rule's first definition by name: a file of thousands of rules
-        // is checked for duplicates in linear time.
-        let mut first_by_name: std::collections::HashMap<&str, usize> =
-            std::collections::HashMap::new();
-        for item in &module.items {
-            let Item::Rule(rule) = item else { continue };
-            let mut c = Checker::new(&world, &globals, main, files.text(main));
-            c.record = options.record;
-            let first = *first_by_name
-                .entry(rule.name.text.as_str())
-                .or_insert(rules.len());
-            if let Some(previous) = rules.get(first) {
-                c.push(
-                    Diagnostic::error(
-                        "E0102",
-                        main,
-                        rule.name.span,
-                        format!("rule `{}` is defined twice", rule.name.text),
-                        "defined again here",
-                    )
-                    .with_label(main, previous.name_span, "first defined here"),
-                );
-            }
-            let threads = if options.sequential {
-                Threads::One
-            } else {
-                Threads::UpToTwo
-            };
-            let checked = check_rule(&mut c, rule, threads);
-            diagnostics.extend(c.diags);
-            append(&mut types, c.types);
-            append(&mut refs, c.refs);
-            rules.push(checked);
+    // Each rule's first definition by name: a file of thousands of rules
+    // is checked for duplicates in linear time.
+    let mut first_by_name: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for item in &module.items {
+        let Item::Rule(rule) = item else { continue };
+        let mut c = Checker::new(world, globals, main, files.text(main));
+        c.record = options.record;
+        let first = *first_by_name
+            .entry(rule.name.text.as_str())
+            .or_insert(rules.len());
+        if let Some(previous) = rules.get(first) {
+            c.push(
+                Diagnostic::error(
+                    "E0102",
+                    main,
+                    rule.name.span,
+                    format!("rule `{}` is defined twice", rule.name.text),
+                    "defined again here",
+                )
+                .with_label(main, previous.name_span, "first defined here"),
+            );
         }
+        let threads = if options.sequential {
+            Threads::One
+        } else {
+            Threads::UpToTwo
+        };
+        let checked = check_rule(&mut c, rule, threads);
+        diagnostics.extend(c.diags);
+        append(&mut recorded.types, c.types);
+        append(&mut recorded.refs, c.refs);
+        rules.push(checked);
     }
-    // By place (a rule's missing clauses, all at its name, stay in clause order).
+    rules
+}
+
+/// Sort diagnostics by place, the main file's first (a rule's missing
+/// clauses, all at its name, stay in clause order).
+fn sort_by_place(diagnostics: &mut [Diagnostic], main: FileId) {
     let key = |d: &Diagnostic| {
         (
             d.primary.file != main,
@@ -316,18 +466,6 @@ pub fn analyze(
         )
     };
     diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
-    Analysis {
-        files,
-        main,
-        modules,
-        diagnostics,
-        world,
-        globals,
-        rules,
-        types,
-        refs,
-        imports,
-    }
 }
 
 /// `to.extend(from)`, without copying `from` into an empty `to`.
