@@ -107,7 +107,9 @@ impl DataSource {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv")),
             DataSource::Stdin(bytes) => {
-                bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
+                // A byte-order mark may come first, as in a file.
+                let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{')
             }
         }
     }

@@ -159,3 +159,31 @@ fn bad_bytes_in_json_on_stdin_are_a_data_error_naming_stdin_as_for_a_file() {
     assert!(stderr.contains("<stdin>"), "{stderr}");
     assert!(stderr.contains('5'), "names the byte: {stderr}");
 }
+
+#[test]
+fn json_on_stdin_after_a_byte_order_mark_is_one_product_as_from_a_file() {
+    let data = "tests/data/coil.json";
+    let bytes = std::fs::read(root().join(data)).unwrap_or_else(|e| panic!("{e}"));
+    let from_file = pcr_run(data, &[], None);
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&bytes);
+    let from_stdin = pcr_run("-", &[], Some(&with_bom));
+    assert_eq!(
+        from_stdin.status.code(),
+        Some(0),
+        "{}",
+        text(&from_stdin.stderr)
+    );
+    let footprint = |out: &Output| -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+        v["footprint"].clone()
+    };
+    assert_eq!(footprint(&from_stdin), footprint(&from_file));
+}
