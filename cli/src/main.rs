@@ -1,5 +1,6 @@
 //! `pcr`: the command line of the PCR toolchain.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 
 #[macro_use]
 mod stdout;

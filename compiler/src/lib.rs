@@ -1,5 +1,6 @@
 //! `pcr-compiler`: modules and names, dimensions and units, type checking,
 //! rule checks, diagnostics and lowering to calculation plans.
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 
 pub mod analysis;
 pub mod checked;

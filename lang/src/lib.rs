@@ -1,5 +1,6 @@
 //! `pcr-lang`: sources and spans, the lexer, the parser and the syntax tree of
 //! the PCR language, and the formatter.
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 
 pub mod ast;
 pub mod depth;

@@ -16,6 +16,8 @@ lalrpop_mod!(
         clippy::pedantic,
         clippy::unwrap_used,
         clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
         unused
     )]
     pub(crate) grammar,

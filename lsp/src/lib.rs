@@ -10,6 +10,7 @@
 //! protocol machinery, [`transport`] reads and checks every message, so
 //! that a malformed one is answered with an error instead of ending the
 //! connection.
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 
 pub mod analysis_cache;
 pub mod code_action;

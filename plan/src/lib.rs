@@ -66,7 +66,7 @@
 //! Batches: build an [`Evaluator`] from [`FactorDb::resolve`] and call
 //! [`batch::run_csv`], or fill [`columns::InputColumns`] yourself and call
 //! [`Evaluator::evaluate_batch`].
-
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod batch;

@@ -9,7 +9,7 @@
 //!
 //! This crate depends on nothing of pcr, so `pcr-plan` can use it and still
 //! depend on nothing of the compiler or the language.
-
+#![cfg_attr(not(test), deny(clippy::panic, clippy::unreachable))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod dimension;
