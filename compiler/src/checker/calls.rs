@@ -98,7 +98,7 @@ impl Checker<'_, '_> {
         }
         let Some(builtin) = builtin else {
             let n = f.clone();
-            self.unknown_name(&n);
+            self.unknown_name(&n, None);
             for a in args {
                 self.expr(a);
             }

@@ -9,7 +9,10 @@ use pcr_lang::ast::{self, ExprKind};
 use pcr_lang::Span;
 
 impl Checker<'_, '_> {
-    pub(super) fn unknown_name(&mut self, n: &ast::Name) -> TExpr {
+    /// E0101 for a name found nowhere. `hint` is the expected type: where
+    /// it is an enum, a misspelt variant is suggested first
+    /// (`given route = bf_bfo` → `bf_bof`).
+    pub(super) fn unknown_name(&mut self, n: &ast::Name, hint: Option<&Type>) -> TExpr {
         // Declared, perhaps, by a part of the rule that did not parse (E0001).
         if self
             .rule
@@ -26,19 +29,21 @@ impl Checker<'_, '_> {
             .map(|r| r.names.keys().map(|k| k.to_string()).collect())
             .unwrap_or_default();
         candidates.extend(rule_names.iter().map(String::as_str));
-        let hint = closest(&n.text, candidates).map(str::to_string);
+        let variant = match hint {
+            Some(Type::Enum(id)) => self.world.enums.get(*id).and_then(|e| {
+                closest(&n.text, e.variants.iter().map(|v| v.name.as_str())).map(str::to_string)
+            }),
+            _ => None,
+        };
+        let suggestion = variant.or_else(|| closest(&n.text, candidates).map(str::to_string));
         let mut d = self.error(
             "E0101",
             n.span,
             format!("unknown name `{}`", n.text),
             "not found in this scope",
         );
-        if let Some(h) = hint {
-            d = d.with_help(format!("did you mean `{h}`?")).with_fix(
-                format!("replace with `{h}`"),
-                n.span,
-                h,
-            );
+        if let Some(h) = suggestion {
+            d = d.with_suggestion(&h);
         } else if self.world.stages.contains_key(&n.text)
             || self.world.categories.contains_key(&n.text)
         {
@@ -185,7 +190,7 @@ impl Checker<'_, '_> {
                     }
                     return self.done(TKind::Variant(id, v), Type::Enum(id), span);
                 }
-                self.unknown_name(n)
+                self.unknown_name(n, hint)
             }
         }
     }
