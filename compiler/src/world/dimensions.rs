@@ -5,7 +5,6 @@ use crate::diagnostic::Diagnostic;
 use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
-use crate::suggest::closest;
 use pcr_lang::ast::{self, TypeKind};
 use std::collections::HashMap;
 
@@ -75,19 +74,16 @@ impl World {
                     return None;
                 }
                 if !self.dimensions.contains_key(&n.text) {
-                    let hint = closest(&n.text, self.dimensions.keys().map(String::as_str))
-                        .map(str::to_string);
-                    let mut d = Diagnostic::error(
-                        "E0101",
-                        file,
-                        n.span,
-                        format!("unknown dimension `{}`", n.text),
-                        "not a dimension",
+                    diags.push(
+                        Diagnostic::error(
+                            "E0101",
+                            file,
+                            n.span,
+                            format!("unknown dimension `{}`", n.text),
+                            "not a dimension",
+                        )
+                        .did_you_mean(&n.text, self.dimensions.keys().map(String::as_str)),
                     );
-                    if let Some(h) = hint {
-                        d = d.with_suggestion(&h);
-                    }
-                    diags.push(d);
                     return None;
                 }
                 self.dimension_of(&n.text, defs, state, diags)

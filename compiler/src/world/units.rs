@@ -56,19 +56,16 @@ impl World {
                     Some((Rational::ONE, d))
                 }
                 None => {
-                    let hint = closest(&dim.text, self.dimensions.keys().map(String::as_str))
-                        .map(str::to_string);
-                    let mut d = Diagnostic::error(
-                        "E0101",
-                        file,
-                        dim.span,
-                        format!("unknown dimension `{}`", dim.text),
-                        "not a dimension",
+                    diags.push(
+                        Diagnostic::error(
+                            "E0101",
+                            file,
+                            dim.span,
+                            format!("unknown dimension `{}`", dim.text),
+                            "not a dimension",
+                        )
+                        .did_you_mean(&dim.text, self.dimensions.keys().map(String::as_str)),
                     );
-                    if let Some(h) = hint {
-                        d = d.with_suggestion(&h);
-                    }
-                    diags.push(d);
                     None
                 }
             },
