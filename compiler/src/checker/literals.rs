@@ -3,7 +3,6 @@
 
 use super::Checker;
 use crate::rational::Rational;
-use crate::suggest::closest;
 use crate::types::{TExpr, TKind, Type};
 use pcr_lang::ast;
 use pcr_lang::Span;
@@ -92,15 +91,14 @@ impl Checker<'_, '_> {
         };
         let written = v;
         let Some(u) = self.world.units.get(&unit.text) else {
-            let mut d = self.error(
-                "E0101",
-                unit.span,
-                format!("unknown unit `{}`", unit.text),
-                "not a unit",
-            );
-            if let Some(h) = closest(&unit.text, self.world.units.keys().map(String::as_str)) {
-                d = d.with_suggestion(h);
-            }
+            let d = self
+                .error(
+                    "E0101",
+                    unit.span,
+                    format!("unknown unit `{}`", unit.text),
+                    "not a unit",
+                )
+                .did_you_mean(&unit.text, self.world.units.keys().map(String::as_str));
             self.push(d);
             return TExpr::error(span);
         };

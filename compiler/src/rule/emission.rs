@@ -5,7 +5,6 @@
 use crate::checked::{CheckedEmission, DeclaredUnit};
 use crate::checker::Checker;
 use crate::dimension::Dimension;
-use crate::suggest::closest;
 use crate::types::{Location, TExpr, Type};
 use crate::FastMap;
 use pcr_lang::ast::{self, ExprKind, UnOp};
@@ -95,17 +94,14 @@ pub(super) fn check_emission(
                 c.text.clone()
             }
             None => {
-                let mut d = checker.error(
-                    "E0101",
-                    c.span,
-                    format!("unknown category `{}`", c.text),
-                    "not a reporting category",
-                );
-                if let Some(h) =
-                    closest(&c.text, checker.world.categories.keys().map(String::as_str))
-                {
-                    d = d.with_suggestion(h);
-                }
+                let d = checker
+                    .error(
+                        "E0101",
+                        c.span,
+                        format!("unknown category `{}`", c.text),
+                        "not a reporting category",
+                    )
+                    .did_you_mean(&c.text, checker.world.categories.keys().map(String::as_str));
                 checker.push(d);
                 ok = false;
                 c.text.clone()

@@ -5,7 +5,6 @@ use super::constants::{constant, constant_number};
 use crate::checked::{CheckedExample, CheckedExpect, ExpectWhat, Tolerance};
 use crate::checker::{Checker, RuleName};
 use crate::dimension::Dimension;
-use crate::suggest::closest;
 use crate::types::{ConstValue, Location, Type};
 use pcr_lang::ast::{self, ExprKind};
 
@@ -164,15 +163,14 @@ fn expect_target(
                 });
                 Some(ExpectWhat::Emission(n.text.clone()))
             } else {
-                let mut d = checker.error(
-                    "E0101",
-                    n.span,
-                    format!("no emission `{}` in this rule", n.text),
-                    "unknown emission",
-                );
-                if let Some(h) = closest(&n.text, emissions.iter().map(|(name, _)| *name)) {
-                    d = d.with_suggestion(h);
-                }
+                let d = checker
+                    .error(
+                        "E0101",
+                        n.span,
+                        format!("no emission `{}` in this rule", n.text),
+                        "unknown emission",
+                    )
+                    .did_you_mean(&n.text, emissions.iter().map(|(name, _)| *name));
                 checker.push(d);
                 None
             }

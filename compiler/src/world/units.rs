@@ -5,7 +5,6 @@ use crate::diagnostic::Diagnostic;
 use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
-use crate::suggest::closest;
 use pcr_lang::ast::{self, BinOp, ExprKind, UnOp};
 use std::collections::HashMap;
 
@@ -223,18 +222,16 @@ impl World {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Rational, Dimension)> {
         if !self.units.contains_key(&n.text) {
-            let hint = closest(&n.text, self.units.keys().map(String::as_str)).map(str::to_string);
-            let mut d = Diagnostic::error(
-                "E0101",
-                file,
-                n.span,
-                format!("unknown unit `{}`", n.text),
-                "not a unit",
+            diags.push(
+                Diagnostic::error(
+                    "E0101",
+                    file,
+                    n.span,
+                    format!("unknown unit `{}`", n.text),
+                    "not a unit",
+                )
+                .did_you_mean(&n.text, self.units.keys().map(String::as_str)),
             );
-            if let Some(h) = hint {
-                d = d.with_suggestion(&h);
-            }
-            diags.push(d);
             return None;
         }
         unit(self, n, diags)
