@@ -135,11 +135,12 @@ pub fn analyze(
     let mut modules: Vec<(FileId, ast::Module)> = Vec::new();
     let prelude_ids = load_prelude(path, options, &mut files, &mut modules, &mut diagnostics);
     let main = files.add(name, path, text, false);
-    let parsed = parse(files.text(main));
-    diagnostics.extend(syntax_diagnostics(main, &parsed.errors));
+    // The tokens are dropped here: checking a long file needs its tree, not them.
+    let pcr_lang::Parsed { module, errors, .. } = parse(files.text(main));
+    diagnostics.extend(syntax_diagnostics(main, &errors));
     let imports = load_imports(
         main,
-        parsed.module,
+        module,
         loader,
         &mut files,
         &mut modules,
