@@ -249,9 +249,12 @@ fn explain(code: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
+            let codes: Vec<&str> = pcr_compiler::explain::AnyCode::all()
+                .map(|c| c.code())
+                .collect();
             eprintln!(
                 "error: no explanation for `{code}`; the codes are {}",
-                pcr_compiler::explain::CODES.join(", ")
+                codes.join(", ")
             );
             ExitCode::from(2)
         }

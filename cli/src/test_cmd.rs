@@ -2,7 +2,7 @@
 
 use crate::inputs::{display_name, pcr_files};
 use pcr_compiler::render::render;
-use pcr_compiler::{Diagnostic, Options};
+use pcr_compiler::{Code, Diagnostic, Options};
 use pcr_plan::example::{run_example, CheckValue};
 use pcr_plan::factors::FactorDb;
 use pcr_plan::format::{FactorValue, Target, Tolerance};
@@ -126,8 +126,8 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                 }
                 failed += 1;
                 outln!("test {label} ... FAILED");
-                let mut d = Diagnostic::error(
-                    "E0501",
+                let mut d = Diagnostic::new(
+                    Code::ExampleFailed,
                     analysis.main,
                     checked.span,
                     format!("example `{}` of rule `{}` failed", example.name, rule.name),

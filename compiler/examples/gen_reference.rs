@@ -1,7 +1,7 @@
 //! Generates the two reference chapters that must never drift from the code:
 //!
-//! - `docs/src/diagnostics.md`, from the explanation registry behind
-//!   `pcr explain` (`pcr_compiler::explain`);
+//! - `docs/src/diagnostics.md`, from the registries behind `pcr explain`
+//!   (`pcr_compiler::diagnostic::Code` and `pcr_plan::DataCode`);
 //! - `docs/src/prelude.md`, from the prelude as the compiler loads it
 //!   (`stdlib-rules/std/*.pcr`, embedded): dimensions, units with their
 //!   definitions and exact factors, GWP sets with values and sources,
@@ -11,10 +11,12 @@
 //! `compiler/tests/reference_docs.rs` fails when the committed files differ.
 
 use pcr_compiler::analysis::{analyze, DiskLoader, Options};
-use pcr_compiler::explain;
+use pcr_compiler::diagnostic::{Code, Severity};
+use pcr_compiler::explain::AnyCode;
 use pcr_compiler::world::World;
 use pcr_lang::ast::{Item, Labels, Module, UnitDefinition};
 use pcr_lang::Span;
+use pcr_plan::DataCode;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,10 +70,15 @@ fn generated_header(from: &str) -> String {
 
 // ---------------------------------------------------------------- diagnostics
 
-/// The diagnostics chapter: an index of every code, then each code's
-/// explanation exactly as `pcr explain CODE` prints it (headings one level down).
+/// The diagnostics chapter: an index of every code of the two registries
+/// (the compiler's diagnostics, then the data errors of `pcr run`), then
+/// each code's explanation exactly as `pcr explain CODE` prints it
+/// (headings one level down).
 pub fn diagnostics_md() -> String {
-    let mut out = generated_header("`compiler/explain/*.md` (the registry of `pcr explain`)");
+    let mut out = generated_header(
+        "the registries of `pcr explain` (`compiler/src/diagnostic/registry.rs` with \
+         `compiler/explain/*.md`, `plan/src/data_code.rs` with `plan/explain/*.md`)",
+    );
     out.push_str("# Static checks and diagnostics\n\n");
     out.push_str(
         "Every diagnostic has a stable code, a message, a primary span and, where it \
@@ -81,51 +88,75 @@ pub fn diagnostics_md() -> String {
          hides them). `pcr explain CODE` prints the explanation of a code, with an \
          example of the mistake and its fix; this chapter holds the same texts.\n\n",
     );
-    out.push_str("| code | kind | title |\n|---|---|---|\n");
-    for code in explain::CODES {
-        let title = explain::title(code)
-            .map(|t| t.strip_prefix(&format!("{code}: ")).unwrap_or(t))
-            .unwrap_or("");
-        let kind = if code.starts_with('W') {
-            "warning"
-        } else {
-            "error"
-        };
-        let anchor = code.to_ascii_lowercase();
-        let _ = writeln!(
-            out,
-            "| [{code}](#{anchor}) | {kind} | {} |",
-            table_cell(title)
-        );
+    index(
+        &mut out,
+        AnyCode::all().filter(|c| matches!(c, AnyCode::Diagnostic(_))),
+    );
+    for code in Code::ALL {
+        section(&mut out, AnyCode::Diagnostic(code));
     }
-    for code in explain::CODES {
-        let Some(text) = explain::explain(code) else {
-            continue;
-        };
-        out.push('\n');
-        let mut lines = text.lines();
-        // The first line is `# CODE: title`: an anchor keeps the index links stable.
-        if let Some(first) = lines.next() {
-            let title = first.trim_start_matches('#').trim();
-            let _ = writeln!(
-                out,
-                "<a id=\"{}\"></a>\n\n## {title}",
-                code.to_ascii_lowercase()
-            );
-        }
-        let mut in_code = false;
-        for line in lines {
-            if line.trim_start().starts_with("```") {
-                in_code = !in_code;
-            }
-            if !in_code && line.starts_with('#') {
-                let _ = writeln!(out, "##{line}");
-            } else {
-                let _ = writeln!(out, "{line}");
-            }
-        }
+    out.push_str("\n## Data errors\n\n");
+    out.push_str(
+        "`pcr run` refuses activity data, factor databases and results it cannot \
+         use, and reports every problem it finds before it stops (exit status 1). \
+         Each data error has a stable code starting with `D`: `D01xx` a value of the \
+         activity data, `D02xx` the data file as a whole, `D03xx` factors and factor \
+         databases, `D04xx` results refused after evaluation. `pcr explain D0101` \
+         prints the explanation of a data error, as for the codes above.\n\n",
+    );
+    index(
+        &mut out,
+        AnyCode::all().filter(|c| matches!(c, AnyCode::Data(_))),
+    );
+    for code in DataCode::ALL {
+        section(&mut out, AnyCode::Data(code));
     }
     trim_end_to_one_newline(out)
+}
+
+/// A table of codes: code (linked to its section), kind, title.
+fn index(out: &mut String, codes: impl Iterator<Item = AnyCode>) {
+    out.push_str("| code | kind | title |\n|---|---|---|\n");
+    for code in codes {
+        let kind = match code {
+            AnyCode::Diagnostic(c) if c.severity() == Severity::Warning => "warning",
+            AnyCode::Diagnostic(_) => "error",
+            AnyCode::Data(_) => "data error",
+        };
+        let name = code.code();
+        let anchor = name.to_ascii_lowercase();
+        let _ = writeln!(
+            out,
+            "| [{name}](#{anchor}) | {kind} | {} |",
+            table_cell(code.title())
+        );
+    }
+}
+
+/// One code's explanation, headings one level down, behind an anchor.
+fn section(out: &mut String, code: AnyCode) {
+    out.push('\n');
+    let mut lines = code.explanation().lines();
+    // The first line is `# CODE: title`: an anchor keeps the index links stable.
+    if let Some(first) = lines.next() {
+        let title = first.trim_start_matches('#').trim();
+        let _ = writeln!(
+            out,
+            "<a id=\"{}\"></a>\n\n## {title}",
+            code.code().to_ascii_lowercase()
+        );
+    }
+    let mut in_code = false;
+    for line in lines {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if !in_code && line.starts_with('#') {
+            let _ = writeln!(out, "##{line}");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------- prelude

@@ -3,7 +3,7 @@
 
 use crate::checked::CheckedRule;
 use crate::checker::{Checker, Globals, Reference, Shared, Slot};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::prelude;
 use crate::rule::{check_rule, fn_body, signature, Threads};
 use crate::source::{FileId, Files};
@@ -313,8 +313,8 @@ fn find_module(
             .unwrap_or_default()
             .to(import.path.last().map(|l| l.span).unwrap_or_default());
         diagnostics.push(
-            Diagnostic::error(
-                "E0101",
+            Diagnostic::new(
+                Code::UnknownName,
                 from,
                 span,
                 format!("cannot find module `{}`", dotted(import)),
@@ -429,8 +429,8 @@ fn check_rules(
             .or_insert(rules.len());
         if let Some(previous) = rules.get(first) {
             c.push(
-                Diagnostic::error(
-                    "E0102",
+                Diagnostic::new(
+                    Code::DuplicateDefinition,
                     main,
                     rule.name.span,
                     format!("rule `{}` is defined twice", rule.name.text),
@@ -466,7 +466,7 @@ fn sort_by_place(diagnostics: &mut [Diagnostic], main: FileId) {
             d.code,
         )
     };
-    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
+    diagnostics.sort_by_key(key);
 }
 
 /// `to.extend(from)`, without copying `from` into an empty `to`.
@@ -503,8 +503,8 @@ pub fn syntax_diagnostics(file: FileId, errors: &[pcr_lang::SyntaxError]) -> Vec
     errors
         .iter()
         .map(|e| {
-            let mut d = Diagnostic::error(
-                "E0001",
+            let mut d = Diagnostic::new(
+                Code::SyntaxError,
                 file,
                 e.span,
                 format!("syntax error: {}", e.message),
@@ -541,8 +541,8 @@ fn recursive_functions(world: &World, globals: &Globals) -> Vec<Diagnostic> {
     for start in on_call_cycles(&graph) {
         let f = &world.fns[start];
         diags.push(
-            Diagnostic::error(
-                "E0103",
+            Diagnostic::new(
+                Code::CyclicDefinition,
                 f.file,
                 f.decl.name.span,
                 format!("function `{}` calls itself", f.name),

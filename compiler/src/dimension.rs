@@ -10,7 +10,7 @@
 //! Exponents are exact; an exponent that overflows even the heap form makes
 //! `mul`, `div` or `pow` return `None`, for the caller to report.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rational::Rational;
 use crate::source::FileId;
 use pcr_lang::Span;
@@ -308,8 +308,8 @@ impl Dimension {
 
 /// E0204 for a dimension whose exponent overflows.
 pub fn overflow(file: FileId, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        "E0204",
+    Diagnostic::new(
+        Code::TypeError,
         file,
         span,
         "the dimension of this expression has an exponent too large for this compiler",

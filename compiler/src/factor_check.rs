@@ -2,7 +2,7 @@
 
 use crate::analysis::Analysis;
 use crate::checked::CheckedFactorValue;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::plan_dimension;
 use pcr_plan::factors::FactorDb;
 
@@ -22,8 +22,8 @@ pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
                 continue;
             };
             let Some(entry) = db.get(key) else {
-                let d = Diagnostic::error(
-                    "E0401",
+                let d = Diagnostic::new(
+                    Code::FactorKeyNotFound,
                     f.loc.file,
                     f.loc.span,
                     format!(
@@ -51,8 +51,8 @@ pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
                     let want = match plan_dimension(analysis, expected) {
                         Ok(want) => want,
                         Err(why) => {
-                            out.push(Diagnostic::error(
-                                "E0402",
+                            out.push(Diagnostic::new(
+                                Code::FactorUnitMismatch,
                                 f.loc.file,
                                 f.loc.span,
                                 format!("factor `{}`: {why}", f.name),
@@ -62,8 +62,8 @@ pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
                         }
                     };
                     if unit.dimension != want {
-                        let d = Diagnostic::error(
-                            "E0402",
+                        let d = Diagnostic::new(
+                            Code::FactorUnitMismatch,
                             f.loc.file,
                             f.loc.span,
                             format!(
@@ -79,8 +79,8 @@ pub fn check_factor_db(analysis: &Analysis, db: &FactorDb) -> Vec<Diagnostic> {
                     }
                 }
                 Err(e) => {
-                    out.push(Diagnostic::error(
-                        "E0402",
+                    out.push(Diagnostic::new(
+                        Code::FactorUnitMismatch,
                         f.loc.file,
                         f.loc.span,
                         format!(

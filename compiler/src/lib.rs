@@ -27,5 +27,5 @@ pub mod world;
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 pub use analysis::{analyze, Analysis, DiskLoader, Options, SourceLoader};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity};
 pub use source::{FileId, Files};

@@ -69,7 +69,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<FileId> {
     if let Some(help) = &d.help {
         notes.push(format!("help: {help}"));
     }
-    base.with_code(d.code)
+    base.with_code(d.code.code())
         .with_message(&d.message)
         .with_labels(labels)
         .with_notes(notes)

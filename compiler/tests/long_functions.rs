@@ -28,7 +28,7 @@ fn recursive(analysis: &Analysis) -> Vec<String> {
     let mut names: Vec<String> = analysis
         .diagnostics
         .iter()
-        .filter(|d| d.code == "E0103")
+        .filter(|d| d.code.code() == "E0103")
         .map(|d| d.message.clone())
         .collect();
     names.sort();

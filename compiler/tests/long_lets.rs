@@ -102,7 +102,11 @@ fn a_cycle_of_100000_lets_is_one_e0103_naming_its_first_members() {
     }
     let text = rule(&lets, "a1 * 1 kgCO2e/kg / output", "");
     let a = check(text, false);
-    let cycles: Vec<_> = a.diagnostics.iter().filter(|d| d.code == "E0103").collect();
+    let cycles: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code() == "E0103")
+        .collect();
     assert_eq!(cycles.len(), 1, "{:?}", errors(&a));
     let notes = cycles[0].notes.join("\n");
     assert!(

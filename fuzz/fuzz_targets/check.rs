@@ -21,10 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let analysis = check(&text, data.len().is_multiple_of(2));
     for d in &analysis.diagnostics {
         for label in std::iter::once(&d.primary).chain(&d.secondary) {
-            assert_span_in(label.span, analysis.files.text(label.file), d.code);
+            assert_span_in(label.span, analysis.files.text(label.file), d.code.code());
         }
         if let Some(fix) = &d.fix {
-            assert_span_in(fix.span, analysis.files.text(fix.file), d.code);
+            assert_span_in(fix.span, analysis.files.text(fix.file), d.code.code());
         }
     }
     let rendered = render(&analysis.files, &analysis.diagnostics, false);

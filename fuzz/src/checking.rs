@@ -24,7 +24,7 @@ pub fn check(text: &str, record: bool) -> Analysis {
 
 /// The diagnostic codes of an analysis, sorted.
 pub fn codes(analysis: &Analysis) -> Vec<&'static str> {
-    let mut codes: Vec<&'static str> = analysis.diagnostics.iter().map(|d| d.code).collect();
+    let mut codes: Vec<&'static str> = analysis.diagnostics.iter().map(|d| d.code.code()).collect();
     codes.sort_unstable();
     codes
 }

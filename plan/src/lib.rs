@@ -18,7 +18,8 @@
 //! | [`number`] | how result numbers are printed (15 significant digits, shortest form) |
 //! | [`result`] | [`ProductResult`] and provenance |
 //! | [`example`] | [`run_example`] for a plan's worked examples |
-//! | [`error`] | [`DataError`] / [`DataErrors`] (miette diagnostics) |
+//! | [`error`] | [`DataError`] / [`DataErrors`] (miette diagnostics; `to_json` in `error_json.rs`) |
+//! | [`data_code`] | [`DataCode`]: the registry of data-error codes (`D0101` …) and their explanations |
 //! | [`validate`] | [`Plan::validate`]: every index, size and number of an untrusted plan |
 //! | [`schema`] | the JSON Schema of the plan format |
 //! | [`sample`] | the worked example of the language reference as a plan |
@@ -72,8 +73,10 @@
 pub mod batch;
 pub mod columns;
 pub mod data;
+pub mod data_code;
 pub mod dimension;
 pub mod error;
+mod error_json;
 pub mod eval;
 pub mod example;
 pub mod factors;
@@ -87,6 +90,7 @@ pub mod schema;
 pub mod validate;
 
 pub use data::ActivityData;
+pub use data_code::DataCode;
 pub use dimension::{parse_quantity, Dimension, Unit, UnitTable};
 pub use error::{DataError, DataErrorKind, DataErrors};
 pub use eval::{BatchResults, Evaluator};

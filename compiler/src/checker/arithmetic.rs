@@ -3,6 +3,7 @@
 
 use super::literals::is_zero_literal;
 use super::Checker;
+use crate::diagnostic::Code;
 use crate::rational::Rational;
 use crate::types::{TExpr, TKind, Type};
 use pcr_lang::ast::{self, BinOp, ExprKind, UnOp};
@@ -23,7 +24,7 @@ impl Checker<'_, '_> {
                 for t in [&ta, &tb] {
                     if t.ty != Type::Bool {
                         let d = self.error(
-                            "E0204",
+                            Code::TypeError,
                             t.span,
                             format!(
                                 "`{}` needs bools, found {}",
@@ -84,7 +85,7 @@ impl Checker<'_, '_> {
                         self.mismatch(op, &ta, &tb);
                     } else {
                         let d = self.error(
-                            "E0204",
+                            Code::TypeError,
                             span,
                             format!(
                                 "cannot compare {} with {}",
@@ -118,7 +119,7 @@ impl Checker<'_, '_> {
             a
         };
         let d = self.error(
-            "E0204",
+            Code::TypeError,
             bad.span,
             format!(
                 "`{}` needs quantities, found {}",
@@ -142,7 +143,7 @@ impl Checker<'_, '_> {
         };
         let mut d = self
             .error(
-                "E0201",
+                Code::IncompatibleDimensions,
                 b.span,
                 format!(
                     "cannot {verb} {} and {} with `{}`",
@@ -186,7 +187,7 @@ impl Checker<'_, '_> {
             let eb = self.expr(b);
             if !eb.ty.is_error() {
                 let d = self
-                    .error("E0204", b.span, "an exponent must be a number written in the rule", "not a literal number")
+                    .error(Code::TypeError, b.span, "an exponent must be a number written in the rule", "not a literal number")
                     .with_note("dimensions must be known when the rule is checked, so `x ^ n` takes a literal `n` such as `2`, `-1` or `(1/2)`");
                 self.push(d);
             }
@@ -203,7 +204,7 @@ impl Checker<'_, '_> {
             Type::Error => TExpr::error(span),
             other => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     base.span,
                     format!("cannot raise {} to a power", self.describe(other)),
                     "not a quantity",

@@ -3,6 +3,7 @@
 
 use super::literals::is_zero_literal;
 use super::{Checker, RuleName};
+use crate::diagnostic::Code;
 use crate::types::{Builtin, FnRef, Location, TExpr, TKind, Type};
 use crate::world::WorldValue;
 use pcr_lang::ast;
@@ -36,7 +37,7 @@ impl Checker<'_, '_> {
             }
             Some(_) => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     f.span,
                     format!("`{}` is not a function", f.text),
                     "called here",
@@ -51,7 +52,7 @@ impl Checker<'_, '_> {
                 }
                 Some(_) => {
                     let d = self.error(
-                        "E0204",
+                        Code::TypeError,
                         f.span,
                         format!("`{}` is not a function", f.text),
                         "called here",
@@ -66,7 +67,7 @@ impl Checker<'_, '_> {
             let mut targs = Vec::new();
             if sig.params.len() != args.len() {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     format!(
                         "`{}` takes {} argument(s), {} given",
@@ -114,7 +115,7 @@ impl Checker<'_, '_> {
         };
         if !arity_ok {
             let d = self.error(
-                "E0204",
+                Code::TypeError,
                 span,
                 match builtin {
                     Builtin::Abs => "`abs` takes one argument".to_string(),
@@ -129,7 +130,7 @@ impl Checker<'_, '_> {
         for t in &targs {
             if !matches!(t.ty, Type::Quantity(_)) {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     t.span,
                     format!(
                         "`{}` needs quantities, found {}",

@@ -3,6 +3,7 @@
 
 use super::free_names::names_used;
 use super::{Checker, RuleLet, RuleName, Slot};
+use crate::diagnostic::Code;
 use crate::types::Type;
 use crate::world::WorldValue;
 use pcr_lang::Span;
@@ -121,7 +122,7 @@ impl Checker<'_, '_> {
         let start = self.let_path.iter().rposition(|&i| i == index);
         let mut d = self
             .error(
-                "E0103",
+                Code::CyclicDefinition,
                 use_span,
                 format!("`{name}` is defined in terms of itself"),
                 "cyclic reference",
@@ -187,7 +188,7 @@ impl Checker<'_, '_> {
         };
         if let Slot::Visiting = state {
             let d = self.error(
-                "E0103",
+                Code::CyclicDefinition,
                 use_span,
                 "this constant is defined in terms of itself",
                 "cyclic reference",

@@ -3,6 +3,7 @@
 
 use super::literals::is_zero_literal;
 use super::Checker;
+use crate::diagnostic::Code;
 use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::types::{TExpr, Type};
@@ -39,7 +40,7 @@ impl Checker<'_, '_> {
             _ => self.describe(&value.ty),
         };
         let mut d = self.error(
-            "E0203",
+            Code::DeclaredTypeMismatch,
             value.span,
             format!("{what} is declared {expected_text}, but the value is {found}"),
             format!("this is {found}"),

@@ -3,6 +3,7 @@
 
 use super::literals::is_zero_literal;
 use super::{Checker, Local};
+use crate::diagnostic::Code;
 use crate::types::{Location, TExpr, TKind, Type};
 use pcr_lang::ast::{self, ExprKind, UnOp};
 use pcr_lang::Span;
@@ -61,7 +62,7 @@ impl Checker<'_, '_> {
         }
         let d = self
             .error(
-                "E0201",
+                Code::IncompatibleDimensions,
                 b.span,
                 format!(
                     "{what} have incompatible types: {} and {}",
@@ -92,7 +93,7 @@ impl Checker<'_, '_> {
             }
             (UnOp::Neg, other) => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     a.span,
                     format!("cannot negate {}", self.describe(other)),
                     "not a quantity",
@@ -102,7 +103,7 @@ impl Checker<'_, '_> {
             }
             (UnOp::Not, other) => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     a.span,
                     format!("`not` needs a bool, found {}", self.describe(other)),
                     "not a bool",
@@ -124,7 +125,7 @@ impl Checker<'_, '_> {
         let c = self.expr(c);
         if !matches!(c.ty, Type::Bool | Type::Error) {
             let d = self.error(
-                "E0204",
+                Code::TypeError,
                 c.span,
                 format!(
                     "the condition of `if` must be a bool, found {}",
@@ -147,7 +148,7 @@ impl Checker<'_, '_> {
             Type::Error => None,
             other => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     list.span,
                     format!("`sum` goes over a list, found {}", self.describe(other)),
                     "not a list",
@@ -171,7 +172,7 @@ impl Checker<'_, '_> {
             Type::Quantity(_) | Type::Error => body.ty.clone(),
             other => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     body.span,
                     format!("`sum` adds quantities, found {}", self.describe(other)),
                     "not a quantity",
@@ -203,7 +204,7 @@ impl Checker<'_, '_> {
             Some(r) => self.done(TKind::List(items), Type::List(r), span),
             None => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     "a list literal is only allowed where a list input is expected",
                     "list here",

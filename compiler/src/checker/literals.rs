@@ -2,6 +2,7 @@
 //! the unit allow, never silently infinite or zero (E0204).
 
 use super::Checker;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::rational::Rational;
 use crate::types::{TExpr, TKind, Type};
 use pcr_lang::ast;
@@ -91,14 +92,13 @@ impl Checker<'_, '_> {
         };
         let written = v;
         let Some(u) = self.world.units.get(&unit.text) else {
-            let d = self
-                .error(
-                    "E0101",
-                    unit.span,
-                    format!("unknown unit `{}`", unit.text),
-                    "not a unit",
-                )
-                .did_you_mean(&unit.text, self.world.units.keys().map(String::as_str));
+            let d = Diagnostic::unknown(
+                NameKind::Unit,
+                &unit.text,
+                self.file,
+                unit.span,
+                self.world.units.keys().map(String::as_str),
+            );
             self.push(d);
             return TExpr::error(span);
         };
@@ -107,7 +107,7 @@ impl Checker<'_, '_> {
             Some(p) => {
                 let Some(r) = Rational::new(i128::from(p.num), i128::from(p.den)) else {
                     let d = self.error(
-                        "E0204",
+                        Code::TypeError,
                         span,
                         format!("the power of `{}` has a zero denominator", unit.text),
                         "not a number",
@@ -171,7 +171,7 @@ impl Checker<'_, '_> {
         let d = match problem {
             OutOfRange::Overflow => self
                 .error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     format!("`{text}{percent}` is not a number this compiler can represent: it overflows to infinity"),
                     "number out of range",
@@ -179,7 +179,7 @@ impl Checker<'_, '_> {
                 .with_note("quantities are 64-bit floating-point numbers in canonical units, at most about 1.8e308"),
             OutOfRange::Underflow => self
                 .error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     format!("`{text}{percent}` is not a number this compiler can represent: it underflows to 0"),
                     "number out of range",
@@ -187,7 +187,7 @@ impl Checker<'_, '_> {
                 .with_note("quantities are 64-bit floating-point numbers in canonical units; a non-zero value below about 2.2e-308 cannot be told from 0")
                 .with_help("write `0` if zero is meant"),
             OutOfRange::Malformed => self.error(
-                "E0204",
+                Code::TypeError,
                 span,
                 format!("`{text}{percent}` is not a number this compiler can represent"),
                 "number out of range",
@@ -204,7 +204,7 @@ impl Checker<'_, '_> {
     ) -> TExpr {
         let Some(Type::Record(record)) = hint else {
             let d = self.error(
-                "E0204",
+                Code::TypeError,
                 span,
                 "a record literal is only allowed as an element of a list input",
                 "record here",
@@ -218,7 +218,7 @@ impl Checker<'_, '_> {
             let Some((index, def)) = record.field(&f.name.text) else {
                 let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
                 let mut d = self.error(
-                    "E0101",
+                    Code::UnknownName,
                     f.name.span,
                     format!("the list has no field `{}`", f.name.text),
                     "unknown field",
@@ -247,7 +247,7 @@ impl Checker<'_, '_> {
         for (i, def) in record.fields.iter().enumerate() {
             if !out.iter().any(|(j, _)| *j == i) {
                 let d = self.error(
-                    "E0203",
+                    Code::DeclaredTypeMismatch,
                     span,
                     format!("field `{}` is missing", def.name),
                     "incomplete record",

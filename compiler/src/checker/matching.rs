@@ -3,6 +3,7 @@
 
 use super::literals::is_zero_literal;
 use super::Checker;
+use crate::diagnostic::Code;
 use crate::types::{TExpr, TKind, Type};
 use pcr_lang::ast;
 use pcr_lang::Span;
@@ -21,7 +22,7 @@ impl Checker<'_, '_> {
             Type::Error => None,
             other => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     s.span,
                     format!(
                         "`match` takes an enum value, found {}",
@@ -52,7 +53,7 @@ impl Checker<'_, '_> {
                             self.reference(v.span, loc);
                             if out.iter().any(|(o, _)| *o == Some(i)) {
                                 let d = self.error(
-                                    "E0102",
+                                    Code::DuplicateDefinition,
                                     v.span,
                                     format!("variant `{}` is matched twice", v.text),
                                     "again here",
@@ -65,7 +66,7 @@ impl Checker<'_, '_> {
                             let names: Vec<&str> =
                                 def.variants.iter().map(|v| v.name.as_str()).collect();
                             let mut d = self.error(
-                                "E0101",
+                                Code::UnknownName,
                                 v.span,
                                 format!("enum `{}` has no variant `{}`", def.name, v.text),
                                 "unknown variant",
@@ -105,7 +106,7 @@ impl Checker<'_, '_> {
             if !missing.is_empty() {
                 let d = self
                     .error(
-                        "E0204",
+                        Code::TypeError,
                         span,
                         format!("`match` does not cover {}", missing.join(", ")),
                         "not exhaustive",

@@ -24,7 +24,7 @@ mod names;
 pub use helper_thread::HelperThread;
 pub use literals::{literal_value, OutOfRange};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rational::Rational;
 use crate::source::FileId;
 use crate::types::{Location, TExpr, TKind, Type};
@@ -205,12 +205,12 @@ impl<'w, 'a> Checker<'w, 'a> {
 
     pub fn error(
         &mut self,
-        code: &'static str,
+        code: Code,
         span: Span,
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::error(code, self.file, span, message, label)
+        Diagnostic::new(code, self.file, span, message, label)
     }
 
     pub fn push(&mut self, d: Diagnostic) {

@@ -2,6 +2,7 @@
 //! variants; record fields and `gwp(gas)`; unknown names with a suggestion.
 
 use super::{Checker, RuleName};
+use crate::diagnostic::Code;
 use crate::suggest::closest;
 use crate::types::{Location, TExpr, TKind, Type};
 use crate::world::WorldValue;
@@ -37,7 +38,7 @@ impl Checker<'_, '_> {
         };
         let suggestion = variant.or_else(|| closest(&n.text, candidates).map(str::to_string));
         let mut d = self.error(
-            "E0101",
+            Code::UnknownName,
             n.span,
             format!("unknown name `{}`", n.text),
             "not found in this scope",
@@ -126,7 +127,7 @@ impl Checker<'_, '_> {
                 }
                 RuleName::Fn(_) => {
                     let d = self.error(
-                        "E0204",
+                        Code::TypeError,
                         span,
                         format!("`{}` is a function: call it with arguments", n.text),
                         "function used as a value",
@@ -155,7 +156,7 @@ impl Checker<'_, '_> {
             }
             Some((WorldValue::Fn(_), _)) => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     format!("`{}` is a function: call it with arguments", n.text),
                     "function used as a value",
@@ -166,7 +167,7 @@ impl Checker<'_, '_> {
             Some((WorldValue::Enum(_), _)) => {
                 let d = self
                     .error(
-                        "E0204",
+                        Code::TypeError,
                         span,
                         format!("`{}` is an enum, not a value", n.text),
                         "enum used as a value",
@@ -220,7 +221,7 @@ impl Checker<'_, '_> {
                             let names: Vec<&str> =
                                 def.variants.iter().map(|v| v.name.as_str()).collect();
                             let mut d = self.error(
-                                "E0101",
+                                Code::UnknownName,
                                 field.span,
                                 format!("enum `{}` has no variant `{}`", def.name, field.text),
                                 "unknown variant",
@@ -243,7 +244,7 @@ impl Checker<'_, '_> {
                 None => {
                     let names: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
                     let mut d = self.error(
-                        "E0101",
+                        Code::UnknownName,
                         field.span,
                         format!("no field `{}`", field.text),
                         "unknown field",
@@ -266,7 +267,7 @@ impl Checker<'_, '_> {
             Type::Error => TExpr::error(span),
             other => {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     base.span,
                     format!("{} has no fields", self.describe(other)),
                     "no field here",
@@ -282,7 +283,7 @@ impl Checker<'_, '_> {
         let Some(set_name) = set_name else {
             if self.rule.is_none() {
                 let d = self.error(
-                    "E0204",
+                    Code::TypeError,
                     span,
                     "`gwp.X` is only available inside a rule, which chooses the GWP set",
                     "outside a rule",
@@ -306,7 +307,7 @@ impl Checker<'_, '_> {
             None => {
                 let names: Vec<&str> = set.values.iter().map(|v| v.gas.as_str()).collect();
                 let mut d = self.error(
-                    "E0101",
+                    Code::UnknownName,
                     gas.span,
                     format!("GWP set `{set_name}` has no gas `{}`", gas.text),
                     "unknown gas",

@@ -2,6 +2,7 @@
 //! counted or excluded (E0301, E0302).
 
 use crate::checker::Checker;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::FastMap;
 use pcr_lang::ast;
 use pcr_lang::Span;
@@ -20,13 +21,13 @@ pub(super) fn stage_known(checker: &mut Checker, name: &ast::Name) -> bool {
             true
         }
         None => {
-            let mut d = checker.error(
-                "E0101",
+            let d = Diagnostic::unknown(
+                NameKind::Stage,
+                &name.text,
+                checker.file,
                 name.span,
-                format!("unknown stage `{}`", name.text),
-                "not a stage",
+                checker.world.stages.keys().map(String::as_str),
             );
-            d = d.did_you_mean(&name.text, checker.world.stages.keys().map(String::as_str));
             checker.push(d);
             false
         }
@@ -61,14 +62,11 @@ pub(super) fn boundary(
                 });
             }
             None => {
-                let mut d = checker.error(
-                    "E0101",
-                    b.name.span,
-                    format!("unknown boundary `{}`", b.name.text),
-                    "not a boundary",
-                );
-                d = d.did_you_mean(
+                let d = Diagnostic::unknown(
+                    NameKind::Boundary,
                     &b.name.text,
+                    checker.file,
+                    b.name.span,
                     checker.world.boundaries.keys().map(String::as_str),
                 );
                 checker.push(d);
@@ -104,7 +102,7 @@ pub(super) fn every_stage_counted(
                 let has_block = stage_blocks.contains_key(stage.as_str());
                 let d = checker
                     .error(
-                        "E0302",
+                        Code::StageNotCovered,
                         b.name.span,
                         format!("stage `{stage}` of boundary `{}` is neither calculated nor excluded", b.name.text),
                         format!("`{stage}` is in this boundary"),

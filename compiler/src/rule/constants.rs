@@ -2,6 +2,7 @@
 //! ([`crate::constant`]): E0204 saying why when they are not.
 
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::types::{ConstValue, TExpr, Type};
 use pcr_lang::ast;
 
@@ -16,7 +17,7 @@ pub(super) fn constant(checker: &mut Checker, value: &TExpr, message: &str) -> O
         Ok(v) => Some(v),
         Err(why) => {
             let d = checker
-                .error("E0204", value.span, message, "not a constant")
+                .error(Code::TypeError, value.span, message, "not a constant")
                 .with_note(why.reason);
             checker.push(d);
             None

@@ -4,6 +4,7 @@
 
 use super::functions::signature;
 use crate::checker::{Checker, RuleFactor, RuleFn, RuleInput, RuleLet, RuleName, RuleScope, Slot};
+use crate::diagnostic::Code;
 use crate::rational::Rational;
 use crate::types::Type;
 use crate::world::WorldValue;
@@ -82,7 +83,7 @@ pub(super) fn declare_all<'w, 'r>(
                     let (ty, unit) = types.resolve(checker, &f.ty);
                     if !matches!(ty, Type::Quantity(_) | Type::Error) {
                         let d = checker.error(
-                            "E0204",
+                            Code::TypeError,
                             f.ty.span,
                             "a factor is a quantity: declare it with a unit",
                             "not a unit",
@@ -143,7 +144,7 @@ fn declare<'r>(
         std::collections::hash_map::Entry::Occupied(previous) => {
             let d = checker
                 .error(
-                    "E0102",
+                    Code::DuplicateDefinition,
                     name.span,
                     format!("`{}` is defined twice in this rule", name.text),
                     "defined again here",
@@ -166,7 +167,7 @@ fn declare<'r>(
             "the "
         };
         let d = checker
-            .error("E0102", name.span, format!("`{}` shadows {prelude}{what_is} `{}`", name.text, name.text), format!("shadows a {what_is}"))
+            .error(Code::DuplicateDefinition, name.span, format!("`{}` shadows {prelude}{what_is} `{}`", name.text, name.text), format!("shadows a {what_is}"))
             .with_label(loc.file, loc.span, format!("the {what_is} is declared here"))
             .with_help("choose another name: a rule's inputs, factors and lets share one namespace with units, constants, functions and enums");
         checker.push(d);

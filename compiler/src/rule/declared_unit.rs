@@ -4,6 +4,7 @@
 use super::constants::constant_number;
 use crate::checked::DeclaredUnit;
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::dimension::Dimension;
 use crate::types::Type;
 use pcr_lang::ast::{self, ExprKind};
@@ -16,7 +17,7 @@ pub(super) fn declared_unit(
     let Type::Quantity(dim) = &value.ty else {
         if !value.ty.is_error() {
             let diag = checker.error(
-                "E0203",
+                Code::DeclaredTypeMismatch,
                 d.amount.span,
                 "the declared unit is a quantity, such as `1 t` or `1 kWh`",
                 "not a quantity",
@@ -32,7 +33,7 @@ pub(super) fn declared_unit(
     )?;
     if canonical <= 0.0 {
         let diag = checker.error(
-            "E0203",
+            Code::DeclaredTypeMismatch,
             d.amount.span,
             "the declared unit must be a positive amount",
             "not positive",

@@ -4,6 +4,7 @@
 
 use crate::checked::{CheckedEmission, DeclaredUnit};
 use crate::checker::Checker;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
 use crate::types::{Location, TExpr, Type};
 use crate::FastMap;
@@ -68,7 +69,7 @@ pub(super) fn check_emission(
     if let Some(p) = previous.get(e.name.text.as_str()) {
         let d = checker
             .error(
-                "E0102",
+                Code::DuplicateDefinition,
                 e.name.span,
                 format!("emission `{}` is declared twice", e.name.text),
                 "declared again here",
@@ -94,14 +95,13 @@ pub(super) fn check_emission(
                 c.text.clone()
             }
             None => {
-                let d = checker
-                    .error(
-                        "E0101",
-                        c.span,
-                        format!("unknown category `{}`", c.text),
-                        "not a reporting category",
-                    )
-                    .did_you_mean(&c.text, checker.world.categories.keys().map(String::as_str));
+                let d = Diagnostic::unknown(
+                    NameKind::Category,
+                    &c.text,
+                    checker.file,
+                    c.span,
+                    checker.world.categories.keys().map(String::as_str),
+                );
                 checker.push(d);
                 ok = false;
                 c.text.clone()
@@ -111,7 +111,7 @@ pub(super) fn check_emission(
     };
     if category != "biogenic_removal" && negative_literal(&e.value) {
         let d = checker
-            .error("E0306", e.value.span, format!("emission `{}` is negative, but only `biogenic_removal` may be negative", e.name.text), "negative value")
+            .error(Code::NegativeEmission, e.value.span, format!("emission `{}` is negative, but only `biogenic_removal` may be negative", e.name.text), "negative value")
             .with_note("the footprint is the sum of declared emissions: offsets and credits cannot be netted in (ISO 14067)")
             .with_help("declare removals with `as biogenic_removal`, or report avoided burdens in module D");
         checker.push(d);
@@ -124,7 +124,7 @@ pub(super) fn check_emission(
         }
     } else if !value.ty.is_error() && expected.is_some() {
         let d = checker.error(
-            "E0202",
+            Code::NotCo2ePerDeclaredUnit,
             e.value.span,
             format!(
                 "emission `{}` must be a quantity, found {}",
@@ -172,7 +172,7 @@ fn emission_dimension_error(
         declared.map(|d| d.unit.clone()).unwrap_or_default()
     );
     let mut d = checker.error(
-        "E0202",
+        Code::NotCo2ePerDeclaredUnit,
         e.value.span,
         format!(
             "emission `{}` is {got_text}, not CO2e per declared unit",

@@ -4,6 +4,7 @@
 use super::constants::{constant, constant_number};
 use crate::checked::{CheckedExample, CheckedExpect, ExpectWhat, Tolerance};
 use crate::checker::{Checker, RuleName};
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
 use crate::types::{ConstValue, Location, Type};
 use pcr_lang::ast::{self, ExprKind};
@@ -103,7 +104,7 @@ fn given(checker: &mut Checker, g: &ast::Given) -> Option<(String, ConstValue)> 
                 .unwrap_or_default();
             let mut d = checker
                 .error(
-                    "E0101",
+                    Code::UnknownName,
                     g.name.span,
                     format!("`{}` is not an input or factor of this rule", g.name.text),
                     "cannot be given",
@@ -143,7 +144,7 @@ fn expect_target(
                 Some(ExpectWhat::Stage(n.text.clone()))
             } else {
                 let mut d = checker.error(
-                    "E0101",
+                    Code::UnknownName,
                     n.span,
                     format!("stage `{}` is not in this rule's boundary", n.text),
                     "no such stage here",
@@ -165,7 +166,7 @@ fn expect_target(
             } else {
                 let d = checker
                     .error(
-                        "E0101",
+                        Code::UnknownName,
                         n.span,
                         format!("no emission `{}` in this rule", n.text),
                         "unknown emission",
@@ -179,13 +180,13 @@ fn expect_target(
             if checker.world.categories.contains_key(&n.text) {
                 Some(ExpectWhat::Category(n.text.clone()))
             } else {
-                let mut d = checker.error(
-                    "E0101",
+                let d = Diagnostic::unknown(
+                    NameKind::Category,
+                    &n.text,
+                    checker.file,
                     n.span,
-                    format!("unknown category `{}`", n.text),
-                    "not a category",
+                    checker.world.categories.keys().map(String::as_str),
                 );
-                d = d.did_you_mean(&n.text, checker.world.categories.keys().map(String::as_str));
                 checker.push(d);
                 None
             }
@@ -193,7 +194,7 @@ fn expect_target(
         ast::ExpectTarget::Unknown(n) => {
             let d = checker
                 .error(
-                    "E0101",
+                    Code::UnknownName,
                     n.span,
                     format!("`expect {}` names nothing to check", n.text),
                     "unknown expectation",
@@ -226,7 +227,7 @@ fn expected_value(
             }
             _ => {
                 let d = checker.error(
-                    "E0203",
+                    Code::DeclaredTypeMismatch,
                     e.value.span,
                     "`expect grade` takes one of the rule's grades",
                     "not a grade of this rule",
@@ -261,7 +262,7 @@ fn tolerance(
             if !relative && !absolute {
                 if !tv.ty.is_error() {
                     let d = checker.error(
-                        "E0203",
+                        Code::DeclaredTypeMismatch,
                         t.span,
                         "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)",
                         "not a tolerance",

@@ -6,6 +6,7 @@ use super::boundary::{stage_known, Boundary};
 use super::constants::{percent, ratio_constant};
 use crate::checked::CheckedExclusion;
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::FastMap;
 use pcr_lang::ast;
 use pcr_lang::Span;
@@ -52,7 +53,7 @@ pub(super) fn exclude<'r>(
         if known && boundary.is_some() && !boundary_stages.contains(&x.name.text) {
             let d = checker
                 .error(
-                    "E0301",
+                    Code::StageOutsideBoundary,
                     x.name.span,
                     format!(
                         "stage `{}` is not in the boundary `{}`, so there is nothing to exclude",
@@ -70,7 +71,7 @@ pub(super) fn exclude<'r>(
     if let Some(share) = share {
         if share < 0.0 {
             let d = checker.error(
-                "E0203",
+                Code::DeclaredTypeMismatch,
                 x.share.span,
                 "an exclusion's share cannot be negative",
                 "negative share",
@@ -87,7 +88,7 @@ pub(super) fn exclude<'r>(
             if share > item + 1e-12 {
                 let d = checker
                     .error(
-                        "E0303",
+                        Code::CutoffExceeded,
                         x.share.span,
                         format!(
                             "exclusion `{}` is {} of the footprint, above the item cut-off of {}",
@@ -105,7 +106,7 @@ pub(super) fn exclude<'r>(
     }
     if x.reason.value.trim().is_empty() {
         let d = checker.error(
-            "E0303",
+            Code::CutoffExceeded,
             x.reason.span,
             "an exclusion must give its reason",
             "empty reason",
@@ -127,7 +128,7 @@ pub(super) fn within_total_cutoff(
             let shares: Vec<String> = exclusions.iter().map(|x| percent(x.share)).collect();
             let d = checker
                 .error(
-                    "E0303",
+                    Code::CutoffExceeded,
                     c.total.span,
                     format!(
                         "exclusions add up to {} of the footprint, above the total cut-off of {}",

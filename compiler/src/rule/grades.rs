@@ -3,6 +3,7 @@
 
 use super::constants::constant_number;
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::dimension::Dimension;
 use crate::types::Type;
 use pcr_lang::ast;
@@ -49,7 +50,7 @@ pub(super) fn check_grades(
                 if v <= p {
                     let d = checker
                         .error(
-                            "E0305",
+                            Code::GradesOutOfOrder,
                             entry.threshold.span,
                             "grade thresholds must be strictly increasing",
                             "not above the previous threshold",
@@ -60,7 +61,7 @@ pub(super) fn check_grades(
             }
             if grades.iter().any(|(n, _)| n == &entry.name.text) {
                 let d = checker.error(
-                    "E0102",
+                    Code::DuplicateDefinition,
                     entry.name.span,
                     format!("grade `{}` is defined twice", entry.name.text),
                     "again here",
@@ -74,7 +75,7 @@ pub(super) fn check_grades(
             Some(o) => otherwise = Some(o.text.clone()),
             None => {
                 let d = checker
-                    .error("E0305", g.span, "grades have no `otherwise` grade", "no `otherwise`")
+                    .error(Code::GradesOutOfOrder, g.span, "grades have no `otherwise` grade", "no `otherwise`")
                     .with_help("end the grades with a catch-all such as `C otherwise`, so that every footprint has a grade");
                 checker.push(d);
             }

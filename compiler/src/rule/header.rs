@@ -4,6 +4,7 @@
 
 use super::declarations::RuleClauses;
 use crate::checker::Checker;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use pcr_lang::ast::{self, Clause};
 use pcr_lang::Span;
 
@@ -19,7 +20,7 @@ fn single<'r, T>(
         for extra in &items[1..] {
             let d = checker
                 .error(
-                    "E0304",
+                    Code::ClauseMissingOrRepeated,
                     span_of(extra),
                     format!("rule `{}` gives `{keyword}` twice", rule.name.text),
                     "given again here",
@@ -33,7 +34,7 @@ fn single<'r, T>(
 
 fn missing(checker: &mut Checker, rule: &ast::Rule, keyword: &str, example: &str) {
     let d = checker
-        .error("E0304", rule.name.span, format!("rule `{}` has no `{keyword}` clause", rule.name.text), format!("`{keyword}` missing"))
+        .error(Code::ClauseMissingOrRepeated, rule.name.span, format!("rule `{}` has no `{keyword}` clause", rule.name.text), format!("`{keyword}` missing"))
         .with_help(format!("add a clause such as `{example}`"))
         .with_note("every rule states its title, version, declared unit, system boundary, GWP set and cut-off criteria (GB/T 24067, ISO 14067)");
     checker.push(d);
@@ -54,7 +55,7 @@ fn allocation_kind_known(checker: &mut Checker, a: &ast::AllocationClause) -> bo
         .join(", ");
     let d = checker
         .error(
-            "E0101",
+            Code::UnknownName,
             a.kind.span,
             format!("unknown allocation kind `{}`", a.kind.text),
             "not an allocation kind",
@@ -158,14 +159,11 @@ pub(super) fn gwp_set(
             });
             gwp = Some(g.name.text.clone());
         } else {
-            let mut d = checker.error(
-                "E0101",
-                g.name.span,
-                format!("unknown GWP set `{}`", g.name.text),
-                "not a GWP set",
-            );
-            d = d.did_you_mean(
+            let d = Diagnostic::unknown(
+                NameKind::GwpSet,
                 &g.name.text,
+                checker.file,
+                g.name.span,
                 checker.world.gwp_sets.keys().map(String::as_str),
             );
             checker.push(d);

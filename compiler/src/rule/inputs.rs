@@ -4,6 +4,7 @@
 use super::constants::{constant, constant_number};
 use crate::checked::{CheckedFactor, CheckedFactorValue, CheckedInput};
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::types::{ConstValue, Location};
 use pcr_lang::ast;
 
@@ -29,7 +30,7 @@ pub(crate) fn input_default(checker: &mut Checker, i: usize) -> Option<CheckedIn
         if let Some(ConstValue::Number(n)) = v {
             if n < 0.0 {
                 let d = checker.error(
-                    "E0203",
+                    Code::DeclaredTypeMismatch,
                     e.span,
                     "an input's default cannot be negative",
                     "negative default",

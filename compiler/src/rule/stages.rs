@@ -6,6 +6,7 @@ use super::emission::check_emission;
 use super::exclusions::{exclude, Cutoff};
 use crate::checked::{CheckedEmission, CheckedExclusion, DeclaredUnit};
 use crate::checker::Checker;
+use crate::diagnostic::Code;
 use crate::dimension::Dimension;
 use crate::types::{Location, TExpr};
 use crate::FastMap;
@@ -96,7 +97,7 @@ impl<'r> Stages<'r> {
         if known && boundary.is_some() && !boundary_stages.contains(&s.name.text) {
             let d = checker
                 .error(
-                    "E0301",
+                    Code::StageOutsideBoundary,
                     s.name.span,
                     format!("stage `{}` is outside the rule's boundary `{}`", s.name.text, boundary.clone().unwrap_or_default()),
                     "outside the boundary",
@@ -108,7 +109,7 @@ impl<'r> Stages<'r> {
         if let Some(previous) = stage_blocks.get(s.name.text.as_str()) {
             let d = checker
                 .error(
-                    "E0102",
+                    Code::DuplicateDefinition,
                     s.name.span,
                     format!("stage `{}` has two blocks", s.name.text),
                     "second block",

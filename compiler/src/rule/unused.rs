@@ -4,7 +4,7 @@
 
 use crate::checked::CheckedFn;
 use crate::checker::{Checker, Slot};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::types::TExpr;
 
 /// Warn about unused names and take the typed `let`s and functions.
@@ -14,8 +14,8 @@ pub(super) fn finish_scope(checker: &mut Checker) -> (Vec<Option<TExpr>>, Vec<Ch
     let scope = checker.rule.take().unwrap_or_default();
     for (input, used) in scope.inputs.iter().zip(&scope.inputs_used) {
         if !used && !scope.in_broken_text(&input.decl.name.text) {
-            let d = Diagnostic::warning(
-                "W0001",
+            let d = Diagnostic::new(
+                Code::UnusedInput,
                 file,
                 input.decl.name.span,
                 format!("input `{}` is never used", input.decl.name.text),
@@ -27,8 +27,8 @@ pub(super) fn finish_scope(checker: &mut Checker) -> (Vec<Option<TExpr>>, Vec<Ch
     }
     for (factor, used) in scope.factors.iter().zip(&scope.factors_used) {
         if !used && !scope.in_broken_text(&factor.decl.name.text) {
-            let d = Diagnostic::warning(
-                "W0002",
+            let d = Diagnostic::new(
+                Code::UnusedFactor,
                 file,
                 factor.decl.name.span,
                 format!("factor `{}` is never used", factor.decl.name.text),
@@ -39,8 +39,8 @@ pub(super) fn finish_scope(checker: &mut Checker) -> (Vec<Option<TExpr>>, Vec<Ch
     }
     for l in &scope.lets {
         if !l.used && !scope.in_broken_text(&l.decl.name.text) {
-            let d = Diagnostic::warning(
-                "W0003",
+            let d = Diagnostic::new(
+                Code::UnusedLet,
                 file,
                 l.decl.name.span,
                 format!("`{}` is never used", l.decl.name.text),

@@ -5,7 +5,7 @@ use super::{
     labels, BaseDimension, BoundaryDef, Builder, CategoryDef, ConstDef, DimensionDef, EnumDef,
     FnDef, GwpSetDef, StageDef, UnitDef, VariantDef, World, WorldValue,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::dimension::{BaseId, Dimension};
 use crate::rational::Rational;
 use crate::source::FileId;
@@ -32,9 +32,15 @@ impl World {
             format!("`{}` is defined twice", name.text)
         };
         diags.push(
-            Diagnostic::error("E0102", file, name.span, message, "defined again here")
-                .with_label(previous.file, previous.span, "first defined here")
-                .with_help("choose another name"),
+            Diagnostic::new(
+                Code::DuplicateDefinition,
+                file,
+                name.span,
+                message,
+                "defined again here",
+            )
+            .with_label(previous.file, previous.span, "first defined here")
+            .with_help("choose another name"),
         );
     }
 

@@ -1,7 +1,7 @@
 //! Derived dimensions resolved in dependency order (E0103 for a cycle).
 
 use super::{reported, Builder, State, World};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
@@ -64,8 +64,8 @@ impl World {
         match &e.kind {
             TypeKind::Named(n) => {
                 if state.get(&n.text) == Some(&State::Visiting) {
-                    diags.push(Diagnostic::error(
-                        "E0103",
+                    diags.push(Diagnostic::new(
+                        Code::CyclicDefinition,
                         file,
                         n.span,
                         format!("dimension `{}` is defined in terms of itself", n.text),
@@ -74,16 +74,13 @@ impl World {
                     return None;
                 }
                 if !self.dimensions.contains_key(&n.text) {
-                    diags.push(
-                        Diagnostic::error(
-                            "E0101",
-                            file,
-                            n.span,
-                            format!("unknown dimension `{}`", n.text),
-                            "not a dimension",
-                        )
-                        .did_you_mean(&n.text, self.dimensions.keys().map(String::as_str)),
-                    );
+                    diags.push(Diagnostic::unknown(
+                        NameKind::Dimension,
+                        &n.text,
+                        file,
+                        n.span,
+                        self.dimensions.keys().map(String::as_str),
+                    ));
                     return None;
                 }
                 self.dimension_of(&n.text, defs, state, diags)
@@ -105,8 +102,8 @@ impl World {
                 reported(x.pow(r), file, e.span, diags)
             }
             _ => {
-                diags.push(Diagnostic::error(
-                    "E0204",
+                diags.push(Diagnostic::new(
+                    Code::TypeError,
                     file,
                     e.span,
                     "a dimension is a product of dimensions with exponents",

@@ -2,7 +2,7 @@
 //! declared stages.
 
 use super::{Builder, GwpValue, World};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
 use crate::types::Location;
 
@@ -21,8 +21,8 @@ impl World {
                     continue;
                 };
                 let Some(gas) = self.gwp_gas_base(&entry.gas.text) else {
-                    diags.push(Diagnostic::error(
-                        "E0101",
+                    diags.push(Diagnostic::new(
+                        Code::UnknownName,
                         *file,
                         entry.gas.span,
                         format!("unknown gas `{}`", entry.gas.text),
@@ -34,8 +34,8 @@ impl World {
                     .and_then(|c| Dimension::base(c).div(&Dimension::base(gas)))
                     .unwrap_or_default();
                 if dim != expected {
-                    diags.push(Diagnostic::error(
-                        "E0203",
+                    diags.push(Diagnostic::new(
+                        Code::DeclaredTypeMismatch,
                         *file,
                         entry.value.span,
                         format!(
@@ -49,8 +49,8 @@ impl World {
                     continue;
                 }
                 if values.iter().any(|v| v.gas == entry.gas.text) {
-                    diags.push(Diagnostic::error(
-                        "E0102",
+                    diags.push(Diagnostic::new(
+                        Code::DuplicateDefinition,
                         *file,
                         entry.gas.span,
                         format!("`{}` is given twice in this set", entry.gas.text),
@@ -79,14 +79,13 @@ impl World {
         for (file, stages) in &builder.boundary_stage_refs {
             for stage in stages {
                 if !self.stages.contains_key(&stage.text) {
-                    let mut d = Diagnostic::error(
-                        "E0101",
+                    let d = Diagnostic::unknown(
+                        NameKind::Stage,
+                        &stage.text,
                         *file,
                         stage.span,
-                        format!("unknown stage `{}`", stage.text),
-                        "not a stage",
+                        self.stages.keys().map(String::as_str),
                     );
-                    d = d.did_you_mean(&stage.text, self.stages.keys().map(String::as_str));
                     diags.push(d);
                 }
             }

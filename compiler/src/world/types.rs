@@ -2,7 +2,7 @@
 //! products, powers and list records.
 
 use super::{reported, World};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
@@ -60,8 +60,8 @@ impl World {
                     .chain(["ratio", "bool", "text"])
                     .chain(self.enums.iter().map(|e| e.name.as_str()));
                 let hint = closest(&n.text, candidates).map(str::to_string);
-                let mut d = Diagnostic::error(
-                    "E0101",
+                let mut d = Diagnostic::new(
+                    Code::UnknownName,
                     file,
                     n.span,
                     format!("unknown type or unit `{}`", n.text),
@@ -122,8 +122,8 @@ impl World {
             }
             (Type::Error, ..) | (_, Type::Error, ..) => (Type::Error, None),
             _ => {
-                diags.push(Diagnostic::error(
-                    "E0204",
+                diags.push(Diagnostic::new(
+                    Code::TypeError,
                     file,
                     e.span,
                     "only units can be multiplied or divided in a type",
@@ -163,8 +163,8 @@ impl World {
             }
             (Type::Error, ..) => (Type::Error, None),
             _ => {
-                diags.push(Diagnostic::error(
-                    "E0204",
+                diags.push(Diagnostic::new(
+                    Code::TypeError,
                     file,
                     e.span,
                     "only a unit can be raised to a power in a type",
@@ -186,8 +186,8 @@ impl World {
         for f in fields {
             let (ty, unit) = self.resolve_type(&f.ty, file, diags);
             if matches!(ty, Type::List(_)) {
-                diags.push(Diagnostic::error(
-                    "E0204",
+                diags.push(Diagnostic::new(
+                    Code::TypeError,
                     file,
                     f.ty.span,
                     "a list field cannot itself be a list",
@@ -195,8 +195,8 @@ impl World {
                 ));
             }
             if defs.iter().any(|d| d.name == f.name.text) {
-                diags.push(Diagnostic::error(
-                    "E0102",
+                diags.push(Diagnostic::new(
+                    Code::DuplicateDefinition,
                     file,
                     f.name.span,
                     format!("field `{}` is defined twice", f.name.text),

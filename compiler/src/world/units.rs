@@ -1,7 +1,7 @@
 //! Units resolved to exact factors and dimensions, in dependency order.
 
 use super::{reported, Builder, State, UnitLookup, World};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
 use crate::rational::Rational;
 use crate::source::FileId;
@@ -55,16 +55,13 @@ impl World {
                     Some((Rational::ONE, d))
                 }
                 None => {
-                    diags.push(
-                        Diagnostic::error(
-                            "E0101",
-                            file,
-                            dim.span,
-                            format!("unknown dimension `{}`", dim.text),
-                            "not a dimension",
-                        )
-                        .did_you_mean(&dim.text, self.dimensions.keys().map(String::as_str)),
-                    );
+                    diags.push(Diagnostic::unknown(
+                        NameKind::Dimension,
+                        &dim.text,
+                        file,
+                        dim.span,
+                        self.dimensions.keys().map(String::as_str),
+                    ));
                     None
                 }
             },
@@ -73,8 +70,8 @@ impl World {
                 file,
                 &mut |w, n, diags| {
                     if state.get(&n.text) == Some(&State::Visiting) {
-                        diags.push(Diagnostic::error(
-                            "E0103",
+                        diags.push(Diagnostic::new(
+                            Code::CyclicDefinition,
                             file,
                             n.span,
                             format!("unit `{}` is defined in terms of itself", n.text),
@@ -108,8 +105,8 @@ impl World {
         let before = diags.len();
         let value = self.exact(e, file, unit, diags);
         if value.is_none() && diags.len() == before {
-            diags.push(Diagnostic::error(
-                "E0204",
+            diags.push(Diagnostic::new(
+                Code::TypeError,
                 file,
                 e.span,
                 "this value cannot be evaluated exactly: a number, an exponent or a product is out of range, or a unit is unknown",
@@ -183,8 +180,8 @@ impl World {
                             }
                             BinOp::Add | BinOp::Sub => {
                                 if dx != dy {
-                                    diags.push(Diagnostic::error(
-                                        "E0201",
+                                    diags.push(Diagnostic::new(
+                                        Code::IncompatibleDimensions,
                                         file,
                                         e.span,
                                         format!(
@@ -222,16 +219,13 @@ impl World {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Rational, Dimension)> {
         if !self.units.contains_key(&n.text) {
-            diags.push(
-                Diagnostic::error(
-                    "E0101",
-                    file,
-                    n.span,
-                    format!("unknown unit `{}`", n.text),
-                    "not a unit",
-                )
-                .did_you_mean(&n.text, self.units.keys().map(String::as_str)),
-            );
+            diags.push(Diagnostic::unknown(
+                NameKind::Unit,
+                &n.text,
+                file,
+                n.span,
+                self.units.keys().map(String::as_str),
+            ));
             return None;
         }
         unit(self, n, diags)
@@ -243,8 +237,8 @@ impl World {
         file: FileId,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<(Rational, Dimension)> {
-        diags.push(Diagnostic::error(
-            "E0204",
+        diags.push(Diagnostic::new(
+            Code::TypeError,
             file,
             e.span,
             "a unit or GWP value must be an exact product of numbers and units",

@@ -5,6 +5,7 @@ use super::part::{
     checker_lets_pending, reset_let, type_pending_lets, Counts, Marks, Part, Values,
 };
 use crate::checker::{Checker, HelperThread, RuleFn, RuleLet, RuleScope, Slot};
+use crate::diagnostic::Code;
 use crate::rule::inputs::{factor_value, input_default};
 use crate::types::{TExpr, TKind};
 use pcr_lang::ast;
@@ -31,7 +32,11 @@ pub(super) fn on_two_threads(
         part.type_values(checker, &mine, emissions);
         (part, helped.join())
     });
-    let cycle = |c: &Checker, from: usize| c.diags[from..].iter().any(|d| d.code == "E0103");
+    let cycle = |c: &Checker, from: usize| {
+        c.diags[from..]
+            .iter()
+            .any(|d| d.code == Code::CyclicDefinition)
+    };
     // To start again on one thread: forget what this thread found and typed.
     let give_up = |checker: &mut Checker| {
         start.roll_back(checker);

@@ -1,5 +1,13 @@
 //! The one diagnostic value: rendered by the CLI, converted by the language
-//! server, serialised by `pcr check --message-format json`.
+//! server, serialised by `pcr check --message-format json`. Its kind is a
+//! [`Code`] of the registry (`registry.rs`); the kinds that repeat have
+//! constructors (`constructors.rs`).
+
+mod constructors;
+pub mod registry;
+
+pub use constructors::NameKind;
+pub use registry::Code;
 
 use crate::source::{FileId, Files};
 use pcr_lang::Span;
@@ -31,7 +39,7 @@ pub struct Fix {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub primary: Label,
@@ -42,8 +50,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        code: &'static str,
+    /// A diagnostic of kind `code` (its severity is the code's) at `span`
+    /// of `file`, with its message and the label of that span.
+    pub fn new(
+        code: Code,
         file: FileId,
         span: Span,
         message: impl Into<String>,
@@ -51,7 +61,7 @@ impl Diagnostic {
     ) -> Diagnostic {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             message: message.into(),
             primary: Label {
                 file,
@@ -62,19 +72,6 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             fix: None,
-        }
-    }
-
-    pub fn warning(
-        code: &'static str,
-        file: FileId,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, span, message, label)
         }
     }
 
@@ -243,11 +240,17 @@ mod tests {
             let start = text.find(s).unwrap_or(0);
             Span::new(start, start + s.len())
         };
-        let d = Diagnostic::error("E0101", file, at("aa"), "unknown name `aa`", "not found")
-            .with_label(file, at("a = 1"), "`a` is defined here")
-            .with_note("a note")
-            .with_help("did you mean `a`?")
-            .with_fix("replace with `a`", at("aa"), "a");
+        let d = Diagnostic::new(
+            Code::UnknownName,
+            file,
+            at("aa"),
+            "unknown name `aa`",
+            "not found",
+        )
+        .with_label(file, at("a = 1"), "`a` is defined here")
+        .with_note("a note")
+        .with_help("did you mean `a`?")
+        .with_fix("replace with `a`", at("aa"), "a");
         let json = d.to_json(&files);
         assert_eq!(json["code"], "E0101");
         assert_eq!(
