@@ -466,7 +466,7 @@ impl SourceCode for DataSource {
 }
 
 /// One data error.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{}{kind}", .location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
 pub struct DataError {
     /// What is wrong.
@@ -474,16 +474,37 @@ pub struct DataError {
     /// Where, if it came from a file.
     pub location: Option<Location>,
     /// The file, for rendering.
-    #[source_code]
     pub src: Option<DataSource>,
     /// The offending text.
-    #[label("{label}")]
     pub span: Option<SourceSpan>,
     /// Label text.
     pub label: String,
     /// Help, e.g. "did you mean".
-    #[help]
     pub help: Option<String>,
+}
+
+/// Rendered with its registered code (`D0101`), so `pcr explain` can be
+/// asked about it; the file, the label under the span, and the help.
+impl miette::Diagnostic for DataError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.src.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = miette::LabeledSpan::new_with_span(Some(self.label.clone()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
 }
 
 impl DataError {
