@@ -271,6 +271,30 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                 None => not_constant(e, "no arm matches"),
             }
         }
+        TKind::Builtin(Builtin::Co2e, args) => {
+            let (Some(gas), Some(mass)) = (args.first(), args.get(1)) else {
+                return not_constant(e, "`co2e` takes a gas and a mass");
+            };
+            let ConstValue::Variant(g, v) = eval(checker, gas, memo)? else {
+                return not_constant(gas, "a gas was expected here");
+            };
+            let mass = eval_number(checker, mass, memo)?;
+            let gas_name = checker
+                .world
+                .enums
+                .get(g)
+                .and_then(|en| en.variants.get(v))
+                .map(|x| x.name.as_str());
+            let set = checker
+                .rule
+                .as_ref()
+                .and_then(|r| r.gwp.as_ref())
+                .and_then(|s| checker.world.gwp_sets.get(s));
+            match set.and_then(|s| s.values.iter().find(|x| Some(x.gas.as_str()) == gas_name)) {
+                Some(gwp) => number(e, gwp.value.to_f64() * mass),
+                None => not_constant(gas, "the rule's GWP set has no value for this gas"),
+            }
+        }
         TKind::Builtin(b, args) => {
             let values = args
                 .iter()
@@ -283,6 +307,16 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                 Builtin::Abs => number(e, first.abs()),
                 Builtin::Min => number(e, values.iter().copied().fold(first, f64::min)),
                 Builtin::Max => number(e, values.iter().copied().fold(first, f64::max)),
+                Builtin::Round => {
+                    let step = values.get(1).copied().unwrap_or(f64::NAN);
+                    let rounded = pcr_plan::round::round_to_step(first, step);
+                    if rounded.is_finite() {
+                        number(e, rounded)
+                    } else {
+                        not_constant(e, "the step of `round` is not positive")
+                    }
+                }
+                Builtin::Co2e => not_constant(e, "`co2e` takes a gas and a mass"),
             }
         }
         TKind::List(items) => Ok(ConstValue::List(

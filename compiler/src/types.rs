@@ -75,6 +75,11 @@ pub enum Builtin {
     Min,
     Max,
     Abs,
+    /// `round(q, step)`: to the nearest multiple of `step`, ties to even.
+    Round,
+    /// `co2e(gas, mass)`: a mass of a prelude `Gas` characterised with the
+    /// rule's GWP set.
+    Co2e,
 }
 
 /// A checked expression: its kind, type and span. Quantities are in canonical units.

@@ -184,9 +184,10 @@ pub enum DataErrorKind {
         /// Why.
         reason: String,
     },
-    /// A negative emission outside `biogenic_removal`.
+    /// A negative emission outside `biogenic_removal`, `credit` and the
+    /// stages reported separately.
     #[error(
-        "emission `{emission}` is negative ({value} kgCO2e) outside category `biogenic_removal`"
+        "emission `{emission}` is negative ({value} kgCO2e): only `biogenic_removal`, `credit` and stages reported separately (module `D`) may be negative"
     )]
     NegativeEmission {
         /// Emission name.
@@ -202,8 +203,22 @@ pub enum DataErrorKind {
         /// ``category `fossil` `` or `primary data share`.
         total: String,
     },
+    /// A gas from the data that the rule's GWP set has no value for
+    /// (`co2e(gas, mass)`).
+    #[error("{input}: gas `{gas}` has no GWP in the rule's set `{set}`")]
+    GasNotInGwpSet {
+        /// Where the gas is: the input, or the list element and its field
+        /// (`releases[2].gas`, counted from 0).
+        input: String,
+        /// The gas.
+        gas: String,
+        /// The GWP set's name.
+        set: String,
+    },
     /// A computed emission that is NaN or infinite (a division by zero).
-    #[error("emission `{emission}` is not a finite number (a division by zero?)")]
+    #[error(
+        "emission `{emission}` is not a finite number (a division by zero, or a `round` step that is not positive?)"
+    )]
     NonFiniteEmission {
         /// Emission name.
         emission: String,
@@ -292,6 +307,7 @@ impl DataErrorKind {
             K::CellCount { .. }
             | K::NegativeEmission { .. }
             | K::NonFiniteTotal { .. }
+            | K::GasNotInGwpSet { .. }
             | K::NonFiniteEmission { .. } => {}
         }
     }
@@ -556,6 +572,7 @@ impl DataError {
             | K::NotFinite { input, .. }
             | K::NegativeQuantity { input, .. }
             | K::UnknownVariant { input, .. }
+            | K::GasNotInGwpSet { input, .. }
             | K::WrongType { input, .. } => Some(input),
             K::MissingFactorKey { factor, .. }
             | K::NoFactorDatabase { factor, .. }
@@ -592,6 +609,7 @@ fn default_label(kind: &DataErrorKind) -> String {
         K::FactorDimension { expected, .. } => format!("expected a unit of {expected}"),
         K::FactorDb { .. } => "here".into(),
         K::NegativeEmission { .. } => "negative emission".into(),
+        K::GasNotInGwpSet { set, .. } => format!("not in GWP set `{set}`"),
         K::NonFiniteEmission { .. } | K::NonFiniteTotal { .. } => "not finite".into(),
     }
 }

@@ -7,7 +7,7 @@
 //! per-row allocation and no name lookups.
 
 use crate::columns::InputColumns;
-use crate::format::{BinaryOp, InputKind, Node, Operation, Plan, UnaryOp};
+use crate::format::{BinaryOp, GasGwp, InputKind, Node, Operation, Plan, UnaryOp};
 
 /// Where a node's values live.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -194,6 +194,7 @@ fn run_bin(op: BinaryOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
         BinaryOp::Ne => apply2(o, a, b, |x, y| b2f(x != y)),
         BinaryOp::And => apply2(o, a, b, |x, y| b2f(x != 0.0 && y != 0.0)),
         BinaryOp::Or => apply2(o, a, b, |x, y| b2f(x != 0.0 || y != 0.0)),
+        BinaryOp::Round => apply2(o, a, b, crate::round::round_to_step),
     }
 }
 
@@ -365,6 +366,34 @@ impl Program {
                     Loc::Scalar(s) => {
                         if s >= 0.0 && (s as usize) < n {
                             table[s as usize]
+                        } else {
+                            default
+                        }
+                    }
+                    s => {
+                        let out = self.slot();
+                        self.instrs.push(Instr::Match {
+                            s,
+                            table,
+                            default,
+                            out,
+                        });
+                        Loc::Slot(out)
+                    }
+                }
+            }
+            Node::Gwp { gas, gases, .. } => {
+                // A `match` over the gases with the set's values; NaN for a
+                // gas the set lacks (refused as a data error).
+                let table: Vec<Loc> = gases
+                    .iter()
+                    .map(|g| Loc::Scalar(g.gwp.unwrap_or(f64::NAN)))
+                    .collect();
+                let default = Loc::Scalar(f64::NAN);
+                match at(&self.locs, *gas) {
+                    Loc::Scalar(s) => {
+                        if s >= 0.0 {
+                            table.get(s as usize).copied().unwrap_or(default)
                         } else {
                             default
                         }
@@ -699,6 +728,129 @@ struct Shares {
     primary_count: Vec<usize>,
 }
 
+/// Where the gas of a `co2e` comes straight from the data, and which gases
+/// its GWP set lacks: checked per row, so the error names the row and field.
+#[derive(Debug, Clone)]
+struct GasCheck {
+    /// The input: a scalar `Gas` input, or a list input whose field `field`
+    /// holds the gas.
+    input: usize,
+    field: Option<usize>,
+    /// Per variant: its name when the set lacks it.
+    missing: Vec<Option<String>>,
+    set: String,
+}
+
+impl GasCheck {
+    /// The checks of every `Gwp` node reading an input or a list field.
+    fn of_plan(plan: &Plan) -> Vec<GasCheck> {
+        fn check(gases: &[GasGwp], set: &str, input: usize, field: Option<usize>) -> GasCheck {
+            GasCheck {
+                input,
+                field,
+                missing: gases
+                    .iter()
+                    .map(|g| g.gwp.is_none().then(|| g.gas.clone()))
+                    .collect(),
+                set: set.to_string(),
+            }
+        }
+        let mut out = Vec::new();
+        for node in &plan.nodes {
+            match node {
+                Node::Gwp {
+                    gas, set, gases, ..
+                } => {
+                    if let Some(Node::Input { input }) = plan.nodes.get(*gas) {
+                        out.push(check(gases, set, *input, None));
+                    }
+                }
+                Node::Sum { list, body, .. } => {
+                    for b in body {
+                        if let Node::Gwp {
+                            gas, set, gases, ..
+                        } = b
+                        {
+                            if let Some(Node::Field { field }) = body.get(*gas) {
+                                out.push(check(gases, set, *list, Some(*field)));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.retain(|c| c.missing.iter().any(Option::is_some));
+        out
+    }
+
+    /// The gas the set lacks at variant index `v`, if it lacks it.
+    fn missing_at(&self, v: f64) -> Option<&str> {
+        if v >= 0.0 {
+            self.missing.get(v as usize)?.as_deref()
+        } else {
+            None
+        }
+    }
+
+    /// Refuses every row of `inputs` whose gas the set lacks.
+    fn refuse(
+        &self,
+        plan: &Plan,
+        inputs: &InputColumns,
+        ok: &mut [bool],
+        errors: &mut Vec<(usize, DataErrorKind)>,
+    ) {
+        let name = plan.inputs.get(self.input).map_or("", |i| i.name.as_str());
+        let error = |input: String, gas: &str| DataErrorKind::GasNotInGwpSet {
+            input,
+            gas: gas.to_string(),
+            set: self.set.clone(),
+        };
+        match self.field {
+            None => {
+                let Some(col) = inputs.values.get(self.input) else {
+                    return;
+                };
+                for (r, v) in col.iter().enumerate().take(ok.len()) {
+                    if let (true, Some(gas)) = (ok[r], self.missing_at(*v)) {
+                        errors.push((r, error(name.to_string(), gas)));
+                        ok[r] = false;
+                    }
+                }
+            }
+            Some(field) => {
+                let Some(list) = inputs.lists.get(self.input) else {
+                    return;
+                };
+                let Some(col) = list.fields.get(field) else {
+                    return;
+                };
+                let field_name = match plan.inputs.get(self.input).map(|i| &i.kind) {
+                    Some(InputKind::List { fields }) => {
+                        fields.get(field).map_or("", |f| f.name.as_str())
+                    }
+                    _ => "",
+                };
+                for (r, row_ok) in ok.iter_mut().enumerate() {
+                    let (Some(&from), Some(&to)) = (list.offsets.get(r), list.offsets.get(r + 1))
+                    else {
+                        break;
+                    };
+                    for k in from..to {
+                        let gas = col.get(k).and_then(|v| self.missing_at(*v));
+                        if let (true, Some(gas)) = (*row_ok, gas) {
+                            let place = format!("{name}[{}].{field_name}", k - from);
+                            errors.push((r, error(place, gas)));
+                            *row_ok = false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A plan compiled with its factors, ready to evaluate chunks of products.
 #[derive(Debug, Clone)]
 pub struct Evaluator<'p> {
@@ -713,6 +865,7 @@ pub struct Evaluator<'p> {
     emission_category: Vec<usize>,
     in_footprint: Vec<bool>,
     may_be_negative: Vec<bool>,
+    gas_checks: Vec<GasCheck>,
     /// Per emission: inputs with a default it depends on.
     defaultable_deps: Vec<Vec<usize>>,
     stages_with_emissions: Vec<usize>,
@@ -737,14 +890,19 @@ impl<'p> Evaluator<'p> {
                     .unwrap_or(0)
             })
             .collect();
-        let in_footprint = emission_stage
+        let in_footprint: Vec<bool> = emission_stage
             .iter()
             .map(|s| plan.stages.get(*s).is_some_and(|s| s.in_footprint))
             .collect();
+        // Removals and credits may be negative, and so may every emission
+        // of a stage reported separately (EN 15804 module `D`).
         let may_be_negative = plan
             .emissions
             .iter()
-            .map(|e| e.category == "biogenic_removal")
+            .zip(&in_footprint)
+            .map(|(e, counted)| {
+                !counted || e.category == "biogenic_removal" || e.category == "credit"
+            })
             .collect();
         let defaultable_deps = plan
             .emissions
@@ -785,6 +943,7 @@ impl<'p> Evaluator<'p> {
             emission_category,
             in_footprint,
             may_be_negative,
+            gas_checks: GasCheck::of_plan(plan),
             defaultable_deps,
             stages_with_emissions,
             grade_names,
@@ -862,6 +1021,9 @@ impl<'p> Evaluator<'p> {
             errors,
             ..
         } = out;
+        for check in &self.gas_checks {
+            check.refuse(plan, inputs, &mut ok[..n], errors);
+        }
         for (e, em) in plan.emissions.iter().enumerate() {
             let vals = self.program.node_values(em.node, inputs, &self.ws);
             let col = &mut emissions[e][..n];

@@ -416,6 +416,29 @@ pub enum Node {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default: Option<usize>,
     },
+    /// `round(value, step)`: the nearest multiple of `step`, ties to even,
+    /// decided on decimal values ([`crate::round`]); a `step` that is not
+    /// positive gives a non-finite value, refused as a data error.
+    Round {
+        /// The value rounded.
+        value: usize,
+        /// The step (same dimension, canonical).
+        step: usize,
+    },
+    /// The GWP of the gas that node `gas` holds (a variant index of the
+    /// prelude's `Gas`), from the rule's GWP set: kgCO2e per kg of gas.
+    Gwp {
+        /// A `Gas`-valued node.
+        gas: usize,
+        /// The GWP set's name (`ar6`).
+        set: String,
+        /// The GWP set's source.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        /// Per variant of `Gas`, in order: its name and GWP (`None` where
+        /// the set has no value for the gas: a data error when met).
+        gases: Vec<GasGwp>,
+    },
     /// `sum(x in list: body)`: `body` is evaluated once per element.
     Sum {
         /// Index of the list input.
@@ -435,6 +458,16 @@ pub enum Node {
         /// Index in the enclosing node list.
         node: usize,
     },
+}
+
+/// One row of a [`Node::Gwp`] table.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct GasGwp {
+    /// The gas (the variant's name).
+    pub gas: String,
+    /// Its GWP in kgCO2e per kg, if the set has one.
+    #[serde(default)]
+    pub gwp: Option<f64>,
 }
 
 /// An operator with one operand.
@@ -481,6 +514,9 @@ pub enum BinaryOp {
     And,
     /// `a or b`
     Or,
+    /// `round(a, b)`: `a` to the nearest multiple of `b`, ties to even
+    /// ([`crate::round`]).
+    Round,
 }
 
 /// An operator node seen as its operator and operands: the one place that
@@ -518,12 +554,14 @@ impl Node {
             Node::Ne { a, b } => Binary(B::Ne, a, b),
             Node::And { a, b } => Binary(B::And, a, b),
             Node::Or { a, b } => Binary(B::Or, a, b),
+            Node::Round { value, step } => Binary(B::Round, value, step),
             Node::Const { .. }
             | Node::Input { .. }
             | Node::Factor { .. }
             | Node::EnumConst { .. }
             | Node::If { .. }
             | Node::Match { .. }
+            | Node::Gwp { .. }
             | Node::Sum { .. }
             | Node::Field { .. }
             | Node::Outer { .. } => return None,
@@ -552,6 +590,7 @@ impl Node {
                 arms.iter().for_each(|a| f(a.node));
                 default.iter().for_each(|d| f(*d));
             }
+            Node::Gwp { gas, .. } => f(*gas),
             node => match node.operation() {
                 Some(Operation::Unary(_, a)) => f(a),
                 Some(Operation::Binary(_, a, b)) => {

@@ -85,6 +85,7 @@ pub mod json;
 pub mod number;
 pub mod record;
 pub mod result;
+pub mod round;
 pub mod sample;
 pub mod schema;
 pub mod validate;

@@ -154,6 +154,16 @@ mod tests {
                 }],
                 default: Some(0),
             },
+            Node::Round { value: 0, step: 0 },
+            Node::Gwp {
+                gas: 0,
+                set: "ar6".into(),
+                source: Some("IPCC".into()),
+                gases: vec![GasGwp {
+                    gas: "CO2".into(),
+                    gwp: Some(1.0),
+                }],
+            },
             Node::Sum {
                 list: 0,
                 body: vec![Node::Field { field: 0 }, Node::Outer { node: 0 }],

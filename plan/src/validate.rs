@@ -241,6 +241,20 @@ impl Plan {
                         earlier(*d)?;
                     }
                 }
+                Node::Gwp { gas, gases, .. } => {
+                    earlier(*gas)?;
+                    if gases.len() > MAX_VARIANT {
+                        return invalid(format!(
+                            "node {k}: {} gases (at most {MAX_VARIANT})",
+                            gases.len()
+                        ));
+                    }
+                    for g in gases {
+                        if let Some(v) = g.gwp {
+                            finite(|| format!("the GWP of `{}` in node {k}", g.gas), v)?;
+                        }
+                    }
+                }
                 Node::Sum {
                     list: l,
                     body,

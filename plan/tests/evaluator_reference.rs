@@ -177,6 +177,18 @@ fn naive(
                 None => default.map_or(f64::NAN, v),
             }
         }
+        Node::Round { value, step } => pcr_plan::round::round_to_step(v(*value), v(*step)),
+        Node::Gwp { gas, gases, .. } => {
+            let s = v(*gas);
+            if s >= 0.0 {
+                gases
+                    .get(s as usize)
+                    .and_then(|g| g.gwp)
+                    .unwrap_or(f64::NAN)
+            } else {
+                f64::NAN
+            }
+        }
         Node::Sum { body, result, .. } => {
             let outer_here = |i: usize| v(i);
             row.items

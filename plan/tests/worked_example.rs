@@ -214,6 +214,55 @@ fn negative_emission_is_refused_outside_biogenic_removal() {
 }
 
 #[test]
+fn module_d_benefits_may_be_negative_and_stay_out_of_the_footprint() {
+    let mut plan = hot_rolled_coil();
+    plan.stages.push(Stage {
+        name: "D".into(),
+        title_zh: "D".into(),
+        title_en: "benefits beyond the boundary".into(),
+        in_footprint: false,
+    });
+    // A module D benefit: minus the gas emission, in category fossil.
+    plan.nodes.push(pcr_plan::format::Node::Neg { a: 18 });
+    plan.emissions.push(Emission {
+        name: "recycling_benefit".into(),
+        stage: "D".into(),
+        category: "fossil".into(),
+        node: plan.nodes.len() - 1,
+    });
+    let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
+    let data = ActivityData::from_json(DATA, &plan, "data.json").unwrap();
+    let r = plan.evaluate(&data, &db).unwrap();
+    let e = expected();
+    let total = e.materials + e.transport + e.electricity + e.gas;
+    assert!(close(r.footprint, total));
+    assert!(close(*r.stages.get("D").unwrap(), -e.gas));
+    assert!(close(*r.categories.get("fossil").unwrap(), total));
+    assert!(close(
+        *r.emissions.get("recycling_benefit").unwrap(),
+        -e.gas
+    ));
+}
+
+#[test]
+fn credits_may_be_negative_and_count_in_the_footprint() {
+    let mut plan = hot_rolled_coil();
+    plan.categories.push("credit".into());
+    plan.nodes.push(pcr_plan::format::Node::Neg { a: 3 });
+    plan.emissions[0].node = plan.nodes.len() - 1;
+    plan.emissions[0].category = "credit".into();
+    let db = FactorDb::from_csv_str("factors.csv", FACTORS).unwrap();
+    let data = ActivityData::from_json(DATA, &plan, "data.json").unwrap();
+    let r = plan.evaluate(&data, &db).unwrap();
+    let e = expected();
+    assert!(close(
+        r.footprint,
+        -e.materials + e.transport + e.electricity + e.gas
+    ));
+    assert!(close(*r.categories.get("credit").unwrap(), -e.materials));
+}
+
+#[test]
 fn plan_round_trips_through_json() {
     let plan = hot_rolled_coil();
     let json = plan.to_json_pretty();

@@ -15,6 +15,8 @@ impl Checker<'_, '_> {
             "min" => Some(Builtin::Min),
             "max" => Some(Builtin::Max),
             "abs" => Some(Builtin::Abs),
+            "round" => Some(Builtin::Round),
+            "co2e" => Some(Builtin::Co2e),
             _ => None,
         };
         let local = self
@@ -105,13 +107,17 @@ impl Checker<'_, '_> {
             }
             return TExpr::error(span);
         };
+        if builtin == Builtin::Co2e {
+            return self.co2e(args, span);
+        }
         let targs: Vec<TExpr> = args.iter().map(|a| self.expr(a)).collect();
         if targs.iter().any(|t| t.ty.is_error()) {
             return TExpr::error(span);
         }
         let arity_ok = match builtin {
             Builtin::Abs => targs.len() == 1,
-            _ => targs.len() >= 2,
+            Builtin::Round | Builtin::Co2e => targs.len() == 2,
+            Builtin::Min | Builtin::Max => targs.len() >= 2,
         };
         if !arity_ok {
             let d = self.error(
@@ -119,6 +125,9 @@ impl Checker<'_, '_> {
                 span,
                 match builtin {
                     Builtin::Abs => "`abs` takes one argument".to_string(),
+                    Builtin::Round => {
+                        "`round` takes two arguments: the value and the step".to_string()
+                    }
                     _ => format!("`{}` takes two or more arguments", f.text),
                 },
                 "wrong number of arguments",
@@ -153,6 +162,131 @@ impl Checker<'_, '_> {
                 ty = unified;
             }
         }
+        if builtin == Builtin::Round && !self.positive_step(&targs[1]) {
+            return TExpr::error(span);
+        }
         self.done(TKind::Builtin(builtin, targs), ty, span)
+    }
+
+    /// A constant step of `round` (a literal, or a `let` of constants) must
+    /// be positive; one computed from data is checked when the plan runs.
+    fn positive_step(&mut self, step: &TExpr) -> bool {
+        let Ok(crate::types::ConstValue::Number(value)) = crate::constant::evaluate(self, step)
+        else {
+            return true;
+        };
+        if value > 0.0 {
+            return true;
+        }
+        let d = self
+            .error(
+                Code::TypeError,
+                step.span,
+                "the step of `round` must be positive",
+                "not a positive step",
+            )
+            .with_note("`round(q, step)` gives the multiple of `step` nearest to `q`");
+        self.push(d);
+        false
+    }
+
+    /// `co2e(gas, mass)`: a `Gas` and a `Mass`, characterised with the
+    /// rule's GWP set; a literal gas the set lacks is E0204.
+    fn co2e(&mut self, args: &[ast::Expr], span: Span) -> TExpr {
+        let gas_enum = self.world.enum_id("Gas");
+        let mass = self.world.dimensions.get("Mass").map(|d| d.dim.clone());
+        let co2e = self.world.co2e().map(crate::dimension::Dimension::base);
+        let (Some(gas_enum), Some(mass), Some(co2e)) = (gas_enum, mass, co2e) else {
+            let d = self.error(
+                Code::TypeError,
+                span,
+                "`co2e` needs the prelude's `enum Gas`, `Mass` and `CO2e`",
+                "not available with this prelude",
+            );
+            self.push(d);
+            return TExpr::error(span);
+        };
+        if args.len() != 2 {
+            let d = self.error(
+                Code::TypeError,
+                span,
+                format!(
+                    "`co2e` takes two arguments: a `Gas` and a mass, {} given",
+                    args.len()
+                ),
+                "wrong number of arguments",
+            );
+            self.push(d);
+            for a in args {
+                self.expr(a);
+            }
+            return TExpr::error(span);
+        }
+        let gas_ty = Type::Enum(gas_enum);
+        let mass_ty = Type::Quantity(mass);
+        let gas = self.expr_with(&args[0], Some(&gas_ty));
+        let mut ok = self.expect_type(&gas, &gas_ty, None, "the gas of `co2e`");
+        let m = self.expr_with(&args[1], Some(&mass_ty));
+        ok &= self.expect_type(&m, &mass_ty, None, "the mass of `co2e`");
+        if !ok || gas.ty.is_error() || m.ty.is_error() {
+            return TExpr::error(span);
+        }
+        if let TKind::Variant(_, v) = gas.kind {
+            if !self.gas_in_rule_set(gas_enum, v, gas.span) {
+                return TExpr::error(span);
+            }
+        }
+        self.done(
+            TKind::Builtin(Builtin::Co2e, vec![gas, m]),
+            Type::Quantity(co2e),
+            span,
+        )
+    }
+
+    /// Whether the rule's GWP set has a value for variant `v` of `Gas`;
+    /// if not, E0204 naming the set and the gas, and a set that has it.
+    fn gas_in_rule_set(&mut self, gas_enum: usize, v: usize, at: Span) -> bool {
+        let Some(set_name) = self.rule.as_ref().and_then(|r| r.gwp.clone()) else {
+            return true;
+        };
+        let Some(gas) = self
+            .world
+            .enums
+            .get(gas_enum)
+            .and_then(|e| e.variants.get(v))
+            .map(|x| x.name.clone())
+        else {
+            return true;
+        };
+        let has = |set: &crate::world::GwpSetDef| set.values.iter().any(|g| g.gas == gas);
+        if self.world.gwp_sets.get(&set_name).is_none_or(has) {
+            return true;
+        }
+        let mut others: Vec<&str> = self
+            .world
+            .gwp_sets
+            .values()
+            .filter(|s| has(s))
+            .map(|s| s.name.as_str())
+            .collect();
+        // The most recent set first (`ar6`, `ar5`).
+        others.sort_unstable_by(|a, b| b.cmp(a));
+        let mut d = self.error(
+            Code::TypeError,
+            at,
+            format!("GWP set `{set_name}` has no value for gas `{gas}`"),
+            "not in the rule's GWP set",
+        );
+        let listed: Vec<String> = others.iter().map(|o| format!("`{o}`")).collect();
+        d = match others.first() {
+            Some(o) => d.with_help(format!(
+                "{} {} `{gas}`: choose one with `gwp {o}`, or use a gas that `{set_name}` lists",
+                listed.join(" and "),
+                if listed.len() == 1 { "has" } else { "have" }
+            )),
+            None => d.with_help(format!("use a gas that `{set_name}` lists")),
+        };
+        self.push(d);
+        false
     }
 }

@@ -347,7 +347,8 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
-    /// `abs`, `min` and `max` (folded pairwise).
+    /// `abs`, `min` and `max` (folded pairwise), `round`, and `co2e` (a
+    /// GWP table read at the gas, times the mass).
     fn lower_builtin(
         &mut self,
         b: Builtin,
@@ -360,6 +361,21 @@ impl<'a> Lowerer<'a> {
             .collect::<Result<_, _>>()?;
         Ok(match b {
             Builtin::Abs => self.combine(&refs[..1], |x| plan::Node::Abs { a: x[0] }),
+            Builtin::Round => self.combine(&refs[..2], |x| plan::Node::Round {
+                value: x[0],
+                step: x[1],
+            }),
+            Builtin::Co2e => {
+                let node = self.gwp_table(&args[0])?;
+                let gwp = self.combine(&refs[..1], |x| {
+                    let mut node = node;
+                    if let plan::Node::Gwp { gas, .. } = &mut node {
+                        *gas = x[0];
+                    }
+                    node
+                });
+                self.combine(&[gwp, refs[1]], |x| plan::Node::Mul { a: x[0], b: x[1] })
+            }
             Builtin::Min | Builtin::Max => {
                 let mut acc = refs[0];
                 for r in &refs[1..] {
@@ -374,6 +390,38 @@ impl<'a> Lowerer<'a> {
                 }
                 acc
             }
+        })
+    }
+
+    /// The rule's GWP set as a [`plan::Node::Gwp`] over the prelude's
+    /// `Gas` (its `gas` operand set by the caller).
+    fn gwp_table(&self, gas: &TExpr) -> Result<plan::Node, LowerError> {
+        let world = &self.analysis.world;
+        let Type::Enum(gas_enum) = gas.ty else {
+            return self.err(gas, "internal: `co2e` without a gas");
+        };
+        let Some(gases) = world.enums.get(gas_enum) else {
+            return self.err(gas, "internal: unknown enum of gases");
+        };
+        let Some(set) = self.rule.gwp.as_ref().and_then(|s| world.gwp_sets.get(s)) else {
+            return self.err(gas, "`co2e` needs the rule's GWP set");
+        };
+        Ok(plan::Node::Gwp {
+            gas: 0,
+            set: set.name.clone(),
+            source: set.source.clone(),
+            gases: gases
+                .variants
+                .iter()
+                .map(|v| plan::GasGwp {
+                    gas: v.name.clone(),
+                    gwp: set
+                        .values
+                        .iter()
+                        .find(|g| g.gas == v.name)
+                        .map(|g| g.value.to_f64()),
+                })
+                .collect(),
         })
     }
 

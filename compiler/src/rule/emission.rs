@@ -1,5 +1,5 @@
 //! One emission: named once, a known category, never negative unless a
-//! removal (E0306), CO2e per declared unit (E0202, with a fix for a plant
+//! removal, a credit or in a separate stage (E0306), CO2e per declared unit (E0202, with a fix for a plant
 //! total).
 
 use crate::checked::{CheckedEmission, DeclaredUnit};
@@ -9,6 +9,13 @@ use crate::dimension::Dimension;
 use crate::types::{Location, TExpr, Type};
 use crate::FastMap;
 use pcr_lang::ast::{self, ExprKind, UnOp};
+
+/// Whether an emission may be negative: removals (`biogenic_removal`),
+/// credits (`credit`), and every emission of a stage declared `separate`
+/// (EN 15804 module `D`), which is never summed into the footprint.
+fn may_be_negative(category: &str, separate_stage: bool) -> bool {
+    separate_stage || category == "biogenic_removal" || category == "credit"
+}
 
 /// Whether an expression is a negative literal: `-5 kgCO2e/t`.
 fn negative_literal(e: &ast::Expr) -> bool {
@@ -109,11 +116,12 @@ pub(super) fn check_emission(
         },
         None => "fossil".to_string(),
     };
-    if category != "biogenic_removal" && negative_literal(&e.value) {
+    let separate = checker.world.stages.get(stage).is_some_and(|s| s.separate);
+    if !may_be_negative(&category, separate) && negative_literal(&e.value) {
         let d = checker
-            .error(Code::NegativeEmission, e.value.span, format!("emission `{}` is negative, but only `biogenic_removal` may be negative", e.name.text), "negative value")
-            .with_note("the footprint is the sum of declared emissions: offsets and credits cannot be netted in (ISO 14067)")
-            .with_help("declare removals with `as biogenic_removal`, or report avoided burdens in module D");
+            .error(Code::NegativeEmission, e.value.span, format!("emission `{}` is negative, but only `biogenic_removal` and `credit`, or a stage reported separately such as `D`, may be negative", e.name.text), "negative value")
+            .with_note("the footprint is the sum of declared emissions: offsets and certificates cannot be netted in (ISO 14067)")
+            .with_help("declare removals with `as biogenic_removal`, recycling or system-expansion credits with `as credit`, or report benefits beyond the system boundary in module D");
         checker.push(d);
         ok = false;
     }
