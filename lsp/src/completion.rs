@@ -751,12 +751,27 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
     }
     // A unit stands for one of itself in an expression (`electricity * kWh`).
     units(a, items);
-    for b in ["min", "max", "abs"] {
+    for (b, doc) in BUILTINS {
         items.add(
             b,
             CompletionItemKind::FUNCTION,
             Some("built-in".to_string()),
-            None,
+            Some(doc),
         );
     }
 }
+
+/// The built-in functions and what each does (`docs/src/expressions.md`).
+const BUILTINS: [(&str, &str); 5] = [
+    ("min", "`min(a, b, …)`: the smallest of two or more values of the same dimension"),
+    ("max", "`max(a, b, …)`: the largest of two or more values of the same dimension"),
+    ("abs", "`abs(a)`: the absolute value"),
+    (
+        "round",
+        "`round(q, step)`: the multiple of `step` nearest to `q` (same dimension), ties to even as GB/T 8170 prescribes, decided on decimal values",
+    ),
+    (
+        "co2e",
+        "`co2e(gas, mass)`: a mass of a `Gas` characterised with the rule's GWP set (kgCO2e)",
+    ),
+];
