@@ -99,3 +99,32 @@ fn module_d_benefits_are_reported_but_not_summed() {
     assert!(json.contains("\"D\": -7290"), "{json}");
     assert!(json.contains("\"credit\": -140"), "{json}");
 }
+
+#[test]
+fn a_step_from_data_that_is_not_positive_refuses_the_row() {
+    let rule = temp(
+        "round_step.pcr",
+        "rule r {\n    title \"t\" en \"t\"\n    version \"0.1.0\"\n    declared_unit 1 t\n    boundary gate_to_gate\n    gwp ar6\n    cutoff item 1% total 5%\n\n    input output: t\n    input step: kgCO2e/t = 0.01 kgCO2e/t\n\n    stage production {\n        emission e = round(co2e(Gas.N2O, 1 kg) / output, step)\n    }\n}\n",
+    );
+    let data = temp("round_step.csv", "output,step\n1,0.01\n1,0\n");
+    let out = pcr(&[
+        "run",
+        &rule.to_string_lossy(),
+        "--data",
+        &data.to_string_lossy(),
+        "--format",
+        "csv",
+    ]);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("row 3: emission `e` is not a finite number")
+            && err.contains("a `round` step that is not positive"),
+        "{err}"
+    );
+    // 273 kgCO2e/kg × 1 kg N2O (AR6), rounded to 0.01.
+    assert!(
+        text(&out.stdout).contains("273,273,1"),
+        "{}",
+        text(&out.stdout)
+    );
+}
