@@ -202,7 +202,7 @@ fn naive(
 }
 
 fn op(code: u8, a: usize, b: usize, c: usize) -> Node {
-    match code % 20 {
+    match code % 21 {
         0 => Node::Neg { a },
         1 => Node::Not { a },
         2 => Node::Abs { a },
@@ -229,10 +229,11 @@ fn op(code: u8, a: usize, b: usize, c: usize) -> Node {
         },
         17 => Node::Le { a, b },
         18 => Node::Gt { a, b },
-        _ => Node::Pow {
+        19 => Node::Pow {
             base: a,
             exponent: 0.5,
         },
+        _ => Node::Round { value: a, step: b },
     }
 }
 
