@@ -57,11 +57,13 @@ pub enum DataCode {
     NonFiniteTotal,
     /// D0403: an emission that is not a finite number.
     NonFiniteEmission,
+    /// D0404: a gas from the data that the rule's GWP set lacks.
+    GasNotInGwpSet,
 }
 
 impl DataCode {
     /// Every data-error code, in the order of `docs/src/diagnostics.md`.
-    pub const ALL: [DataCode; 19] = [
+    pub const ALL: [DataCode; 20] = [
         DataCode::MissingInput,
         DataCode::UnknownInput,
         DataCode::WrongDimension,
@@ -81,6 +83,7 @@ impl DataCode {
         DataCode::NegativeEmission,
         DataCode::NonFiniteTotal,
         DataCode::NonFiniteEmission,
+        DataCode::GasNotInGwpSet,
     ];
 
     /// The stable code users see: `"D0101"`.
@@ -141,6 +144,7 @@ impl DataCode {
             DataCode::NegativeEmission => entry!("D0401"),
             DataCode::NonFiniteTotal => entry!("D0402"),
             DataCode::NonFiniteEmission => entry!("D0403"),
+            DataCode::GasNotInGwpSet => entry!("D0404"),
         }
     }
 }

@@ -29,6 +29,7 @@ impl DataErrorKind {
             K::NegativeEmission { .. } => DataCode::NegativeEmission,
             K::NonFiniteTotal { .. } => DataCode::NonFiniteTotal,
             K::NonFiniteEmission { .. } => DataCode::NonFiniteEmission,
+            K::GasNotInGwpSet { .. } => DataCode::GasNotInGwpSet,
         }
     }
 }
