@@ -6,6 +6,7 @@ use crate::checker::{Checker, Globals, Reference, Shared, Slot};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::prelude;
 use crate::rule::{check_rule, fn_body, signature, Threads};
+use crate::semantic::{ImportEdge, SemanticIndex};
 use crate::source::{FileId, Files};
 use crate::types::{FnRef, TExpr, TKind, Type};
 use crate::world::{ModuleInput, World};
@@ -48,9 +49,12 @@ pub struct Analysis {
     pub rules: Vec<CheckedRule>,
     /// Each expression's type, when recorded.
     pub types: Vec<(FileId, Span, Type)>,
+    /// The uses of names the checkers recorded (read them through [`Analysis::semantic`]).
     pub refs: Vec<Reference>,
     /// Files this one imports, directly or not.
     pub imports: Vec<FileId>,
+    /// The other references and the import edges, behind [`Analysis::semantic`].
+    pub(crate) semantic_index: SemanticIndex,
 }
 
 impl Analysis {
@@ -138,7 +142,7 @@ pub fn analyze(
     // The tokens are dropped here: checking a long file needs its tree, not them.
     let pcr_lang::Parsed { module, errors, .. } = parse(files.text(main));
     diagnostics.extend(syntax_diagnostics(main, &errors));
-    let imports = load_imports(
+    let (imports, import_edges) = load_imports(
         main,
         module,
         loader,
@@ -192,6 +196,11 @@ pub fn analyze(
         None => Vec::new(),
     };
     sort_by_place(&mut diagnostics, main);
+    let semantic_index = if options.record {
+        SemanticIndex::build(&modules, &world, files.iter().count(), import_edges)
+    } else {
+        SemanticIndex::imports_only(import_edges)
+    };
     Analysis {
         files,
         main,
@@ -203,6 +212,7 @@ pub fn analyze(
         types: recorded.types,
         refs: recorded.refs,
         imports,
+        semantic_index,
     }
 }
 
@@ -242,7 +252,7 @@ fn load_prelude(
 }
 
 /// Add the main module, then parse its imports, depth first, each module
-/// once; the files imported, in order.
+/// once; the files imported, in order, and every import resolved.
 fn load_imports(
     main: FileId,
     main_module: ast::Module,
@@ -250,8 +260,9 @@ fn load_imports(
     files: &mut Files,
     modules: &mut Vec<(FileId, ast::Module)>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<FileId> {
+) -> (Vec<FileId>, Vec<ImportEdge>) {
     let mut imports = Vec::new();
+    let mut edges = Vec::new();
     let mut pending: Vec<(FileId, ast::Import)> = imports_of(main, &main_module);
     modules.push((main, main_module));
     while let Some((from, import)) = pending.pop() {
@@ -260,17 +271,35 @@ fn load_imports(
         else {
             continue;
         };
-        if files.find_name(&mname).is_some() {
+        let edge = |to| ImportEdge {
+            from,
+            span: import.span,
+            path: path_span(&import),
+            to,
+        };
+        if let Some(known) = files.find_name(&mname) {
+            edges.push(edge(known));
             continue;
         }
         let id = files.add(mname, mpath.as_deref(), mtext, embedded);
+        edges.push(edge(id));
         let parsed = parse(files.text(id));
         diagnostics.extend(syntax_diagnostics(id, &parsed.errors));
         pending.extend(imports_of(id, &parsed.module));
         modules.push((id, parsed.module));
         imports.push(id);
     }
-    imports
+    (imports, edges)
+}
+
+/// The dotted path of an `import` (`a.b`).
+fn path_span(import: &ast::Import) -> Span {
+    import
+        .path
+        .first()
+        .map(|f| f.span)
+        .unwrap_or_default()
+        .to(import.path.last().map(|l| l.span).unwrap_or_default())
 }
 
 /// The name, path, text and whether embedded of the module `import` (in
@@ -306,12 +335,7 @@ fn find_module(
                 .map(|t| (format!("<stdlib>/{key_text}"), None, t.to_string(), true))
         });
     if found.is_none() {
-        let span = import
-            .path
-            .first()
-            .map(|f| f.span)
-            .unwrap_or_default()
-            .to(import.path.last().map(|l| l.span).unwrap_or_default());
+        let span = path_span(import);
         diagnostics.push(
             Diagnostic::new(
                 Code::UnknownName,

@@ -16,6 +16,7 @@ pub mod project;
 pub mod rational;
 pub mod render;
 pub mod rule;
+pub mod semantic;
 pub mod source;
 pub mod suggest;
 pub mod types;

@@ -1,7 +1,7 @@
 //! One analysis per document version, reused by every request until the
 //! document or a file it imports changes.
 
-use crate::decls::{self, Index};
+use crate::decls::Decl;
 use crate::document::{read_source_file, Document, DocumentStore};
 use pcr_compiler::source::SourceFile;
 use pcr_compiler::{analyze, Analysis, FileId, Options, SourceLoader};
@@ -31,8 +31,6 @@ pub struct Analyzed {
     /// The store's generation when this was computed.
     pub generation: u64,
     pub analysis: Analysis,
-    /// The document's declarations and the name uses the compiler leaves unrecorded.
-    pub index: Index,
 }
 
 impl Analyzed {
@@ -44,15 +42,14 @@ impl Analyzed {
         self.analysis.files.get(id)
     }
 
-    /// The index of any file of the analysis (the document's is kept).
-    pub fn index_of(&self, file: FileId) -> Option<Index> {
-        let m = self.analysis.module(file)?;
-        Some(decls::index(
-            m,
-            file,
-            self.analysis.files.text(file),
-            &self.analysis.world,
-        ))
+    /// What the compiler knows of the names of this analysis.
+    pub fn semantic(&self) -> pcr_compiler::semantic::Semantic<'_> {
+        self.analysis.semantic()
+    }
+
+    /// The document's declarations, as the compiler lists them.
+    pub fn decls(&self) -> &[Decl] {
+        self.semantic().declarations(self.main())
     }
 
     pub fn text(&self) -> &str {
@@ -88,21 +85,11 @@ pub fn analyze_document(doc: &Document, docs: &DocumentStore, generation: u64) -
         &StoreLoader { docs },
         &options,
     );
-    let index = match analysis.module(analysis.main) {
-        Some(m) => decls::index(
-            m,
-            analysis.main,
-            analysis.files.text(analysis.main),
-            &analysis.world,
-        ),
-        None => Index::default(),
-    };
     Analyzed {
         uri: doc.uri.clone(),
         version: doc.version,
         generation,
         analysis,
-        index,
     }
 }
 

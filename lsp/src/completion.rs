@@ -561,9 +561,9 @@ fn enclosing_rule(a: &Analyzed, offset: usize) -> Option<&pcr_compiler::rule::Ch
         .max_by_key(|r| r.span.start)
 }
 
-/// The index's declarations of one kind in the rule around `offset`.
+/// The compiler's declarations of one kind in the rule around `offset`.
 fn rule_decls(a: &Analyzed, offset: usize, kind: DeclKind) -> Vec<&crate::decls::Decl> {
-    let decls = &a.index.decls;
+    let decls = a.decls();
     let rule = decls
         .iter()
         .enumerate()
@@ -660,8 +660,7 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
     let main = a.main();
     // The recorded types of the `let` values only (a long rule records many).
     let let_values: std::collections::HashSet<pcr_lang::Span> = a
-        .index
-        .decls
+        .decls()
         .iter()
         .filter(|d| d.kind == DeclKind::Let)
         .filter_map(|d| d.value_span)
@@ -674,12 +673,12 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
         .map(|(_, s, t)| (*s, t))
         .collect();
     // Locals: parameters and `sum` variables around the cursor.
-    for d in &a.index.decls {
+    for d in a.decls() {
         let visible = match d.kind {
             DeclKind::SumVar => d.span.contains(offset),
             DeclKind::Param => d
                 .parent
-                .and_then(|p| a.index.decls.get(p))
+                .and_then(|p| a.decls().get(p))
                 .is_some_and(|f| f.span.contains(offset)),
             _ => false,
         };

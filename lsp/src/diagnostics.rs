@@ -6,7 +6,6 @@ use crate::project::{is_project_file, ProjectContext};
 use crate::stdlib::StdlibDir;
 use pcr_compiler::diagnostic::{Diagnostic as CDiagnostic, Severity};
 use pcr_compiler::FileId;
-use pcr_lang::ast::Item;
 use pcr_lang::Span;
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::{
@@ -166,52 +165,20 @@ fn convert(a: &Analyzed, d: &CDiagnostic, stdlib: &StdlibDir) -> Option<Diagnost
     })
 }
 
-/// For each imported file, the span of the main file's `import` that brings it in.
+/// For each imported file, the span of the main file's `import` that brings
+/// it in (directly or through other modules), from the compiler's import edges.
 fn import_spans(a: &Analyzed) -> HashMap<FileId, Span> {
+    let main = a.main();
+    let edges = a.semantic().imports();
     let mut out = HashMap::new();
-    let Some(main_module) = a.analysis.module(a.main()) else {
-        return out;
-    };
-    // Which file each module's imports resolved to, by the dotted path's file name.
-    let resolve = |from: FileId, import: &pcr_lang::ast::Import| -> Option<FileId> {
-        let rel: String = import
-            .path
-            .iter()
-            .map(|n| n.text.as_str())
-            .collect::<Vec<_>>()
-            .join("/")
-            + ".pcr";
-        let from_dir = a
-            .file(from)
-            .and_then(|f| f.path.as_ref())
-            .and_then(|p| p.parent().map(|d| d.join(&rel)));
-        a.analysis.imports.iter().copied().find(|id| {
-            a.file(*id).is_some_and(|f| {
-                (from_dir.is_some() && f.path == from_dir) || f.name == format!("<stdlib>/{rel}")
-            })
-        })
-    };
-    for item in &main_module.items {
-        let Item::Import(import) = item else { continue };
-        let Some(first) = resolve(a.main(), import) else {
-            continue;
-        };
-        // Everything reachable from this import.
-        let mut stack = vec![first];
+    for first in edges.iter().filter(|e| e.from == main) {
+        let mut stack = vec![first.to];
         while let Some(id) = stack.pop() {
             if out.contains_key(&id) {
                 continue;
             }
-            out.insert(id, import.span);
-            if let Some(m) = a.analysis.module(id) {
-                for it in &m.items {
-                    if let Item::Import(i) = it {
-                        if let Some(next) = resolve(id, i) {
-                            stack.push(next);
-                        }
-                    }
-                }
-            }
+            out.insert(id, first.span);
+            stack.extend(edges.iter().filter(|e| e.from == id).map(|e| e.to));
         }
     }
     out

@@ -122,23 +122,12 @@ fn decl_unit<'t>(a: &'t Analyzed, file: pcr_compiler::FileId, decl: &'t Decl) ->
 
 /// The innermost expression of the document around `offset` whose type the compiler recorded.
 pub fn type_at(a: &Analyzed, offset: usize) -> Option<(Span, &Type)> {
-    let main = a.main();
-    a.analysis
-        .types
-        .iter()
-        .filter(|(f, span, _)| *f == main && span.contains(offset))
-        .min_by_key(|(_, span, _)| (span.end as usize == offset, span.len()))
-        .map(|(_, span, ty)| (*span, ty))
+    a.semantic().type_at(a.main(), offset)
 }
 
 /// The recorded type of exactly this span of a file.
 fn type_of(a: &Analyzed, file: pcr_compiler::FileId, span: Span) -> Option<&Type> {
-    a.analysis
-        .types
-        .iter()
-        .rev()
-        .find(|(f, s, _)| *f == file && *s == span)
-        .map(|(_, _, t)| t)
+    a.semantic().type_of(file, span)
 }
 
 /// The type of a declaration, from the checked rules or its value's recorded type.
@@ -188,14 +177,8 @@ fn decl_type(a: &Analyzed, target: CLocation, decl: &Decl) -> Option<Type> {
 
 /// The hover text of a declaration.
 pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -> Option<String> {
-    let owned;
-    let index = if target.file == a.main() {
-        &a.index
-    } else {
-        owned = a.index_of(target.file)?;
-        &owned
-    };
-    let decl = index.by_name_span(target.span)?;
+    let decls = a.semantic().declarations(target.file);
+    let decl = a.semantic().declaration(target)?;
     let world = &a.analysis.world;
     let mut out = String::new();
     // The declaration as written.
@@ -203,7 +186,7 @@ pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -
         DeclKind::Gas => {
             let set = decl
                 .parent
-                .and_then(|p| index.decls.get(p))
+                .and_then(|p| decls.get(p))
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
             format!(
@@ -330,9 +313,10 @@ pub fn hover(s: &mut State, uri: &Uri, pos: Position) -> Option<Hover> {
     let (text, span) = match symbol {
         Some(sym) => {
             let use_type = typed.filter(|(span, _)| *span == sym.span).map(|(_, t)| t);
-            let text = describe_decl(&a, sym.target, use_type).or_else(|| {
-                use_type.map(|t| format!("`{}`", describe_type(&a.analysis.world, t)))
-            })?;
+            let text =
+                describe_decl(&a, a.semantic().definition(&sym), use_type).or_else(|| {
+                    use_type.map(|t| format!("`{}`", describe_type(&a.analysis.world, t)))
+                })?;
             (text, sym.span)
         }
         None => {

@@ -10,15 +10,10 @@ use tower_lsp_server::ls_types::{InlayHint, InlayHintKind, InlayHintLabel, Range
 pub fn hints(s: &mut State, uri: &Uri, range: Range) -> Option<Vec<InlayHint>> {
     let a = s.analyzed(uri)?;
     let main = a.main();
-    let types: std::collections::HashMap<pcr_lang::Span, &Type> = a
-        .analysis
-        .types
-        .iter()
-        .filter(|(f, _, _)| *f == main)
-        .map(|(_, s, t)| (*s, t))
-        .collect();
+    let types: std::collections::HashMap<pcr_lang::Span, &Type> =
+        a.semantic().types_in(main).collect();
     let mut out = Vec::new();
-    for d in &a.index.decls {
+    for d in a.decls() {
         let wanted = match d.kind {
             DeclKind::Let | DeclKind::Const => d.detail.is_none(),
             DeclKind::Emission => true,

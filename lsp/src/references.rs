@@ -2,7 +2,7 @@
 //! document and in every other open document that sees it.
 
 use crate::analysis_cache::Analyzed;
-use crate::definition::{all_refs, symbol_at};
+use crate::definition::symbol_at;
 use crate::engine::State;
 use pcr_lang::Span;
 use std::rc::Rc;
@@ -15,18 +15,36 @@ pub struct Target {
     pub span: Span,
 }
 
-/// The uses (and optionally the declaration) of a target within one analysis.
+/// The target as a location of one analysis (file ids differ between analyses).
+pub fn location_in(a: &Analyzed, target: &Target) -> Option<pcr_compiler::types::Location> {
+    let file = a
+        .analysis
+        .files
+        .iter()
+        .find(|(_, f)| crate::convert::file_key(f) == target.file)
+        .map(|(id, _)| id)?;
+    Some(pcr_compiler::types::Location {
+        file,
+        span: target.span,
+    })
+}
+
+/// The uses in the document (and optionally the declaration) of a target,
+/// as the compiler recorded them: each once.
 pub fn uses_in(a: &Analyzed, target: &Target, include_declaration: bool) -> Vec<Span> {
     let main = a.main();
-    let mut out: Vec<Span> = all_refs(a)
-        .filter(|r| r.target.span == target.span && a.key(r.target.file) == target.file)
-        .map(|r| r.span)
+    let Some(definition) = location_in(a, target) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Span> = a
+        .semantic()
+        .uses_of(definition)
+        .filter(|l| l.file == main)
+        .map(|l| l.span)
         .collect();
-    if include_declaration && a.key(main) == target.file {
-        out.push(target.span);
+    if include_declaration && definition.file == main {
+        out.insert(0, target.span);
     }
-    out.sort();
-    out.dedup();
     out
 }
 
@@ -35,9 +53,10 @@ pub fn target_at(s: &mut State, uri: &Uri, pos: Position) -> Option<(Rc<Analyzed
     let a = s.analyzed(uri)?;
     let offset = a.offset(pos)?;
     let symbol = symbol_at(&a, offset)?;
+    let definition = a.semantic().definition(&symbol);
     let target = Target {
-        file: a.key(symbol.target.file),
-        span: symbol.target.span,
+        file: a.key(definition.file),
+        span: definition.span,
     };
     Some((a, target))
 }
@@ -78,21 +97,7 @@ pub fn references(
     }
     // A declaration outside every open document.
     if include_declaration && a.key(a.main()) != target.file {
-        let declared = a
-            .analysis
-            .files
-            .iter()
-            .find(|(_, f)| crate::convert::file_key(f) == target.file)
-            .map(|(id, _)| id);
-        if let Some(loc) = declared.and_then(|file| {
-            a.location(
-                pcr_compiler::types::Location {
-                    file,
-                    span: target.span,
-                },
-                &s.stdlib,
-            )
-        }) {
+        if let Some(loc) = location_in(&a, &target).and_then(|l| a.location(l, &s.stdlib)) {
             if !out.contains(&loc) {
                 out.insert(0, loc);
             }

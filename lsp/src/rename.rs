@@ -24,11 +24,14 @@ fn unicode_start(c: char) -> bool {
     c.is_alphabetic()
 }
 
+/// The prelude's declarations, and modules (named by `import` paths, the
+/// file's name), cannot be renamed here.
 fn read_only(a: &Analyzed, target: &Target) -> bool {
-    a.analysis
-        .files
-        .iter()
-        .any(|(_, f)| f.embedded && crate::convert::file_key(f) == target.file)
+    target.span.is_empty()
+        || a.analysis
+            .files
+            .iter()
+            .any(|(_, f)| f.embedded && crate::convert::file_key(f) == target.file)
 }
 
 pub fn prepare(s: &mut State, uri: &Uri, pos: Position) -> Option<PrepareRenameResponse> {
@@ -58,20 +61,14 @@ fn edits_in(a: &Analyzed, target: &Target, s: &State, out: &mut HashMap<Uri, Vec
             }
         }
     };
-    for r in a.analysis.refs.iter().chain(a.index.refs.iter()) {
-        if r.target.span == target.span && a.key(r.target.file) == target.file {
-            add(r.file, r.span);
-        }
+    let Some(definition) = crate::references::location_in(a, target) else {
+        return;
+    };
+    for l in a.semantic().uses_of(definition) {
+        add(l.file, l.span);
     }
     // The declaration itself.
-    if let Some((file, _)) = a
-        .analysis
-        .files
-        .iter()
-        .find(|(_, f)| crate::convert::file_key(f) == target.file)
-    {
-        add(file, target.span);
-    }
+    add(definition.file, definition.span);
 }
 
 pub fn rename(

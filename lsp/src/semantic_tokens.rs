@@ -3,7 +3,6 @@
 
 use crate::analysis_cache::Analyzed;
 use crate::decls::DeclKind;
-use crate::definition::all_refs;
 use crate::engine::State;
 use pcr_lang::lexer::{lex, CommentKind, Token};
 use pcr_lang::Span;
@@ -92,14 +91,10 @@ pub fn tokens(a: &Analyzed) -> Vec<(Span, u32, u32)> {
     let text = a.text();
     let main = a.main();
     let lexed = lex(text);
-    let decl_at: HashMap<Span, DeclKind> = a
-        .index
-        .decls
-        .iter()
-        .map(|d| (d.name_span, d.kind))
-        .collect();
+    let decl_at: HashMap<Span, DeclKind> =
+        a.decls().iter().map(|d| (d.name_span, d.kind)).collect();
     let target_of: HashMap<Span, pcr_compiler::types::Location> =
-        all_refs(a).map(|r| (r.span, r.target)).collect();
+        a.semantic().uses_in(main).collect();
     let mut out: Vec<(Span, u32, u32)> = Vec::new();
     for lexeme in &lexed.tokens {
         let span = lexeme.span();
@@ -123,8 +118,8 @@ pub fn tokens(a: &Analyzed) -> Vec<(Span, u32, u32)> {
                 } else if let Some(target) = target_of.get(&span) {
                     let word = text.get(span.range()).unwrap_or("");
                     if target.file == main {
-                        a.index
-                            .by_name_span(target.span)
+                        a.semantic()
+                            .declaration(*target)
                             .map(|d| (kind_type(d.kind), 0))
                     } else {
                         let lib = if a.analysis.world.is_prelude(target.file) {

@@ -91,7 +91,7 @@ fn symbol(a: &Analyzed, decls: &[Decl], tree: &[Vec<usize>], i: usize) -> Option
 
 pub fn document_symbols(s: &mut State, uri: &Uri) -> Option<DocumentSymbolResponse> {
     let a = s.analyzed(uri)?;
-    let decls = &a.index.decls;
+    let decls = a.decls();
     let (top, tree) = children_of(decls);
     let top: Vec<DocumentSymbol> = top
         .into_iter()

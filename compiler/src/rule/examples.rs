@@ -141,6 +141,7 @@ fn expect_target(
         ast::ExpectTarget::Grade(_) => Some(ExpectWhat::Grade),
         ast::ExpectTarget::Stage(n) => {
             if stages.contains(&n.text) {
+                refer(checker, n, checker.world.stages.get(&n.text).map(|s| s.loc));
                 Some(ExpectWhat::Stage(n.text.clone()))
             } else {
                 let mut d = checker.error(
@@ -177,7 +178,8 @@ fn expect_target(
             }
         }
         ast::ExpectTarget::Category(n) => {
-            if checker.world.categories.contains_key(&n.text) {
+            if let Some(c) = checker.world.categories.get(&n.text) {
+                refer(checker, n, Some(c.loc));
                 Some(ExpectWhat::Category(n.text.clone()))
             } else {
                 let d = Diagnostic::unknown(
@@ -278,5 +280,16 @@ fn tolerance(
                 None => None,
             }
         }
+    }
+}
+
+/// Record a use of a name resolved here (editors: go to definition, references).
+fn refer(checker: &mut Checker, name: &ast::Name, target: Option<Location>) {
+    if let (true, Some(target)) = (checker.record, target) {
+        checker.refs.push(crate::checker::Reference {
+            file: checker.file,
+            span: name.span,
+            target,
+        });
     }
 }
