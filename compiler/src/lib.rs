@@ -4,8 +4,8 @@
 
 pub mod analysis;
 pub mod checked;
-pub mod checker;
-pub mod constant;
+pub(crate) mod checker;
+pub(crate) mod constant;
 pub mod diagnostic;
 pub mod dimension;
 pub mod explain;
@@ -18,7 +18,7 @@ pub mod render;
 pub mod rule;
 pub mod semantic;
 pub mod source;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod types;
 pub mod world;
 

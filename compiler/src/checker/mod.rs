@@ -22,7 +22,7 @@ mod matching;
 mod names;
 
 pub use helper_thread::HelperThread;
-pub use literals::{literal_value, OutOfRange};
+pub use literals::literal_value;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rational::Rational;
