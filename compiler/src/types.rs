@@ -19,12 +19,21 @@ pub struct RecordType {
     pub fields: Vec<FieldDef>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FieldDef {
     pub name: String,
     pub ty: Type,
     /// The field's declared unit and its factor to canonical units (quantities only).
     pub unit: Option<UnitSpec>,
+    /// Where the field is declared (go to definition); not part of the type.
+    pub loc: Location,
+}
+
+/// Two record types with the same fields are the same type, wherever declared.
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &FieldDef) -> bool {
+        self.name == other.name && self.ty == other.ty && self.unit == other.unit
+    }
 }
 
 impl RecordType {

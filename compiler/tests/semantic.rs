@@ -147,6 +147,7 @@ fn values_resolve_to_their_declarations() {
     check_use(&a, "electricity * grid", 0, 15, "grid", "coil.pcr");
     check_use(&a, "haul(material_mass", 0, 6, "material_mass", "coil.pcr");
     check_use(&a, "m.mass)", 0, 0, "m", "coil.pcr");
+    check_use(&a, "m.mass)", 0, 3, "mass", "coil.pcr");
     // A parameter, in the imported module.
     let module = a.imports[0];
     let at = MODULE.find("mass * distance").unwrap();

@@ -238,6 +238,7 @@ impl Checker<'_, '_> {
         match &base.ty {
             Type::Record(r) => match r.field(&field.text) {
                 Some((index, def)) => {
+                    self.reference(field.span, def.loc);
                     let ty = def.ty.clone();
                     self.done(TKind::Field(Box::new(base), index), ty, span)
                 }

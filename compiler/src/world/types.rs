@@ -211,6 +211,10 @@ impl World {
                     text,
                     factor: factor.to_f64(),
                 }),
+                loc: crate::types::Location {
+                    file,
+                    span: f.name.span,
+                },
             });
         }
         (
