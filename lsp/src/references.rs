@@ -80,13 +80,10 @@ pub fn references(
     let mut push = |a: &Analyzed, spans: Vec<Span>| {
         for span in spans {
             if let Some(range) = a.range(a.main(), span) {
-                let loc = Location {
+                out.push(Location {
                     uri: a.uri.clone(),
                     range,
-                };
-                if !out.contains(&loc) {
-                    out.push(loc);
-                }
+                });
             }
         }
     };
@@ -95,7 +92,8 @@ pub fn references(
     for other in &others {
         push(other, uses_in(other, &target, include_declaration));
     }
-    // A declaration outside every open document.
+    // A declaration outside this document: listed once, unless an open
+    // document that declares it listed it already.
     if include_declaration && a.key(a.main()) != target.file {
         if let Some(loc) = location_in(&a, &target).and_then(|l| a.location(l, &s.stdlib)) {
             if !out.contains(&loc) {
