@@ -16,21 +16,38 @@ fn target(t: &Target) -> String {
         Target::Emission(s) => format!("emission {s}"),
         Target::Category(s) => format!("category {s}"),
         Target::Grade => "grade".to_string(),
+        Target::Result(s) => format!("result {s}"),
+        Target::Value(s) => format!("value {s}"),
     }
 }
 
-fn value(v: &CheckValue) -> String {
+/// The unit an expectation's numbers are in: kgCO2e, a result's own unit,
+/// or a `let`'s canonical unit (not named).
+fn unit_of(plan: &pcr_plan::Plan, t: &Target) -> String {
+    match t {
+        Target::Result(name) => plan
+            .results
+            .iter()
+            .find(|r| r.name == *name)
+            .map(|r| format!(" {}", r.unit))
+            .unwrap_or_default(),
+        Target::Value(_) => String::new(),
+        _ => " kgCO2e".to_string(),
+    }
+}
+
+fn value(v: &CheckValue, unit: &str) -> String {
     match v {
-        CheckValue::Number(n) => format!("{n} kgCO2e"),
+        CheckValue::Number(n) => format!("{n}{unit}"),
         CheckValue::Grade(g) => g.clone(),
         CheckValue::Missing => "nothing".to_string(),
     }
 }
 
-fn tolerance(t: &Tolerance) -> String {
+fn tolerance(t: &Tolerance, unit: &str) -> String {
     match t {
         Tolerance::Relative(r) => format!("within {}%", r * 100.0),
-        Tolerance::Absolute(a) => format!("within {a} kgCO2e"),
+        Tolerance::Absolute(a) => format!("within {a}{unit}"),
     }
 }
 
@@ -144,9 +161,9 @@ pub fn run(paths: &[PathBuf], factors: &[PathBuf], options: &Options) -> ExitCod
                             format!(
                                 "expected {} {} {}, got {}",
                                 target(&check.target),
-                                value(&check.expected),
-                                tolerance(&check.tolerance),
-                                value(&check.actual)
+                                value(&check.expected, &unit_of(&plan, &check.target)),
+                                tolerance(&check.tolerance, &unit_of(&plan, &check.target)),
+                                value(&check.actual, &unit_of(&plan, &check.target))
                             ),
                         );
                     }

@@ -60,6 +60,38 @@ pub struct CheckedEmission {
     pub loc: Location,
 }
 
+/// A reported result (`result NAME … = EXPR`): a value next to the
+/// footprint, never summed into it.
+#[derive(Debug, Clone)]
+pub struct CheckedResult {
+    pub name: String,
+    pub zh: Option<String>,
+    pub en: Option<String>,
+    pub doc: Option<String>,
+    /// The value, canonical, with the reported amounts bound as locals
+    /// `0..` in the order of [`CheckedRule::reported`].
+    pub value: TExpr,
+    /// Whether the value is per declared unit (then multiplied by the
+    /// declared amount) rather than already an amount.
+    pub per_declared_unit: bool,
+    /// The dimension of the reported amount.
+    pub dim: Dimension,
+    /// The unit of the reported amount as written, and its factor to
+    /// canonical units; the dimension's canonical unit when not annotated.
+    pub unit: Option<(String, f64)>,
+    pub loc: Location,
+}
+
+/// An amount a result may read (`footprint`, `stage.NAME`, `category.NAME`,
+/// `emission.NAME`), in kgCO2e per declared unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportedAmount {
+    Footprint,
+    Stage(String),
+    Category(String),
+    Emission(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct CheckedExclusion {
     pub name: String,
@@ -75,6 +107,10 @@ pub enum ExpectWhat {
     Emission(String),
     Category(String),
     Grade,
+    /// A reported result.
+    Result(String),
+    /// A `let` of the rule (by index), computed from the example's givens.
+    Value(String, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -87,7 +123,8 @@ pub enum Tolerance {
 #[derive(Debug, Clone)]
 pub struct CheckedExpect {
     pub what: ExpectWhat,
-    /// kgCO2e per declared unit, or the grade's name.
+    /// kgCO2e per declared unit, or the grade's name; a result's value is
+    /// in the result's unit, a `let`'s in canonical units.
     pub value: Result<f64, String>,
     pub tolerance: Option<Tolerance>,
     pub span: Span,
@@ -130,6 +167,9 @@ pub struct CheckedRule {
     pub lets: Vec<Option<TExpr>>,
     pub fns: Vec<CheckedFn>,
     pub emissions: Vec<CheckedEmission>,
+    /// The amounts results read, in the order of their locals.
+    pub reported: Vec<ReportedAmount>,
+    pub results: Vec<CheckedResult>,
     pub exclusions: Vec<CheckedExclusion>,
     pub grades: Vec<(String, f64)>,
     pub otherwise: Option<String>,

@@ -194,6 +194,20 @@ pub struct LetDecl {
     pub span: Span,
 }
 
+/// `result NAME ["zh" [en "en"]] [: UNIT] = EXPR`: a value reported next to
+/// the footprint, never summed into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultDecl {
+    pub name: Name,
+    pub zh: Option<Str>,
+    pub en: Option<Str>,
+    /// The unit of the reported amount.
+    pub ty: Option<TypeExpr>,
+    pub value: Expr,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
 /// `rule NAME { clauses }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
@@ -218,6 +232,7 @@ pub enum Clause {
     Let(LetDecl),
     Fn(FnDecl),
     Stage(StageBlock),
+    Result(ResultDecl),
     Exclude(Exclusion),
     Grades(Grades),
     Example(Example),
@@ -238,6 +253,7 @@ impl Clause {
             Clause::Let(c) => c.span,
             Clause::Fn(c) => c.span,
             Clause::Stage(c) => c.span,
+            Clause::Result(c) => c.span,
             Clause::Exclude(c) => c.span,
             Clause::Grades(c) => c.span,
             Clause::Example(c) => c.span,
@@ -261,6 +277,7 @@ impl Clause {
             Clause::Let(_) => "let",
             Clause::Fn(_) => "fn",
             Clause::Stage(_) => "stage",
+            Clause::Result(_) => "result",
             Clause::Exclude(_) => "exclude",
             Clause::Grades(_) => "grades",
             Clause::Example(_) => "example",
@@ -433,6 +450,10 @@ pub enum ExpectTarget {
     Stage(Name),
     Emission(Name),
     Category(Name),
+    /// `expect result NAME`: a reported result.
+    Result(Name),
+    /// `expect value NAME`: a `let` of the rule.
+    Value(Name),
     /// A word that names no target; reported by the parser.
     Unknown(Name),
 }

@@ -94,6 +94,8 @@ pub enum Token {
     True,
     #[token("false")]
     False,
+    #[token("result")]
+    Result,
 
     // Contextual words: keywords where they follow a clause keyword, names elsewhere.
     #[token("item")]
@@ -118,6 +120,10 @@ pub enum Token {
     /// A number as written (`1_000`, `2.5e6`), kept exact for the compiler.
     #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?")]
     Number,
+    /// A number that ends its line, followed by a name on a later line:
+    /// never lexed, the parser feeds a [`Token::Number`] so (§11, "line
+    /// breaks end quantity literals"), so that the name is never its unit.
+    NumberAtLineEnd,
     /// A number directly followed by `%` (`5%` is 0.05); the text written includes the `%`.
     #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9]+)?%")]
     Percent,
@@ -265,7 +271,7 @@ impl Token {
     pub fn describe(&self, written: &str) -> String {
         match self {
             Token::Ident => format!("name `{written}`"),
-            Token::Number => format!("number `{written}`"),
+            Token::Number | Token::NumberAtLineEnd => format!("number `{written}`"),
             Token::Percent => format!("percentage `{written}`"),
             Token::Str | Token::UnterminatedStr => "a string".to_string(),
             Token::Comment => "a comment".to_string(),
@@ -317,6 +323,7 @@ impl Token {
             Token::GwpSet => "gwp_set",
             Token::True => "true",
             Token::False => "false",
+            Token::Result => "result",
             Token::Item => "item",
             Token::Total => "total",
             Token::Share => "share",
@@ -325,9 +332,12 @@ impl Token {
             Token::En => "en",
             Token::Category => "category",
             Token::Separate => "separate",
-            Token::Ident | Token::Number | Token::Percent | Token::Str | Token::UnterminatedStr => {
-                ""
-            }
+            Token::Ident
+            | Token::Number
+            | Token::NumberAtLineEnd
+            | Token::Percent
+            | Token::Str
+            | Token::UnterminatedStr => "",
             Token::Comment => "//",
             Token::Plus => "+",
             Token::Minus => "-",
@@ -412,6 +422,7 @@ pub const KEYWORDS: &[&str] = &[
     "gwp_set",
     "true",
     "false",
+    "result",
     "en",
     "category",
     "separate",

@@ -37,13 +37,13 @@ pub(crate) fn parse_module(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Opti
 
 fn items(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Item>> {
     grammar::ModuleParser::new()
-        .parse(docs, source, fed(tokens))
+        .parse(docs, source, fed(source, tokens))
         .ok()
 }
 
 fn clauses(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Option<Vec<Clause>> {
     grammar::ClausesParser::new()
-        .parse(docs, source, fed(tokens))
+        .parse(docs, source, fed(source, tokens))
         .ok()
 }
 

@@ -130,6 +130,26 @@ pub fn expect_target(name: Name) -> ExpectTarget {
     }
 }
 
+/// `expect value NAME`; any other word before the name is reported.
+pub fn expect_value_target(
+    kind: Name,
+    name: Name,
+) -> Result<ExpectTarget, ParseError<usize, Token, UserError>> {
+    if kind.text == "value" {
+        Ok(ExpectTarget::Value(name))
+    } else {
+        Err(ParseError::User {
+            error: UserError {
+                span: kind.span,
+                message: format!(
+                    "`expect {} {}` names no target: write `expect value {}` for a `let`, or `expect footprint`, `stage`, `emission`, `category`, `result` or `grade`",
+                    kind.text, name.text, name.text
+                ),
+            },
+        })
+    }
+}
+
 /// Parse one source text. Never fails: syntax errors are in [`Parsed::errors`]
 /// and the tree keeps `Error` nodes where they were.
 pub fn parse(source: &str) -> Parsed {
@@ -148,7 +168,7 @@ pub fn parse(source: &str) -> Parsed {
     let tokens = &lexed.tokens;
     let whole = match crate::parallel::parse_module(&docs, source, tokens) {
         Some(items) => Ok(items),
-        None => grammar::ModuleParser::new().parse(&docs, source, fed(tokens)),
+        None => grammar::ModuleParser::new().parse(&docs, source, fed(source, tokens)),
     };
     let items = match whole {
         Ok(items) => items,
@@ -183,9 +203,28 @@ pub fn parse(source: &str) -> Parsed {
 /// A token as the generated parser reads it: `(start, token, end)`.
 pub(crate) type Tok = (usize, Token, usize);
 
-/// The tokens as the generated parser reads them.
-pub(crate) fn fed(tokens: &[Lexeme]) -> impl Iterator<Item = Result<Tok, UserError>> + '_ {
-    tokens.iter().map(|t| Ok(t.triple()))
+/// The tokens as the generated parser reads them. A number followed by a
+/// name on a later line is fed as [`Token::NumberAtLineEnd`]: a line break
+/// ends a quantity literal, so the name is never the number's unit.
+pub(crate) fn fed<'t>(
+    source: &'t str,
+    tokens: &'t [Lexeme],
+) -> impl Iterator<Item = Result<Tok, UserError>> + 't {
+    tokens.iter().enumerate().map(move |(i, t)| {
+        let (start, token, end) = t.triple();
+        let ends_line = token == Token::Number
+            && tokens.get(i + 1).is_some_and(|next| {
+                next.token == Token::Ident
+                    && source
+                        .get(end..next.start())
+                        .is_some_and(|between| between.contains('\n'))
+            });
+        if ends_line {
+            Ok((start, Token::NumberAtLineEnd, end))
+        } else {
+            Ok((start, token, end))
+        }
+    })
 }
 
 /// Whether token `i` (at nesting depth 0) starts a part beginning with one of
@@ -211,7 +250,11 @@ pub(crate) fn starts_part(tokens: &[Lexeme], i: usize, starters: &[Token]) -> bo
             .and_then(|p| tokens.get(p))
             .is_none_or(|t| t.token != Token::Dot);
     let excluded_stage = token == Token::Stage && prev == Some(Token::Exclude);
-    let gwp_of_gas = token == Token::Gwp && next == Some(Token::Dot);
+    // `gwp.CO2`, and the reported amounts `stage.NAME`, `category.NAME`, `emission.NAME`.
+    let gwp_of_gas = matches!(
+        token,
+        Token::Gwp | Token::Stage | Token::Category | Token::Emission
+    ) && next == Some(Token::Dot);
     !(path_segment || written_as_name || excluded_stage || gwp_of_gas)
 }
 
@@ -233,6 +276,7 @@ fn names_next(token: Token) -> bool {
             | Token::Category
             | Token::GwpSet
             | Token::Rule
+            | Token::Result
     )
 }
 
@@ -268,6 +312,7 @@ pub const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Let,
     Token::Fn,
     Token::Stage,
+    Token::Result,
     Token::Exclude,
     Token::Grades,
     Token::Example,
@@ -311,7 +356,7 @@ impl Entry for ItemEntry {
     const LINE_START: &'static str =
         "a declaration starts with a keyword such as `rule`, `unit`, `fn` or `import`";
     fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
-        grammar::ItemParser::new().parse(docs, source, fed(tokens))
+        grammar::ItemParser::new().parse(docs, source, fed(source, tokens))
     }
 }
 
@@ -320,7 +365,7 @@ impl Entry for ClauseEntry {
     const LINE_START: &'static str =
         "a clause starts with a keyword such as `input`, `factor`, `let` or `stage`";
     fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
-        grammar::ClauseParser::new().parse(docs, source, fed(tokens))
+        grammar::ClauseParser::new().parse(docs, source, fed(source, tokens))
     }
 }
 
@@ -328,7 +373,7 @@ impl Entry for EmissionEntry {
     type Output = Box<EmissionDecl>;
     const LINE_START: &'static str = "each line of a stage starts with `emission`";
     fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
-        grammar::EmissionLineParser::new().parse(docs, source, fed(tokens))
+        grammar::EmissionLineParser::new().parse(docs, source, fed(source, tokens))
     }
 }
 
@@ -336,7 +381,7 @@ impl Entry for StatementEntry {
     type Output = Box<ExampleStatement>;
     const LINE_START: &'static str = "each line of an example starts with `given` or `expect`";
     fn parse(docs: &Docs, source: &str, tokens: &[Lexeme]) -> Result<Self::Output, Failure> {
-        grammar::ExampleStatementParser::new().parse(docs, source, fed(tokens))
+        grammar::ExampleStatementParser::new().parse(docs, source, fed(source, tokens))
     }
 }
 
@@ -723,7 +768,8 @@ impl Recovery<'_> {
             | Token::Within
             | Token::En
             | Token::Category
-            | Token::Separate => lexeme.token.text().to_string(),
+            | Token::Separate
+            | Token::Result => lexeme.token.text().to_string(),
             _ => return None,
         };
         Some(Name {
@@ -925,7 +971,7 @@ pub fn parse_expr(source: &str) -> Result<crate::ast::Expr, SyntaxError> {
     }
     let docs = Docs::default();
     grammar::ExprParser::new()
-        .parse(&docs, source, fed(&lexed.tokens))
+        .parse(&docs, source, fed(source, &lexed.tokens))
         .map(|e| *e.expr)
         .map_err(|e| syntax_error(e, source))
 }
@@ -935,7 +981,7 @@ fn describe_expected(expected: &[String]) -> Vec<String> {
         .iter()
         .map(|e| match e.as_str() {
             "Ident" => "a name".to_string(),
-            "Num" => "a number".to_string(),
+            "Num" | "NumEol" => "a number".to_string(),
             "Pct" => "a percentage".to_string(),
             "StrLit" => "a string".to_string(),
             other => format!("`{}`", other.trim_matches('"')),

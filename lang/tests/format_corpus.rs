@@ -281,7 +281,14 @@ fn soup() -> impl Strategy<Value = String> {
                         let merges = (word(prev) && word(tok))
                             || ["=", "<", ">", "-", "!", "/"].contains(&prev.as_str())
                             || matches!(tok.as_str(), "=" | ">" | "/");
-                        if let Some(c) = &comments[i] {
+                        // A number and its unit share a line (a line break
+                        // ends a quantity literal, §11).
+                        let unit_of_number = prev.starts_with(|c: char| c.is_ascii_digit())
+                            && !prev.ends_with('%')
+                            && tok.starts_with(|c: char| c.is_alphabetic());
+                        if unit_of_number {
+                            out.push(' ');
+                        } else if let Some(c) = &comments[i] {
                             out.push_str(c);
                         } else if !tight[i] || merges {
                             out.push_str(&gaps[i]);

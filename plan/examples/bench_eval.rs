@@ -120,6 +120,8 @@ fn plan() -> Plan {
         exclusions: vec![],
         emissions,
         categories: vec!["fossil".into(), "biogenic_removal".into()],
+        results: vec![],
+        checked_values: vec![],
         grades: Some(Grades {
             classes: vec![
                 GradeClass {

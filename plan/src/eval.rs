@@ -694,7 +694,9 @@ pub fn has_lists(plan: &Plan) -> bool {
 use crate::error::DataErrorKind;
 use crate::factors::ResolvedFactors;
 use crate::number::tidy;
-use crate::result::{DeclaredUnitRef, OrderedMap, ProductResult, Provenance, RuleRef};
+use crate::result::{
+    DeclaredUnitRef, OrderedMap, ProductResult, Provenance, ReportedValue, RuleRef,
+};
 
 /// Results of one chunk, column-wise, kgCO2e per declared unit.
 #[derive(Debug, Clone, Default)]
@@ -709,6 +711,10 @@ pub struct BatchResults {
     pub stages: Vec<Vec<f64>>,
     /// Per plan category: totals over footprint stages.
     pub categories: Vec<Vec<f64>>,
+    /// Per plan result: reported values, in the result's unit (may be negative).
+    pub results: Vec<Vec<f64>>,
+    /// Per plan checked value (`expect value`): the `let`'s value, canonical.
+    pub values: Vec<Vec<f64>>,
     /// Primary data share per row.
     pub primary_data_share: Vec<f64>,
     /// Grade per row: index into [`Evaluator::grade_names`].
@@ -991,6 +997,8 @@ impl<'p> Evaluator<'p> {
         resize(&mut out.emissions, ne);
         resize(&mut out.stages, plan.stages.len());
         resize(&mut out.categories, plan.categories.len());
+        resize(&mut out.results, plan.results.len());
+        resize(&mut out.values, plan.checked_values.len());
         out.footprint.clear();
         out.footprint.resize(n, 0.0);
         out.ok.clear();
@@ -1077,6 +1085,33 @@ impl<'p> Evaluator<'p> {
                 }
             }
         }
+        // Reported results and checked values: the nodes' values, never summed.
+        let columns = plan
+            .results
+            .iter()
+            .map(|x| x.node)
+            .zip(out.results.iter_mut())
+            .chain(
+                plan.checked_values
+                    .iter()
+                    .map(|x| x.node)
+                    .zip(out.values.iter_mut()),
+            );
+        for (node, col) in columns {
+            match self.program.node_values(node, inputs, &self.ws) {
+                NodeValues::Scalar(x) => col[..n].fill(x),
+                NodeValues::Column(c) => col[..n].copy_from_slice(&c[..n]),
+            }
+        }
+        let BatchResults {
+            footprint,
+            stages,
+            categories,
+            ok,
+            errors,
+            results,
+            ..
+        } = out;
         // Finite emissions may still sum to an infinity: never report one.
         let overflow = |total: String| DataErrorKind::NonFiniteTotal { total };
         for r in 0..n {
@@ -1099,6 +1134,11 @@ impl<'p> Evaluator<'p> {
             }
             if !footprint[r].is_finite() {
                 refuse("footprint".into());
+            }
+            for (x, result) in plan.results.iter().enumerate() {
+                if !results[x][r].is_finite() {
+                    refuse(format!("result `{}`", result.name));
+                }
             }
             if !abs_total[r].is_finite() {
                 refuse("primary data share".into());
@@ -1176,6 +1216,21 @@ impl<'p> Evaluator<'p> {
                     .iter()
                     .enumerate()
                     .map(|(e, em)| (em.name.clone(), tidy(out.emissions[e][r])))
+                    .collect(),
+            ),
+            results: OrderedMap(
+                plan.results
+                    .iter()
+                    .enumerate()
+                    .map(|(x, result)| {
+                        (
+                            result.name.clone(),
+                            ReportedValue {
+                                value: tidy(out.results[x][r]),
+                                unit: result.unit.clone(),
+                            },
+                        )
+                    })
                     .collect(),
             ),
             grade: plan

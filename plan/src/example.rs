@@ -161,6 +161,17 @@ pub fn run_example(plan: &Plan, example: &Example, factors: &FactorDb) -> Exampl
                 .grade
                 .clone()
                 .map_or(CheckValue::Missing, CheckValue::Grade),
+            Target::Result(x) => result
+                .results
+                .get(x)
+                .map_or(CheckValue::Missing, |v| CheckValue::Number(v.value)),
+            Target::Value(x) => plan
+                .checked_values
+                .iter()
+                .position(|v| v.name == *x)
+                .map_or(CheckValue::Missing, |i| {
+                    CheckValue::Number(ev.results().values[i][0])
+                }),
         };
         let expected = match &exp.value {
             Expected::Number(x) => CheckValue::Number(*x),

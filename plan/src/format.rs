@@ -63,6 +63,13 @@ pub struct Plan {
     pub emissions: Vec<Emission>,
     /// Reporting category names.
     pub categories: Vec<String>,
+    /// Reported results (`result NAME … = EXPR`): values next to the
+    /// footprint, never summed into it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<ReportedResult>,
+    /// The rule's `let`s that examples check (`expect value NAME`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checked_values: Vec<CheckedValue>,
     /// Grades on the footprint, if the rule has any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grades: Option<Grades>,
@@ -658,6 +665,36 @@ pub struct Emission {
     pub node: usize,
 }
 
+/// A reported result.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ReportedResult {
+    /// Result name.
+    pub name: String,
+    /// Chinese title, if the rule gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
+    /// English title, if the rule gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    /// The unit of the reported amount.
+    pub unit: String,
+    /// The dimension of the reported amount.
+    pub dimension: Dimension,
+    /// Node whose value is the reported amount per declared unit, in `unit`
+    /// (already scaled by the declared amount where the rule's expression
+    /// is per declared unit).
+    pub node: usize,
+}
+
+/// A `let` an example checks (`expect value NAME`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CheckedValue {
+    /// The `let`'s name.
+    pub name: String,
+    /// Node whose value is the `let`'s, in canonical units.
+    pub node: usize,
+}
+
 /// Graded classes on the footprint.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Grades {
@@ -724,6 +761,10 @@ pub enum Target {
     Category(String),
     /// The grade.
     Grade,
+    /// A reported result (expected value in the result's unit).
+    Result(String),
+    /// A `let` of `Plan::checked_values` (expected value in canonical units).
+    Value(String),
 }
 
 /// An expected value.

@@ -1,4 +1,5 @@
-//! Result types (`docs/src/results.md`): all values in kgCO2e per declared unit.
+//! Result types (`docs/src/results.md`): all values in kgCO2e per declared
+//! unit, but reported results, each in its own unit.
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -14,6 +15,11 @@ impl<V> OrderedMap<V> {
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether the object has no members.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -45,6 +51,15 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
         }
         d.deserialize_map(Vis(std::marker::PhantomData))
     }
+}
+
+/// A reported result's value: `{"value": 0.5, "unit": "kgC"}`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ReportedValue {
+    /// The amount per declared unit.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
 }
 
 /// `{"name": …, "version": …}`
@@ -98,6 +113,10 @@ pub struct ProductResult {
     pub categories: OrderedMap<f64>,
     /// Every emission.
     pub emissions: OrderedMap<f64>,
+    /// Reported results (`result NAME …`), per declared unit, each in its
+    /// own unit; never summed into the footprint, and may be negative.
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub results: OrderedMap<ReportedValue>,
     /// The grade, if the rule has grades.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,

@@ -278,6 +278,8 @@ pub fn hot_rolled_coil() -> Plan {
             .iter()
             .map(|s| s.to_string())
             .collect(),
+        results: Vec::new(),
+        checked_values: Vec::new(),
         grades: Some(Grades {
             classes: vec![
                 GradeClass {

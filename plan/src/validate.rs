@@ -99,6 +99,19 @@ impl Plan {
                 ));
             }
         }
+        let reported = self.results.iter().map(|x| ("result", &x.name, x.node));
+        let checked = self
+            .checked_values
+            .iter()
+            .map(|x| ("checked value", &x.name, x.node));
+        for (what, name, node) in reported.chain(checked) {
+            if node >= self.nodes.len() {
+                return invalid(format!(
+                    "{what} `{name}` references node {node} of {}",
+                    self.nodes.len()
+                ));
+            }
+        }
         for x in &self.exclusions {
             finite(|| format!("the share of exclusion `{}`", x.name), x.share)?;
         }

@@ -105,6 +105,8 @@ fn base_plan(nodes: Vec<Node>) -> Plan {
         exclusions: vec![],
         emissions: vec![],
         categories: vec!["fossil".into()],
+        results: vec![],
+        checked_values: vec![],
         grades: None,
         examples: vec![],
     }

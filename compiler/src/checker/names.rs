@@ -43,7 +43,11 @@ impl Checker<'_, '_> {
             format!("unknown name `{}`", n.text),
             "not found in this scope",
         );
-        if let Some(h) = suggestion {
+        if n.text == "footprint" {
+            d = d.with_note(
+                "`footprint` is a value only inside a `result`: `result NAME = footprint - …`",
+            );
+        } else if let Some(h) = suggestion {
             d = d.with_suggestion(&h);
         } else if self.world.stages.contains_key(&n.text)
             || self.world.categories.contains_key(&n.text)

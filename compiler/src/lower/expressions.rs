@@ -526,9 +526,23 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn lower_outer(&mut self, e: &TExpr) -> Result<usize, LowerError> {
+        self.lower_outer_bound(e, &[])
+    }
+
+    /// [`Self::lower_outer`] with locals `0..bound.len()` bound to outer
+    /// nodes (a result's reported amounts).
+    pub(super) fn lower_outer_bound(
+        &mut self,
+        e: &TExpr,
+        bound: &[usize],
+    ) -> Result<usize, LowerError> {
+        let env: Vec<Binding> = bound
+            .iter()
+            .map(|i| Binding::Value(NodeRef::Outer(*i)))
+            .collect();
         let saved_body = self.body.take();
         let saved_map = std::mem::take(&mut self.outer_in_body);
-        let r = self.lower(e, &[]);
+        let r = self.lower(e, &env);
         self.body = saved_body;
         self.outer_in_body = saved_map;
         match r? {

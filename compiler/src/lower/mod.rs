@@ -2,7 +2,9 @@
 //! unit factors folded into canonical `f64` and a DAG of operations.
 
 use crate::analysis::Analysis;
-use crate::checked::{CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, Tolerance};
+use crate::checked::{
+    CheckedExpect, CheckedFactorValue, CheckedRule, ExpectWhat, ReportedAmount, Tolerance,
+};
 use crate::dimension::Dimension;
 use crate::types::{ConstValue, Type};
 use pcr_plan::format as plan;
@@ -159,6 +161,8 @@ pub fn lower_with_source_hash(
         .ok_or_else(|| at("the rule has no cut-off criteria"))?;
     let mut l = Lowerer::new(analysis, rule);
     let emissions = lower_emissions(&mut l, rule)?;
+    let results = lower_results(&mut l, analysis, rule, &emissions, declared.canonical)?;
+    let checked_values = lower_checked_values(&mut l, rule)?;
     let units = unit_table(analysis);
     let inputs = lower_inputs(analysis, rule)?;
     let factors = lower_factors(analysis, rule)?;
@@ -183,6 +187,8 @@ pub fn lower_with_source_hash(
         exclusions: lower_exclusions(rule),
         emissions,
         categories,
+        results,
+        checked_values,
         grades: lower_grades(rule),
         examples,
     };
@@ -246,6 +252,135 @@ fn lower_emissions(l: &mut Lowerer, rule: &CheckedRule) -> Result<Vec<plan::Emis
         });
     }
     Ok(emissions)
+}
+
+/// An outer node, constants shared.
+fn push_node(l: &mut Lowerer, node: plan::Node) -> usize {
+    if let plan::Node::Const { value } = node {
+        if let Some(i) = l.outer.iter().position(
+            |n| matches!(n, plan::Node::Const { value: v } if v.to_bits() == value.to_bits()),
+        ) {
+            return i;
+        }
+    }
+    l.outer.push(node);
+    l.outer.len() - 1
+}
+
+/// The sum of some emissions' reported amounts (kgCO2e per declared unit):
+/// each emission's node times the declared amount.
+fn reported_sum(l: &mut Lowerer, nodes: &[usize], declared: f64) -> usize {
+    let scale = push_node(l, plan::Node::Const { value: declared });
+    let mut total: Option<usize> = None;
+    for &n in nodes {
+        let amount = push_node(l, plan::Node::Mul { a: n, b: scale });
+        total = Some(match total {
+            Some(t) => push_node(l, plan::Node::Add { a: t, b: amount }),
+            None => amount,
+        });
+    }
+    total.unwrap_or_else(|| push_node(l, plan::Node::Const { value: 0.0 }))
+}
+
+/// The rule's results: the reported amounts they read bound to nodes
+/// (footprint and categories over the stages counted in the footprint),
+/// each result scaled by the declared amount when it is per declared unit,
+/// and converted to its unit.
+fn lower_results(
+    l: &mut Lowerer,
+    analysis: &Analysis,
+    rule: &CheckedRule,
+    emissions: &[plan::Emission],
+    declared: f64,
+) -> Result<Vec<plan::ReportedResult>, LowerError> {
+    if rule.results.is_empty() {
+        return Ok(Vec::new());
+    }
+    let counted = |e: &plan::Emission| {
+        !analysis
+            .world
+            .stages
+            .get(&e.stage)
+            .is_some_and(|s| s.separate)
+    };
+    let mut bound = Vec::with_capacity(rule.reported.len());
+    for amount in &rule.reported {
+        let nodes: Vec<usize> = emissions
+            .iter()
+            .filter(|e| match amount {
+                ReportedAmount::Footprint => counted(e),
+                ReportedAmount::Stage(s) => &e.stage == s,
+                ReportedAmount::Category(c) => &e.category == c && counted(e),
+                ReportedAmount::Emission(n) => &e.name == n,
+            })
+            .map(|e| e.node)
+            .collect();
+        bound.push(reported_sum(l, &nodes, declared));
+    }
+    let mut out = Vec::with_capacity(rule.results.len());
+    for r in &rule.results {
+        let at = |m: String| at_declaration(&r.loc, &format!("result `{}`", r.name), m);
+        let mut node = l.lower_outer_bound(&r.value, &bound)?;
+        if r.per_declared_unit {
+            let scale = push_node(l, plan::Node::Const { value: declared });
+            node = push_node(l, plan::Node::Mul { a: node, b: scale });
+        }
+        let (unit, factor) = match &r.unit {
+            Some((text, factor)) => (text.clone(), *factor),
+            None => (analysis.world.canonical_unit(&r.dim), 1.0),
+        };
+        if factor != 1.0 {
+            let f = push_node(l, plan::Node::Const { value: factor });
+            node = push_node(l, plan::Node::Div { a: node, b: f });
+        }
+        out.push(plan::ReportedResult {
+            name: r.name.clone(),
+            title_zh: r.zh.clone(),
+            title_en: r.en.clone(),
+            unit,
+            dimension: plan_dimension(analysis, &r.dim).map_err(at)?,
+            node,
+        });
+    }
+    Ok(out)
+}
+
+/// The `let`s that examples check (`expect value NAME`), once each.
+fn lower_checked_values(
+    l: &mut Lowerer,
+    rule: &CheckedRule,
+) -> Result<Vec<plan::CheckedValue>, LowerError> {
+    let mut out: Vec<plan::CheckedValue> = Vec::new();
+    let checked = rule
+        .examples
+        .iter()
+        .flat_map(|x| &x.expects)
+        .filter_map(|e| match &e.what {
+            ExpectWhat::Value(name, i) => Some((name, *i, e.span)),
+            _ => None,
+        });
+    for (name, i, span) in checked {
+        if out.iter().any(|v| &v.name == name) {
+            continue;
+        }
+        let Some(Some(value)) = rule.lets.get(i) else {
+            return Err(LowerError {
+                message: format!("`{name}` has errors"),
+                span,
+            });
+        };
+        let at_let = crate::types::TExpr {
+            kind: crate::types::TKind::Let(i),
+            ty: value.ty.clone(),
+            span,
+        };
+        let node = l.lower_outer(&at_let)?;
+        out.push(plan::CheckedValue {
+            name: name.clone(),
+            node,
+        });
+    }
+    Ok(out)
 }
 
 /// Every unit of the world, by name, with its factor to canonical units.
@@ -427,6 +562,8 @@ fn expectation(e: &CheckedExpect) -> plan::Expectation {
             ExpectWhat::Emission(s) => plan::Target::Emission(s.clone()),
             ExpectWhat::Category(s) => plan::Target::Category(s.clone()),
             ExpectWhat::Grade => plan::Target::Grade,
+            ExpectWhat::Result(s) => plan::Target::Result(s.clone()),
+            ExpectWhat::Value(s, _) => plan::Target::Value(s.clone()),
         },
         value: match &e.value {
             Ok(v) => plan::Expected::Number(*v),

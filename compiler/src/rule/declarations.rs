@@ -116,7 +116,11 @@ pub(super) fn declare_all<'w, 'r>(
                     });
                 }
             }
-            Clause::Stage(_) | Clause::Exclude(_) | Clause::Example(_) | Clause::Error(_) => {}
+            Clause::Stage(_)
+            | Clause::Result(_)
+            | Clause::Exclude(_)
+            | Clause::Example(_)
+            | Clause::Error(_) => {}
         }
     }
     let scope = RuleScope {

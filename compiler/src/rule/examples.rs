@@ -2,7 +2,7 @@
 //! results with tolerances, all constants.
 
 use super::constants::{constant, constant_number};
-use crate::checked::{CheckedExample, CheckedExpect, ExpectWhat, Tolerance};
+use crate::checked::{CheckedExample, CheckedExpect, CheckedResult, ExpectWhat, Tolerance};
 use crate::checker::{Checker, RuleName};
 use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::dimension::Dimension;
@@ -16,6 +16,7 @@ pub(super) fn check_example(
     stages: &[String],
     grades: &[(String, f64)],
     otherwise: Option<&str>,
+    results: &[CheckedResult],
 ) -> CheckedExample {
     let mut givens: Vec<(String, ConstValue)> = Vec::new();
     let mut expects = Vec::new();
@@ -29,16 +30,34 @@ pub(super) fn check_example(
         match statement {
             ast::ExampleStatement::Given(g) => givens.extend(given(checker, g)),
             ast::ExampleStatement::Expect(e) => {
-                let Some(what) = expect_target(checker, &e.target, emissions, stages) else {
-                    continue;
-                };
-                let Some(value) = expected_value(checker, e, &what, grades, otherwise, &co2e)
+                let Some(what) = expect_target(checker, &e.target, emissions, stages, results)
                 else {
                     continue;
                 };
-                let Some(tolerance) = tolerance(checker, e.tolerance.as_ref(), &co2e) else {
+                // The type an expected value and an absolute tolerance have.
+                let expected = match &what {
+                    ExpectWhat::Result(name) => results
+                        .iter()
+                        .find(|r| &r.name == name)
+                        .map(|r| (Type::Quantity(r.dim.clone()), r.unit.clone()))
+                        .unwrap_or((Type::Error, None)),
+                    ExpectWhat::Value(_, i) => (checker.let_type(*i, e.span), None),
+                    _ => (co2e.clone(), Some(("kgCO2e".to_string(), 1.0))),
+                };
+                let Some(value) = expected_value(checker, e, &what, grades, otherwise, &expected)
+                else {
                     continue;
                 };
+                let Some(mut tolerance) = tolerance(checker, e.tolerance.as_ref(), &expected)
+                else {
+                    continue;
+                };
+                // A result's absolute tolerance is in the result's unit, like its value.
+                if let (ExpectWhat::Result(_), Some(Tolerance::Absolute(a)), Some((_, factor))) =
+                    (&what, tolerance.as_mut(), &expected.1)
+                {
+                    *a /= factor;
+                }
                 expects.push(CheckedExpect {
                     what,
                     value,
@@ -135,8 +154,31 @@ fn expect_target(
     target: &ast::ExpectTarget,
     emissions: &[(&str, Location)],
     stages: &[String],
+    results: &[CheckedResult],
 ) -> Option<ExpectWhat> {
     match target {
+        ast::ExpectTarget::Result(n) => {
+            if let Some(r) = results.iter().find(|r| r.name == n.text) {
+                checker.refs.push(crate::checker::Reference {
+                    file: checker.file,
+                    span: n.span,
+                    target: r.loc,
+                });
+                Some(ExpectWhat::Result(n.text.clone()))
+            } else {
+                let d = checker
+                    .error(
+                        "E0101",
+                        n.span,
+                        format!("no result `{}` in this rule", n.text),
+                        "unknown result",
+                    )
+                    .did_you_mean(&n.text, results.iter().map(|r| r.name.as_str()));
+                checker.push(d);
+                None
+            }
+        }
+        ast::ExpectTarget::Value(n) => expect_value_target(checker, n),
         ast::ExpectTarget::Footprint(_) => Some(ExpectWhat::Footprint),
         ast::ExpectTarget::Grade(_) => Some(ExpectWhat::Grade),
         ast::ExpectTarget::Stage(n) => {
@@ -202,7 +244,7 @@ fn expect_target(
                     "unknown expectation",
                 )
                 .with_help(
-                    "expect `footprint`, `grade`, `stage NAME`, `emission NAME` or `category NAME`",
+                    "expect `footprint`, `grade`, `stage NAME`, `emission NAME`, `category NAME`, `result NAME` or `value NAME`",
                 );
             checker.push(d);
             None
@@ -210,14 +252,80 @@ fn expect_target(
     }
 }
 
-/// The expected value: a grade of the rule, or a constant CO2e amount.
+/// `expect value NAME`: a `let` of the rule, which the expectation uses (no
+/// W0003); it must be a quantity.
+fn expect_value_target(checker: &mut Checker, n: &ast::Name) -> Option<ExpectWhat> {
+    let found = checker
+        .rule
+        .as_ref()
+        .and_then(|r| r.names.get(n.text.as_str()).copied());
+    let Some((RuleName::Let(i), span)) = found else {
+        let lets: Vec<String> = checker
+            .rule
+            .as_ref()
+            .map(|r| r.lets.iter().map(|l| l.decl.name.text.clone()).collect())
+            .unwrap_or_default();
+        let what = match found {
+            Some((RuleName::Input(_), _)) => "an input",
+            Some((RuleName::Factor(_), _)) => "a factor",
+            Some((RuleName::Fn(_), _)) => "a function",
+            _ => "",
+        };
+        let mut d = checker.error(
+            "E0101",
+            n.span,
+            if what.is_empty() {
+                format!("no `let` `{}` in this rule", n.text)
+            } else {
+                format!("`{}` is {what}, not a `let` of this rule", n.text)
+            },
+            "not a `let`",
+        );
+        d = d.with_note("`expect value NAME` checks a `let` as computed from the example's givens");
+        if what.is_empty() {
+            d = d.did_you_mean(&n.text, lets.iter().map(String::as_str));
+        }
+        checker.push(d);
+        return None;
+    };
+    if let Some(l) = checker.rule.as_mut().and_then(|r| r.lets.get_mut(i)) {
+        l.used = true;
+    }
+    checker.refs.push(crate::checker::Reference {
+        file: checker.file,
+        span: n.span,
+        target: Location {
+            file: checker.file,
+            span,
+        },
+    });
+    let ty = checker.let_type(i, n.span);
+    match ty {
+        Type::Quantity(_) => Some(ExpectWhat::Value(n.text.clone(), i)),
+        Type::Error => None,
+        other => {
+            let found = checker.describe(&other);
+            let d = checker.error(
+                "E0204",
+                n.span,
+                format!("`{}` is {found}: `expect value` checks quantities", n.text),
+                "not a quantity",
+            );
+            checker.push(d);
+            None
+        }
+    }
+}
+
+/// The expected value: a grade of the rule, or a constant of the target's
+/// type (`expected`, with the unit expected values are written in).
 fn expected_value(
     checker: &mut Checker,
     e: &ast::Expectation,
     what: &ExpectWhat,
     grades: &[(String, f64)],
     otherwise: Option<&str>,
-    co2e: &Type,
+    expected: &(Type, Option<(String, f64)>),
 ) -> Option<Result<f64, String>> {
     if matches!(what, ExpectWhat::Grade) {
         match &e.value.kind {
@@ -239,12 +347,24 @@ fn expected_value(
             }
         }
     } else {
+        let (ty, unit) = expected;
         let v = checker.expr(&e.value);
-        if !checker.expect_type(&v, co2e, Some("kgCO2e"), "an expected value") {
+        if !checker.expect_type(
+            &v,
+            ty,
+            unit.as_ref().map(|u| u.0.as_str()),
+            "an expected value",
+        ) {
             return None;
         }
         // Never dropped: a value that cannot be evaluated is an error.
-        constant_number(checker, &v, "an expected value must be a constant").map(Ok)
+        let canonical = constant_number(checker, &v, "an expected value must be a constant")?;
+        // A result's expected value is in the result's unit.
+        let factor = match what {
+            ExpectWhat::Result(_) => unit.as_ref().map_or(1.0, |u| u.1),
+            _ => 1.0,
+        };
+        Some(Ok(canonical / factor))
     }
 }
 
@@ -253,8 +373,9 @@ fn expected_value(
 fn tolerance(
     checker: &mut Checker,
     tolerance: Option<&ast::Expr>,
-    co2e: &Type,
+    expected: &(Type, Option<(String, f64)>),
 ) -> Option<Option<Tolerance>> {
+    let co2e = &expected.0;
     match tolerance {
         None => Some(None),
         Some(t) => {
@@ -266,7 +387,7 @@ fn tolerance(
                     let d = checker.error(
                         Code::DeclaredTypeMismatch,
                         t.span,
-                        "a tolerance is a percentage (`0.1%`) or a CO2e quantity (`0.5 kgCO2e`)",
+                        "a tolerance is a percentage (`0.1%`) or a quantity of the expected value's dimension (`0.5 kgCO2e`)",
                         "not a tolerance",
                     );
                     checker.push(d);

@@ -13,7 +13,7 @@
 //! 5. `declared_unit`, `boundary`, `inputs` (an input's default, a factor's value);
 //! 6. `values` (with `values/two_threads`): typing every value, on two threads for long rules;
 //! 7. `emission`, `exclusions` (and the cut-off), then `stages`, which walks both;
-//! 8. `grades`, `examples`, `unused`;
+//! 8. `grades`, `results`, `examples`, `unused`;
 //! 9. this driver.
 
 mod boundary;
@@ -27,6 +27,7 @@ mod functions;
 mod grades;
 mod header;
 mod inputs;
+mod results;
 mod stages;
 mod unused;
 mod values;
@@ -34,7 +35,8 @@ mod values;
 // The checked IR, at its former path for the language server and the command line.
 pub use crate::checked::{
     CheckedEmission, CheckedExample, CheckedExclusion, CheckedExpect, CheckedFactor,
-    CheckedFactorValue, CheckedFn, CheckedInput, CheckedRule, DeclaredUnit, ExpectWhat, Tolerance,
+    CheckedFactorValue, CheckedFn, CheckedInput, CheckedResult, CheckedRule, DeclaredUnit,
+    ExpectWhat, ReportedAmount, Tolerance,
 };
 pub use functions::{fn_body, signature};
 pub use header::ALLOCATION_KINDS;
@@ -85,6 +87,9 @@ pub fn check_rule<'w, 'r>(
         &stages.blocks,
     );
     let (grades, otherwise) = grades::check_grades(checker, header.grades);
+    let categories = results::category_names(checker);
+    let reported = results::reported_amounts(&boundary.stages, &categories, &stages.emission_names);
+    let results = results::check_results(checker, rule, &reported, declared.as_ref());
     let mut examples = Vec::new();
     for clause in &rule.clauses {
         if let Clause::Example(x) = clause {
@@ -95,6 +100,7 @@ pub fn check_rule<'w, 'r>(
                 &boundary.stages,
                 &grades,
                 otherwise.as_deref(),
+                &results,
             ));
         }
     }
@@ -127,6 +133,8 @@ pub fn check_rule<'w, 'r>(
         lets,
         fns,
         emissions: stages.emissions,
+        reported,
+        results,
         exclusions: stages.exclusions,
         grades,
         otherwise,
