@@ -111,7 +111,7 @@ fn build_and_run_on_json_data_gives_the_hand_calculation() {
     let plan_json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap_or_default())
             .unwrap_or_default();
-    assert_eq!(plan_json["format"], "pcr-plan/1");
+    assert_eq!(plan_json["format"], "pcr-plan/2");
 
     for source in [COIL, p.as_str()] {
         let run = pcr(&[

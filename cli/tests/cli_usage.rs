@@ -305,7 +305,7 @@ fn a_dash_reads_rules_and_data_from_stdin() {
 
     let out = pcr_stdin(&["build", "-"], &coil);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("pcr-plan/1"));
+    assert!(text(&out.stdout).contains("pcr-plan/2"));
 
     let args = [
         "run",

@@ -1,4 +1,4 @@
-//! The plan format `pcr-plan/1`: the types a compiler builds and a
+//! The plan format `pcr-plan/2`: the types a compiler builds and a
 //! calculator reads. All run-time values are `f64` in canonical units.
 
 use std::collections::BTreeMap;
@@ -7,14 +7,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::dimension::{Dimension, UnitTable};
 
-/// The format tag, serialised as the constant string `"pcr-plan/1"`;
+/// The format tag, serialised as the constant string `"pcr-plan/2"`;
 /// deserialising any other string fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FormatVersion;
 
 impl FormatVersion {
     /// The tag string.
-    pub const TAG: &'static str = "pcr-plan/1";
+    pub const TAG: &'static str = "pcr-plan/2";
 }
 
 impl Serialize for FormatVersion {
@@ -40,7 +40,7 @@ impl<'de> Deserialize<'de> for FormatVersion {
 /// A compiled calculation plan.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Plan {
-    /// Always `"pcr-plan/1"`.
+    /// Always `"pcr-plan/2"`.
     pub format: FormatVersion,
     /// The rule's identity.
     pub rule: RuleInfo,

@@ -1,6 +1,6 @@
 //! # pcr-plan: calculation plans for product carbon-footprint rules
 //!
-//! A compiled PCR rule is a **plan** (`"format": "pcr-plan/1"`, JSON): the
+//! A compiled PCR rule is a **plan** (`"format": "pcr-plan/2"`, JSON): the
 //! rule's identity, the unit table needed to read data, the inputs, the
 //! factors (literal or factor-database keys), a DAG of operations in
 //! canonical units, the emissions with their stage and category, grades and
@@ -34,7 +34,7 @@
 //!
 //! // A tiny plan: one input, one literal factor, one emission.
 //! let plan = Plan::from_json(r#"{
-//!   "format": "pcr-plan/1",
+//!   "format": "pcr-plan/2",
 //!   "rule": {"name": "widget", "version": "1.0.0", "title": "小部件", "title_en": "Widget",
 //!            "source_sha256": "00", "boundary": "cradle_to_gate", "gwp": "ar6",
 //!            "cutoff": {"item": 0.01, "total": 0.05}},

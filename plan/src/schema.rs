@@ -65,6 +65,18 @@ mod tests {
         assert_eq!(schema["properties"]["format"]["const"], FormatVersion::TAG);
         let mut plan = hot_rolled_coil();
         plan.factors[0].doc = Some("grid electricity".into());
+        plan.results.push(crate::format::ReportedResult {
+            name: "carbon".into(),
+            title_zh: Some("碳含量".into()),
+            title_en: Some("carbon content".into()),
+            unit: "kgC".into(),
+            dimension: crate::dimension::Dimension::base("C"),
+            node: 0,
+        });
+        plan.checked_values.push(crate::format::CheckedValue {
+            name: "mass".into(),
+            node: 0,
+        });
         let v = serde_json::to_value(&plan).unwrap();
         let d = |n: &str| def(&schema, &["$defs", n]);
         check("plan", &schema, &v, true);
@@ -193,6 +205,20 @@ mod tests {
             check("emission", d("emission"), s, true);
         }
         check("grades", d("grades"), &v["grades"], true);
+        for s in v["results"].as_array().unwrap() {
+            check("result", d("result"), s, true);
+        }
+        for s in v["checked_values"].as_array().unwrap() {
+            check("checked value", d("checked_value"), s, true);
+        }
+        let kinds = &d("expectation")["properties"]["target"]["properties"]["kind"]["enum"];
+        for target in [
+            crate::format::Target::Result("r".into()),
+            crate::format::Target::Value("v".into()),
+        ] {
+            let t = serde_json::to_value(&target).unwrap();
+            assert!(kinds.as_array().unwrap().contains(&t["kind"]), "target {t}");
+        }
         for e in v["examples"].as_array().unwrap() {
             check("example", d("example"), e, true);
             for x in e["expects"].as_array().unwrap() {

@@ -12,7 +12,7 @@ use pcr_plan::{ActivityData, Evaluator, FactorDb, Plan};
 fn two_emissions() -> Plan {
     Plan::from_json(
         r#"{
-  "format": "pcr-plan/1",
+  "format": "pcr-plan/2",
   "rule": {"name": "twin", "version": "1.0.0", "title": "t", "title_en": "t",
            "source_sha256": "00", "boundary": "cradle_to_gate", "gwp": "ar6",
            "cutoff": {"item": 0.01, "total": 0.05}},

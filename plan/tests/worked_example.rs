@@ -266,10 +266,10 @@ fn credits_may_be_negative_and_count_in_the_footprint() {
 fn plan_round_trips_through_json() {
     let plan = hot_rolled_coil();
     let json = plan.to_json_pretty();
-    assert!(json.contains("\"format\": \"pcr-plan/1\""));
+    assert!(json.contains("\"format\": \"pcr-plan/2\""));
     let back = Plan::from_json(&json).unwrap();
     assert_eq!(back, plan);
-    let bad = json.replace("pcr-plan/1", "pcr-plan/9");
+    let bad = json.replace("pcr-plan/2", "pcr-plan/9");
     assert!(Plan::from_json(&bad)
         .unwrap_err()
         .to_string()
