@@ -36,8 +36,10 @@ use crate::result::Provenance;
 /// Output format of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// CSV: `id` (if the input has one), `footprint`, one column per stage
-    /// with emissions, `grade` (if the rule has grades), `primary_data_share`.
+    /// CSV: `id` (if the input has one), `footprint`, then `stage.NAME` per
+    /// stage with emissions, `category.NAME` per category with emissions in
+    /// the footprint, `emission.NAME` per emission and `result.NAME` per
+    /// result, then `grade` (if the rule has grades), `primary_data_share`.
     Csv,
     /// One JSON result object per line (the single-product result, plus `id`).
     Jsonl,
@@ -373,6 +375,8 @@ struct Writer {
     stage_keys: Vec<Vec<u8>>,
     category_keys: Vec<(usize, Vec<u8>)>,
     emission_keys: Vec<Vec<u8>>,
+    /// Per result: `"NAME":{"value":` and `,"unit":"UNIT"}`.
+    result_keys: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 fn num(buf: &mut Vec<u8>, x: f64) {
@@ -490,6 +494,18 @@ fn evaluate_chunk(
                     text.push(b',');
                     num(&mut text, res.stages[*s][r]);
                 }
+                for (c, _) in &w.category_keys {
+                    text.push(b',');
+                    num(&mut text, res.categories[*c][r]);
+                }
+                for e in &res.emissions {
+                    text.push(b',');
+                    num(&mut text, e[r]);
+                }
+                for x in &res.results {
+                    text.push(b',');
+                    num(&mut text, x[r]);
+                }
                 if has_grades {
                     text.push(b',');
                     csv_text(&mut text, &grade_names[res.grade[r]]);
@@ -540,6 +556,18 @@ fn evaluate_chunk(
                     num(&mut text, res.emissions[e][r]);
                 }
                 text.push(b'}');
+                if !w.result_keys.is_empty() {
+                    text.extend_from_slice(b",\"results\":{");
+                    for (x, (key, unit)) in w.result_keys.iter().enumerate() {
+                        if x > 0 {
+                            text.push(b',');
+                        }
+                        text.extend_from_slice(key);
+                        num(&mut text, res.results[x][r]);
+                        text.extend_from_slice(unit);
+                    }
+                    text.push(b'}');
+                }
                 if has_grades {
                     text.extend_from_slice(b",\"grade\":");
                     text.extend_from_slice(&json_str(&grade_names[res.grade[r]]));
@@ -672,7 +700,24 @@ pub fn run_csv<R: BufRead, W: Write>(
         stage_keys: Vec::new(),
         category_keys: Vec::new(),
         emission_keys: Vec::new(),
+        result_keys: Vec::new(),
     };
+    // The categories reported: those with emissions counted in the footprint.
+    w.category_keys = plan
+        .categories
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| {
+            plan.emissions.iter().any(|e| {
+                e.category == **name
+                    && plan
+                        .stages
+                        .iter()
+                        .any(|s| s.name == e.stage && s.in_footprint)
+            })
+        })
+        .map(|(c, name)| (c, json_str(name)))
+        .collect();
     match options.format {
         OutputFormat::Csv => {
             let mut h = Vec::new();
@@ -680,9 +725,23 @@ pub fn run_csv<R: BufRead, W: Write>(
                 h.extend_from_slice(b"id,");
             }
             h.extend_from_slice(b"footprint");
-            for s in &stages {
+            let names = stages
+                .iter()
+                .map(|s| format!("stage.{}", plan.stages[*s].name))
+                .chain(
+                    w.category_keys
+                        .iter()
+                        .map(|(c, _)| format!("category.{}", plan.categories[*c])),
+                )
+                .chain(
+                    plan.emissions
+                        .iter()
+                        .map(|e| format!("emission.{}", e.name)),
+                )
+                .chain(plan.results.iter().map(|x| format!("result.{}", x.name)));
+            for name in names {
                 h.push(b',');
-                csv_text(&mut h, &plan.stages[*s].name);
+                csv_text(&mut h, &name);
             }
             if plan.grades.is_some() {
                 h.extend_from_slice(b",grade");
@@ -704,22 +763,19 @@ pub fn run_csv<R: BufRead, W: Write>(
                 .iter()
                 .map(|s| json_str(&plan.stages[*s].name))
                 .collect();
-            w.category_keys = plan
-                .categories
-                .iter()
-                .enumerate()
-                .filter(|(c, name)| {
-                    plan.emissions.iter().any(|e| {
-                        e.category == **name
-                            && plan
-                                .stages
-                                .iter()
-                                .any(|s| s.name == e.stage && s.in_footprint)
-                    }) && *c < usize::MAX
-                })
-                .map(|(c, name)| (c, json_str(name)))
-                .collect();
             w.emission_keys = plan.emissions.iter().map(|e| json_str(&e.name)).collect();
+            w.result_keys = plan
+                .results
+                .iter()
+                .map(|x| {
+                    let mut key = json_str(&x.name);
+                    key.extend_from_slice(b":{\"value\":");
+                    let mut unit = b",\"unit\":".to_vec();
+                    unit.extend_from_slice(&json_str(&x.unit));
+                    unit.push(b'}');
+                    (key, unit)
+                })
+                .collect();
             if let Some(p) = &options.provenance {
                 w.suffix = format!(
                     ",\"provenance\":{}",

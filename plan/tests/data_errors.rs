@@ -180,7 +180,9 @@ fn csv_batch_with_header_units_and_cell_errors() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "id,footprint,raw_material_acquisition,production,grade,primary_data_share"
+        "id,footprint,stage.raw_material_acquisition,stage.production,category.fossil,\
+         emission.materials,emission.inbound_transport,emission.electricity,emission.gas,\
+         grade,primary_data_share"
     );
     assert_eq!(lines.len(), 3, "{out}");
     assert!(lines[1].starts_with("p1,452.22"));
