@@ -153,3 +153,39 @@ fn the_worked_example_passes() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("1 passed, 0 failed"));
 }
+
+#[test]
+fn top_level_constant_lets_are_constants_in_givens_expectations_defaults_and_grades() {
+    let source = std::fs::read_to_string(root().join(PALLET))
+        .unwrap_or_default()
+        .replacen(
+            "rule wooden_pallet_pact {",
+            "let expected_net = 0.27 kgCO2e\nlet batch_size = 1000 kg\n\nrule wooden_pallet_pact {",
+            1,
+        )
+        .replacen(
+            "        given output = 1000 kg",
+            "        given output = batch_size",
+            1,
+        )
+        .replacen(
+            "expect result pcf_excluding_uptake == 0.27 kgCO2e",
+            "expect result pcf_excluding_uptake == expected_net",
+            1,
+        )
+        .replacen(
+            "    input wood_mass: kg",
+            "    input wood_mass: kg = batch_size",
+            1,
+        )
+        .replacen(
+            "    example",
+            "    grades {\n        A <= (expected_net)\n        B otherwise\n    }\n\n    example",
+            1,
+        );
+    assert!(source.contains("given output = batch_size"));
+    let rule = temp("pallet_constants.pcr", &source);
+    let run = pcr(&["test", &rule.to_string_lossy()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("1 passed, 0 failed"));
+}
