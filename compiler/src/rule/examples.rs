@@ -168,7 +168,7 @@ fn expect_target(
             } else {
                 let d = checker
                     .error(
-                        "E0101",
+                        Code::UnknownName,
                         n.span,
                         format!("no result `{}` in this rule", n.text),
                         "unknown result",
@@ -272,7 +272,7 @@ fn expect_value_target(checker: &mut Checker, n: &ast::Name) -> Option<ExpectWha
             _ => "",
         };
         let mut d = checker.error(
-            "E0101",
+            Code::UnknownName,
             n.span,
             if what.is_empty() {
                 format!("no `let` `{}` in this rule", n.text)
@@ -306,7 +306,7 @@ fn expect_value_target(checker: &mut Checker, n: &ast::Name) -> Option<ExpectWha
         other => {
             let found = checker.describe(&other);
             let d = checker.error(
-                "E0204",
+                Code::TypeError,
                 n.span,
                 format!("`{}` is {found}: `expect value` checks quantities", n.text),
                 "not a quantity",

@@ -18,6 +18,7 @@
 
 use crate::checked::{CheckedResult, DeclaredUnit, ReportedAmount};
 use crate::checker::{Checker, Local};
+use crate::diagnostic::Code;
 use crate::dimension::Dimension;
 use crate::types::{FieldDef, Location, RecordType, TExpr, TKind, Type};
 use pcr_lang::ast::{self, Clause};
@@ -69,7 +70,7 @@ pub(super) fn check_results(
         if let Some(first) = seen.get(r.name.text.as_str()) {
             let d = checker
                 .error(
-                    "E0102",
+                    Code::DuplicateDefinition,
                     r.name.span,
                     format!("result `{}` is declared twice", r.name.text),
                     "second declaration",
@@ -175,7 +176,7 @@ fn check_result(
     let Type::Quantity(dim) = value.ty.clone() else {
         let found = checker.describe(&value.ty);
         let d = checker.error(
-            "E0204",
+            Code::TypeError,
             r.value.span,
             format!(
                 "result `{}` is {found}, but a result is a quantity",
@@ -199,7 +200,7 @@ fn check_result(
                 let world = checker.world;
                 let d = checker
                     .error(
-                        "E0203",
+                        Code::DeclaredTypeMismatch,
                         r.value.span,
                         format!(
                             "result `{}` is declared {}, but the value is {}",
@@ -223,7 +224,7 @@ fn check_result(
         Some((other, _, span)) => {
             let found = checker.describe(&other);
             let d = checker.error(
-                "E0204",
+                Code::TypeError,
                 span,
                 format!(
                     "the unit of result `{}` is {found}, not a unit",
