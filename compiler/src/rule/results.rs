@@ -108,6 +108,7 @@ fn reported_locals(checker: &Checker, reported: &[ReportedAmount], loc: Location
                     name: name.clone(),
                     ty: co2e.clone(),
                     unit: None,
+                    loc,
                 })
                 .collect(),
         }))

@@ -489,6 +489,7 @@ impl Builder<'_> {
                 Clause::Boundary(_)
                 | Clause::Gwp(_)
                 | Clause::Title(_)
+                | Clause::Result(_)
                 | Clause::Version(_)
                 | Clause::Standard(_)
                 | Clause::DeclaredUnit(_)
