@@ -170,6 +170,9 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FnDecl {
     pub name: Name,
+    /// Dimension parameters (`fn share<D>(…)`): each stands for any
+    /// dimension, fixed anew at every call.
+    pub dimensions: Vec<Name>,
     pub params: Vec<Param>,
     pub ret: Option<TypeExpr>,
     pub body: Expr,

@@ -32,6 +32,8 @@
 //! * a comment that ended a line stays at the end of that line, after two
 //!   spaces; any other comment gets a line of its own; a token that followed a
 //!   comment starts a continuation line (one more indent);
+//! * the `<` and `>` around a function's dimension parameters are tight
+//!   (`fn share<D>(main: D, …)`);
 //! * long lines are not wrapped; the file ends with one newline and no line
 //!   ends with spaces.
 
@@ -331,6 +333,24 @@ impl Layout {
                         && r == n.start()
                         && is_unit_atom(&p.token)
                         && is_unit_atom(&n.token);
+                }
+            }
+        }
+
+        // `fn share<D, E>(`: the brackets of dimension parameters are tight.
+        for i in 0..tokens.len() {
+            if token(i) == Some(&Token::Lt)
+                && token(i + 1) == Some(&Token::Ident)
+                && i.checked_sub(2).and_then(token) == Some(&Token::Fn)
+            {
+                tight[i] = true;
+                let close = (i + 1..tokens.len())
+                    .take_while(|&j| {
+                        matches!(token(j), Some(Token::Ident | Token::Comma | Token::Gt))
+                    })
+                    .find(|&j| token(j) == Some(&Token::Gt));
+                if let Some(j) = close {
+                    tight[j] = true;
                 }
             }
         }
@@ -690,6 +710,14 @@ rule r {
 }
 ";
         assert_formats(source, expected);
+    }
+
+    #[test]
+    fn dimension_parameters_are_tight() {
+        assert_formats(
+            "fn share < D , E > ( a : D, b: E ) -> ratio = a / a + (b < b)\n",
+            "fn share<D, E>(a: D, b: E) -> ratio = a / a + (b < b)\n",
+        );
     }
 
     #[test]

@@ -82,6 +82,12 @@ impl Checker<'_, '_> {
                 self.push(d);
                 return TExpr::error(span);
             }
+            if !sig.dimensions.is_empty() {
+                return match self.dimension_generic_args(f, &sig, args) {
+                    Some((targs, ty)) => self.done(TKind::Call(fn_ref, targs), ty, span),
+                    None => TExpr::error(span),
+                };
+            }
             let mut ok = true;
             for ((pname, pty), arg) in sig.params.iter().zip(args) {
                 let t = self.expr_with(arg, Some(pty));

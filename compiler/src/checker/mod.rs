@@ -13,6 +13,7 @@
 mod arithmetic;
 mod calls;
 mod definitions;
+mod dimension_params;
 mod expectations;
 mod expressions;
 mod free_names;
@@ -37,6 +38,9 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 /// A function's signature: parameter names and types, and the return type.
 #[derive(Debug, Clone)]
 pub struct FnSig {
+    /// Dimension parameters (`D` of `fn share<D>(…)`) and their base
+    /// dimensions, which each call replaces with its arguments' dimensions.
+    pub dimensions: Vec<(String, crate::dimension::BaseId)>,
     pub params: Vec<(String, Type)>,
     pub ret: Option<Type>,
 }

@@ -2,11 +2,14 @@
 //! parameters in scope (top-level functions and a rule's own).
 
 use crate::checker::{Checker, FnSig, Local};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::dimension::BaseId;
 use crate::types::{Location, TExpr};
 use pcr_lang::ast;
 
 pub fn signature(checker: &mut Checker, f: &ast::FnDecl) -> FnSig {
     let file = checker.file;
+    let dimensions = dimension_params(checker, f);
     let params = f
         .params
         .iter()
@@ -15,16 +18,72 @@ pub fn signature(checker: &mut Checker, f: &ast::FnDecl) -> FnSig {
                 p.name.text.clone(),
                 checker
                     .world
-                    .resolve_type(&p.ty, file, &mut checker.diags)
+                    .resolve_type_in(&p.ty, &dimensions, file, &mut checker.diags)
                     .0,
             )
         })
         .collect();
-    let ret = f
-        .ret
-        .as_ref()
-        .map(|t| checker.world.resolve_type(t, file, &mut checker.diags).0);
-    FnSig { params, ret }
+    let ret = f.ret.as_ref().map(|t| {
+        checker
+            .world
+            .resolve_type_in(t, &dimensions, file, &mut checker.diags)
+            .0
+    });
+    FnSig {
+        dimensions,
+        params,
+        ret,
+    }
+}
+
+/// A function's dimension parameters with their base dimensions; E0102 for
+/// one written twice or named like a dimension, unit or enum (a parameter
+/// would hide it in the signature).
+fn dimension_params(checker: &mut Checker, f: &ast::FnDecl) -> Vec<(String, BaseId)> {
+    let mut out: Vec<(String, BaseId)> = Vec::new();
+    for name in &f.dimensions {
+        let taken = if out.iter().any(|(n, _)| *n == name.text) {
+            Some(format!(
+                "dimension parameter `{}` of `{}` is written twice",
+                name.text, f.name.text
+            ))
+        } else if checker.world.dimensions.contains_key(&name.text) {
+            Some(format!(
+                "dimension parameter `{}` has the name of the dimension `{}`",
+                name.text, name.text
+            ))
+        } else if checker.world.units.contains_key(&name.text) {
+            Some(format!(
+                "dimension parameter `{}` has the name of the unit `{}`",
+                name.text, name.text
+            ))
+        } else if checker.world.enum_id(&name.text).is_some()
+            || matches!(name.text.as_str(), "ratio" | "bool" | "text")
+        {
+            Some(format!(
+                "dimension parameter `{}` has the name of the type `{}`",
+                name.text, name.text
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = taken {
+            let d = Diagnostic::new(
+                Code::DuplicateDefinition,
+                checker.file,
+                name.span,
+                message,
+                "choose another name",
+            )
+            .with_help("a dimension parameter is usually one capital letter: `fn share<D>(main: D, coproduct: D) -> ratio`");
+            checker.diags.push(d);
+            continue;
+        }
+        if let Some(base) = checker.world.dimension_params.get(&name.text) {
+            out.push((name.text.clone(), *base));
+        }
+    }
+    out
 }
 
 /// Check a function body with its parameters in scope.
@@ -48,7 +107,7 @@ pub fn fn_body(checker: &mut Checker, decl: &ast::FnDecl, sig: &FnSig) -> TExpr 
             .and_then(|t| {
                 checker
                     .world
-                    .resolve_type(t, checker.file, &mut Vec::new())
+                    .resolve_type_in(t, &sig.dimensions, checker.file, &mut Vec::new())
                     .1
             })
             .map(|u| u.1);

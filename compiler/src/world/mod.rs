@@ -168,6 +168,10 @@ pub struct World {
     pub values: FastMap<String, (WorldValue, Location)>,
     /// Files of the embedded prelude (declarations there may not be shadowed).
     pub prelude_files: Vec<FileId>,
+    /// The base dimension of each name that a function uses as a dimension
+    /// parameter (`D` of `fn share<D>(…)`), one per name: inside a body it is
+    /// a dimension of its own, and each call fixes it anew.
+    pub dimension_params: FastMap<String, crate::dimension::BaseId>,
 }
 
 /// A parsed module handed to the world builder.
@@ -321,11 +325,47 @@ impl World {
                 world.declare(m.file, item, &mut builder, diags);
             }
         }
+        world.declare_dimension_params(modules);
         world.resolve_dimensions(&builder, diags);
         world.resolve_units(&builder, diags);
         world.resolve_gwp_sets(&builder, diags);
         world.check_boundaries(&builder, diags);
         world
+    }
+}
+
+impl World {
+    /// One base dimension per name written as a dimension parameter of a
+    /// function, at top level or in a rule (after every declared base, so
+    /// the declared ones keep their indexes).
+    fn declare_dimension_params(&mut self, modules: &[ModuleInput<'_>]) {
+        for m in modules {
+            for item in &m.module.items {
+                let fns: Vec<&ast::FnDecl> = match item {
+                    ast::Item::Fn(f) => vec![f],
+                    ast::Item::Rule(r) => r
+                        .clauses
+                        .iter()
+                        .filter_map(|c| match c {
+                            ast::Clause::Fn(f) => Some(f),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for name in fns.iter().flat_map(|f| &f.dimensions) {
+                    if self.dimension_params.contains_key(&name.text) {
+                        continue;
+                    }
+                    self.bases.push(BaseDimension {
+                        name: name.text.clone(),
+                        unit: None,
+                    });
+                    let id = (self.bases.len() - 1) as crate::dimension::BaseId;
+                    self.dimension_params.insert(name.text.clone(), id);
+                }
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{reported, World};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::dimension::{BaseId, Dimension};
 use crate::rational::Rational;
 use crate::source::FileId;
 use crate::suggest::closest;
@@ -10,8 +11,10 @@ use crate::types::Type;
 use pcr_lang::ast::{self, TypeKind};
 use std::sync::Arc;
 
+/// A function's dimension parameters: each name with its base dimension.
+pub type DimensionParams<'a> = &'a [(String, BaseId)];
+
 impl World {
-    /// The type of a type expression, with the unit's text and factor for quantities.
     /// The type of a type expression, with the unit's text and factor for quantities.
     pub fn resolve_type(
         &self,
@@ -19,15 +22,38 @@ impl World {
         file: FileId,
         diags: &mut Vec<Diagnostic>,
     ) -> (Type, Option<(Rational, String)>) {
+        self.resolve_type_in(e, &[], file, diags)
+    }
+
+    /// The type of a type expression in a function's signature, where the
+    /// function's dimension parameters (`D` of `fn share<D>(…)`) are
+    /// dimensions too: each is its own base dimension, in canonical units.
+    pub fn resolve_type_in(
+        &self,
+        e: &ast::TypeExpr,
+        dims: DimensionParams<'_>,
+        file: FileId,
+        diags: &mut Vec<Diagnostic>,
+    ) -> (Type, Option<(Rational, String)>) {
         match &e.kind {
-            TypeKind::Named(n) => self.named_type(n, file, diags),
+            TypeKind::Named(n) => {
+                if let Some((_, base)) = dims.iter().find(|(name, _)| *name == n.text) {
+                    return (
+                        Type::Quantity(Dimension::base(*base)),
+                        Some((Rational::ONE, n.text.clone())),
+                    );
+                }
+                self.named_type(n, file, diags)
+            }
             TypeKind::Number(t) => match Rational::parse_decimal(t) {
                 Some(r) => (Type::ratio(), Some((r, t.clone()))),
                 None => (Type::Error, None),
             },
-            TypeKind::Mul(a, b) | TypeKind::Div(a, b) => self.product_type(e, a, b, file, diags),
-            TypeKind::Pow(a, exp) => self.power_type(e, a, exp, file, diags),
-            TypeKind::List(fields) => self.list_type(fields, file, diags),
+            TypeKind::Mul(a, b) | TypeKind::Div(a, b) => {
+                self.product_type(e, a, b, dims, file, diags)
+            }
+            TypeKind::Pow(a, exp) => self.power_type(e, a, exp, dims, file, diags),
+            TypeKind::List(fields) => self.list_type(fields, dims, file, diags),
             TypeKind::Error => (Type::Error, None),
         }
     }
@@ -87,11 +113,12 @@ impl World {
         e: &ast::TypeExpr,
         a: &ast::TypeExpr,
         b: &ast::TypeExpr,
+        dims: DimensionParams<'_>,
         file: FileId,
         diags: &mut Vec<Diagnostic>,
     ) -> (Type, Option<(Rational, String)>) {
-        let (ta, ua) = self.resolve_type(a, file, diags);
-        let (tb, ub) = self.resolve_type(b, file, diags);
+        let (ta, ua) = self.resolve_type_in(a, dims, file, diags);
+        let (tb, ub) = self.resolve_type_in(b, dims, file, diags);
         match (ta, tb, ua, ub) {
             (Type::Quantity(da), Type::Quantity(db), Some((fa, sa)), Some((fb, sb))) => {
                 let is_mul = matches!(e.kind, TypeKind::Mul(..));
@@ -140,10 +167,11 @@ impl World {
         e: &ast::TypeExpr,
         a: &ast::TypeExpr,
         exp: &ast::Exponent,
+        dims: DimensionParams<'_>,
         file: FileId,
         diags: &mut Vec<Diagnostic>,
     ) -> (Type, Option<(Rational, String)>) {
-        let (ta, ua) = self.resolve_type(a, file, diags);
+        let (ta, ua) = self.resolve_type_in(a, dims, file, diags);
         match (ta, ua, Rational::new(exp.num as i128, exp.den as i128)) {
             (Type::Quantity(d), Some((f, s)), Some(r)) => {
                 let factor = if r.is_integer() {
@@ -179,12 +207,13 @@ impl World {
     fn list_type(
         &self,
         fields: &[ast::FieldType],
+        dims: DimensionParams<'_>,
         file: FileId,
         diags: &mut Vec<Diagnostic>,
     ) -> (Type, Option<(Rational, String)>) {
         let mut defs: Vec<crate::types::FieldDef> = Vec::new();
         for f in fields {
-            let (ty, unit) = self.resolve_type(&f.ty, file, diags);
+            let (ty, unit) = self.resolve_type_in(&f.ty, dims, file, diags);
             if matches!(ty, Type::List(_)) {
                 diags.push(Diagnostic::new(
                     Code::TypeError,
