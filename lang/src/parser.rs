@@ -444,13 +444,45 @@ fn closes_nothing(token: Token) -> Option<String> {
 }
 
 /// The error for a reserved word written where a name belongs.
+/// A clause word's own clause is named, with a more descriptive name to use.
 fn reserved_word(word: &str, span: Span) -> SyntaxError {
+    let message = match clause_word(word) {
+        Some((clause, _)) => format!(
+            "`{word}` is a reserved word and cannot be used as a name (it is the `{word}` of {clause})"
+        ),
+        None => format!("`{word}` is a reserved word and cannot be used as a name"),
+    };
+    let label = match clause_word(word) {
+        Some((_, descriptive)) => {
+            format!("choose another name, such as `{descriptive}` or `{word}_`")
+        }
+        None => format!("choose another name, such as `{word}_` or a more descriptive one"),
+    };
     SyntaxError {
         span,
-        message: format!("`{word}` is a reserved word and cannot be used as a name"),
-        label: format!("choose another name, such as `{word}_` or a more descriptive one"),
+        message,
+        label,
         expected: Vec::new(),
     }
+}
+
+/// For a reserved clause word (one that only follows its own keyword): the
+/// clause it belongs to, and a descriptive name to write instead.
+fn clause_word(word: &str) -> Option<(&'static str, &'static str)> {
+    Some(match word {
+        "share" => ("`exclude NAME \"reason\" share P`", "allocated_share"),
+        "item" => ("`cutoff item P total Q`", "item_share"),
+        "total" => ("`cutoff item P total Q`", "total_amount"),
+        "source" => ("`factor … source \"…\"`", "source_name"),
+        "within" => ("`expect … within P`", "tolerance"),
+        "en" => ("`title \"…\" en \"…\"`", "en_name"),
+        "separate" => ("`stage NAME … separate`", "separate_part"),
+        "category" => (
+            "`category NAME` and `expect category NAME`",
+            "category_name",
+        ),
+        _ => return None,
+    })
 }
 
 /// Open brackets, innermost last. A closer that matches the innermost opener

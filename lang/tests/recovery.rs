@@ -184,3 +184,38 @@ fn a_lexical_error_is_the_only_error_of_its_part() {
         parsed.errors
     );
 }
+
+#[test]
+fn a_clause_word_as_a_name_names_its_clause_and_a_descriptive_name() {
+    for (source, word, clause, descriptive) in [
+        ("let share = 2\n", "share", "exclude", "allocated_share"),
+        (
+            "fn f(total: kg) -> kg = total\n",
+            "total",
+            "cutoff",
+            "total_amount",
+        ),
+        ("let within = 2\n", "within", "expect", "tolerance"),
+        (
+            "rule r {\n    input source: t\n}\n",
+            "source",
+            "factor",
+            "source_name",
+        ),
+    ] {
+        let parsed = parse(source);
+        assert!(!parsed.errors.is_empty(), "{source}");
+        let error = &parsed.errors[0];
+        assert!(
+            error
+                .message
+                .contains(&format!("`{word}` is a reserved word"))
+                && error.message.contains(clause),
+            "{source}: {error:?}"
+        );
+        assert!(
+            error.label.contains(descriptive) && error.label.contains(&format!("{word}_")),
+            "{source}: {error:?}"
+        );
+    }
+}
