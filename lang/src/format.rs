@@ -715,8 +715,8 @@ rule r {
     #[test]
     fn dimension_parameters_are_tight() {
         assert_formats(
-            "fn share < D , E > ( a : D, b: E ) -> ratio = a / a + (b < b)\n",
-            "fn share<D, E>(a: D, b: E) -> ratio = a / a + (b < b)\n",
+            "fn split < D , E > ( a : D, b: E ) -> ratio = a / a + (b < b)\n",
+            "fn split<D, E>(a: D, b: E) -> ratio = a / a + (b < b)\n",
         );
     }
 
