@@ -300,6 +300,31 @@ impl Program {
         Loc::Slot(out)
     }
 
+    /// The entry of `table` that variant `key` selects (NaN for any other
+    /// value): folded when `key` is a scalar, else one `Match` instruction.
+    fn constant_table(&mut self, key: Loc, table: Vec<Loc>) -> Loc {
+        let default = Loc::Scalar(f64::NAN);
+        match key {
+            Loc::Scalar(s) => {
+                if s >= 0.0 {
+                    table.get(s as usize).copied().unwrap_or(default)
+                } else {
+                    default
+                }
+            }
+            s => {
+                let out = self.slot();
+                self.instrs.push(Instr::Match {
+                    s,
+                    table,
+                    default,
+                    out,
+                });
+                Loc::Slot(out)
+            }
+        }
+    }
+
     fn compile_node(
         &mut self,
         plan: &Plan,
@@ -389,26 +414,12 @@ impl Program {
                     .iter()
                     .map(|g| Loc::Scalar(g.gwp.unwrap_or(f64::NAN)))
                     .collect();
-                let default = Loc::Scalar(f64::NAN);
-                match at(&self.locs, *gas) {
-                    Loc::Scalar(s) => {
-                        if s >= 0.0 {
-                            table.get(s as usize).copied().unwrap_or(default)
-                        } else {
-                            default
-                        }
-                    }
-                    s => {
-                        let out = self.slot();
-                        self.instrs.push(Instr::Match {
-                            s,
-                            table,
-                            default,
-                            out,
-                        });
-                        Loc::Slot(out)
-                    }
-                }
+                self.constant_table(at(&self.locs, *gas), table)
+            }
+            Node::Lookup { key, values } => {
+                // A table's row read by index: one value per variant.
+                let table: Vec<Loc> = values.iter().map(|v| Loc::Scalar(*v)).collect();
+                self.constant_table(at(&self.locs, *key), table)
             }
             Node::Sum { list, body, result } => {
                 let body =

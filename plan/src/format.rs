@@ -446,6 +446,14 @@ pub enum Node {
         /// the set has no value for the gas: a data error when met).
         gases: Vec<GasGwp>,
     },
+    /// A row of a table keyed by an enum (`blend[r].hfc125`, `grid_ef[p]`):
+    /// the value for the variant `key` gives, read in one step.
+    Lookup {
+        /// An enum-valued node.
+        key: usize,
+        /// One value per variant, in the enum's order (canonical).
+        values: Vec<f64>,
+    },
     /// `sum(x in list: body)`: `body` is evaluated once per element.
     Sum {
         /// Index of the list input.
@@ -569,6 +577,7 @@ impl Node {
             | Node::If { .. }
             | Node::Match { .. }
             | Node::Gwp { .. }
+            | Node::Lookup { .. }
             | Node::Sum { .. }
             | Node::Field { .. }
             | Node::Outer { .. } => return None,
@@ -598,6 +607,7 @@ impl Node {
                 default.iter().for_each(|d| f(*d));
             }
             Node::Gwp { gas, .. } => f(*gas),
+            Node::Lookup { key, .. } => f(*key),
             node => match node.operation() {
                 Some(Operation::Unary(_, a)) => f(a),
                 Some(Operation::Binary(_, a, b)) => {

@@ -176,6 +176,10 @@ mod tests {
                     gwp: Some(1.0),
                 }],
             },
+            Node::Lookup {
+                key: 0,
+                values: vec![0.5, 0.25],
+            },
             Node::Sum {
                 list: 0,
                 body: vec![Node::Field { field: 0 }, Node::Outer { node: 0 }],

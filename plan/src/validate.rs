@@ -268,6 +268,18 @@ impl Plan {
                         }
                     }
                 }
+                Node::Lookup { key, values } => {
+                    earlier(*key)?;
+                    if values.len() > MAX_VARIANT {
+                        return invalid(format!(
+                            "node {k}: a lookup of {} values (at most {MAX_VARIANT} variants)",
+                            values.len()
+                        ));
+                    }
+                    for (v, value) in values.iter().enumerate() {
+                        finite(|| format!("value {v} of lookup node {k}"), *value)?;
+                    }
+                }
                 Node::Sum {
                     list: l,
                     body,

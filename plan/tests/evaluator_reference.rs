@@ -191,6 +191,7 @@ fn naive(
                 f64::NAN
             }
         }
+        Node::Lookup { key, values } => values.get(v(*key) as usize).copied().unwrap_or(f64::NAN),
         Node::Sum { body, result, .. } => {
             let outer_here = |i: usize| v(i);
             row.items
@@ -252,7 +253,11 @@ fn build_nodes(ops: &[(u8, usize, usize, usize)]) -> Vec<Node> {
     for &(code, a, b, c) in ops {
         let n = nodes.len();
         let (a, b, c) = (a % n, b % n, c % n);
-        match code % 24 {
+        match code % 26 {
+            24 | 25 => nodes.push(Node::Lookup {
+                key: if code % 2 == 0 { 3 } else { 6 },
+                values: vec![1.5, 0.25, 40.0],
+            }),
             20 | 21 => nodes.push(Node::Match {
                 scrutinee: 3,
                 arms: vec![

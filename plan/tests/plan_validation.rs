@@ -43,12 +43,22 @@ fn richer_plan() -> Plan {
             base: n + 3,
             exponent: 2.0,
         }, // n+4
+        Node::Lookup {
+            key: n,
+            values: vec![2.0, 0.75],
+        }, // n+5: a table row read by the route
     ]);
     plan.emissions.push(Emission {
         name: "route_extra".into(),
         stage: "production".into(),
         category: "fossil".into(),
         node: n + 4,
+    });
+    plan.emissions.push(Emission {
+        name: "route_row".into(),
+        stage: "production".into(),
+        category: "fossil".into(),
+        node: n + 5,
     });
     plan
 }
@@ -71,6 +81,45 @@ fn the_richer_plan_is_valid_and_evaluates() {
     let data = ActivityData::from_json(DATA, &plan, "d.json").unwrap();
     let r = plan.evaluate(&data, &db).unwrap();
     assert_eq!(r.emissions.get("route_extra"), Some(&1000.0));
+}
+
+#[test]
+fn a_lookup_reads_the_row_of_the_key() {
+    let plan = Plan::from_json(&plan_json(|_| {})).unwrap();
+    let db = FactorDb::from_csv_str("f.csv", FACTORS).unwrap();
+    let data = ActivityData::from_json(DATA, &plan, "d.json").unwrap();
+    let r = plan.evaluate(&data, &db).unwrap();
+    // `eaf` is the second variant: 0.75 kgCO2e per declared unit of 1 t.
+    let row = r.emissions.get("route_row").copied().unwrap_or(f64::NAN);
+    assert!(
+        (row - 0.75 * 1000.0).abs() < 1e-9 || (row - 0.75).abs() < 1e-9,
+        "{row}"
+    );
+}
+
+fn lookup_node(v: &mut Value) -> &mut Value {
+    let nodes = v["nodes"].as_array_mut().unwrap();
+    nodes.iter_mut().find(|n| n["op"] == "lookup").unwrap()
+}
+
+#[test]
+fn a_lookup_with_a_later_key_or_a_bad_value_is_refused() {
+    let cases: Vec<(&str, Edit)> = vec![(
+        "not earlier",
+        Box::new(|v| lookup_node(v)["key"] = 10_000.into()),
+    )];
+    for (needle, f) in cases {
+        let err = Plan::from_json(&plan_json(f)).unwrap_err();
+        assert!(err.to_string().contains(needle), "{needle}: {err}");
+    }
+    let mut plan = richer_plan();
+    for node in &mut plan.nodes {
+        if let Node::Lookup { values, .. } = node {
+            values[1] = f64::NAN;
+        }
+    }
+    let err = plan.validate().unwrap_err();
+    assert!(err.to_string().contains("value 1 of lookup node"), "{err}");
 }
 
 #[test]
