@@ -163,6 +163,14 @@ pub fn analyze(
     // Function signatures, then bodies and constants.
     let globals = check_signatures(&world, &files, &mut diagnostics);
     let mut recorded = Recorded::default();
+    check_tables(
+        &world,
+        &globals,
+        &files,
+        options,
+        &mut diagnostics,
+        &mut recorded,
+    );
     check_functions(
         &world,
         &globals,
@@ -360,6 +368,7 @@ fn check_signatures(world: &World, files: &Files, diagnostics: &mut Vec<Diagnost
         fn_sigs: Vec::new(),
         fn_bodies: Shared::new(Vec::new()),
         consts: Shared::new(Vec::new()),
+        tables: Shared::new(Vec::new()),
     };
     let mut sigs = Vec::new();
     for f in &world.fns {
@@ -372,6 +381,29 @@ fn check_signatures(world: &World, files: &Files, diagnostics: &mut Vec<Diagnost
         fn_bodies: Shared::new(vec![None; sigs.len()]),
         fn_sigs: sigs,
         consts: Shared::new(vec![Slot::Pending; world.consts.len()]),
+        tables: Shared::new(vec![None; world.tables.len()]),
+    }
+}
+
+/// Check every top-level table: its key, value type and rows.
+fn check_tables(
+    world: &World,
+    globals: &Globals,
+    files: &Files,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+    recorded: &mut Recorded,
+) {
+    for (i, t) in world.tables.iter().enumerate() {
+        let mut c = Checker::new(world, globals, t.file, files.text(t.file));
+        c.record = options.record;
+        let checked = c.check_table(&t.decl);
+        if let Some(slot) = globals.tables.borrow_mut().get_mut(i) {
+            *slot = checked;
+        }
+        diagnostics.extend(c.diags);
+        recorded.types.extend(c.types);
+        recorded.refs.extend(c.refs);
     }
 }
 
@@ -649,7 +681,7 @@ impl TExpr {
     /// Visit each direct sub-expression.
     pub fn for_each_child(&self, f: &mut dyn FnMut(&TExpr)) {
         match &self.kind {
-            TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) => f(a),
+            TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) | TKind::Row(_, a) => f(a),
             TKind::Binary(_, ab) => {
                 f(&ab.0);
                 f(&ab.1);

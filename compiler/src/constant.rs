@@ -210,9 +210,34 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                 ),
             )
         }
-        TKind::Local(_) | TKind::Field(..) => {
-            not_constant(e, "it depends on a parameter or a list element")
-        }
+        TKind::Local(_) => not_constant(e, "it depends on a parameter or a list element"),
+        // A field of a table's row (`blend[R404A].hfc125`).
+        TKind::Field(base, field) => match eval(checker, base, memo)? {
+            ConstValue::Record(fields) => match fields.into_iter().find(|(i, _)| i == field) {
+                Some((_, v)) => Ok(v),
+                None => not_constant(e, "its record lacks the field"),
+            },
+            _ => not_constant(e, "it depends on a parameter or a list element"),
+        },
+        // The row of a table for a constant key.
+        TKind::Row(table, key) => match eval(checker, key, memo)? {
+            ConstValue::Variant(_, v) => {
+                let Some(row) = table.rows.get(v) else {
+                    return not_constant(e, "its key is not a variant of the table's enum");
+                };
+                if matches!(table.value, crate::types::Type::Record(_)) {
+                    Ok(ConstValue::Record(
+                        row.iter()
+                            .enumerate()
+                            .map(|(i, x)| (i, ConstValue::Number(*x)))
+                            .collect(),
+                    ))
+                } else {
+                    number(e, row.first().copied().unwrap_or(f64::NAN))
+                }
+            }
+            _ => not_constant(e, "its key is not a variant"),
+        },
         TKind::Sum(..) => not_constant(e, "it sums over a list input"),
         TKind::Call(..) => not_constant(e, "it calls a function"),
         TKind::Unary(UnOp::Neg, a) => number(e, -eval_number(checker, a, memo)?),

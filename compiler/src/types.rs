@@ -49,6 +49,30 @@ pub struct UnitSpec {
     pub factor: f64,
 }
 
+/// A table keyed by an enum, checked: one row per variant, in the enum's
+/// order, each row's values in canonical units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedTable {
+    pub name: String,
+    /// The enum whose variants key the rows.
+    pub key: usize,
+    /// A quantity, or a record of quantities.
+    pub value: Type,
+    /// Per variant, one value per field (one value for a table of quantities).
+    pub rows: Vec<Vec<f64>>,
+    pub loc: Location,
+}
+
+impl CheckedTable {
+    /// The values of field `field` (`0` for a table of quantities), one per variant.
+    pub fn column(&self, field: usize) -> Vec<f64> {
+        self.rows
+            .iter()
+            .map(|row| row.get(field).copied().unwrap_or(f64::NAN))
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Type {
     /// A quantity of a dimension; `ratio` is the empty dimension.
@@ -114,6 +138,8 @@ pub enum TKind {
     /// A function parameter or a `sum` variable, by its index in the local stack.
     Local(usize),
     Field(Box<TExpr>, usize),
+    /// `table[key]`: the row of a table for the variant `key` gives.
+    Row(Arc<CheckedTable>, Box<TExpr>),
     Unary(UnOp, Box<TExpr>),
     /// Both operands in one allocation.
     Binary(BinOp, Box<(TExpr, TExpr)>),

@@ -43,6 +43,7 @@ pub enum Item {
     Enum(EnumDecl),
     Fn(FnDecl),
     Let(LetDecl),
+    Table(TableDecl),
     Rule(Rule),
     Error(Span),
 }
@@ -60,6 +61,7 @@ impl Item {
             Item::Enum(d) => d.span,
             Item::Fn(d) => d.span,
             Item::Let(d) => d.span,
+            Item::Table(d) => d.span,
             Item::Rule(d) => d.span,
             Item::Error(span) => *span,
         }
@@ -211,6 +213,36 @@ pub struct ResultDecl {
     pub span: Span,
 }
 
+/// `table NAME: Enum -> TYPE { variant => value, … }`: one value (or
+/// record) per variant of an enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDecl {
+    pub name: Name,
+    /// The enum whose variants key the rows.
+    pub key: Name,
+    pub value: TableValueType,
+    pub rows: Vec<TableRow>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// The type of a table's values: one type, or a record of named fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableValueType {
+    /// `-> kgCO2e/kWh`
+    Single(TypeExpr),
+    /// `-> { hfc125: ratio, hfc32: ratio }`, with the span of the braces.
+    Record(Vec<FieldType>, Span),
+}
+
+/// `R404A => { hfc125: 44%, … }` or `north => 0.58 kgCO2e/kWh`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    pub variant: Name,
+    pub value: Expr,
+    pub span: Span,
+}
+
 /// `rule NAME { clauses }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
@@ -236,6 +268,7 @@ pub enum Clause {
     Fn(FnDecl),
     Stage(StageBlock),
     Result(ResultDecl),
+    Table(TableDecl),
     Exclude(Exclusion),
     Grades(Grades),
     Example(Example),
@@ -257,6 +290,7 @@ impl Clause {
             Clause::Fn(c) => c.span,
             Clause::Stage(c) => c.span,
             Clause::Result(c) => c.span,
+            Clause::Table(c) => c.span,
             Clause::Exclude(c) => c.span,
             Clause::Grades(c) => c.span,
             Clause::Example(c) => c.span,
@@ -281,6 +315,7 @@ impl Clause {
             Clause::Fn(_) => "fn",
             Clause::Stage(_) => "stage",
             Clause::Result(_) => "result",
+            Clause::Table(_) => "table",
             Clause::Exclude(_) => "exclude",
             Clause::Grades(_) => "grades",
             Clause::Example(_) => "example",
@@ -566,6 +601,8 @@ pub enum ExprKind {
     Name(Name),
     /// `x.field`, `Route.eaf`
     Field(Box<Expr>, Name),
+    /// `table[key]`: a row of a table.
+    Index(Box<Expr>, Box<Expr>),
     /// `gwp.CH4`: the factor of a gas in the rule's GWP set.
     Gwp(Name),
     Call(Name, Vec<Expr>),

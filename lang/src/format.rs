@@ -12,8 +12,11 @@
 //! The layout:
 //!
 //! * four spaces of indent per block (`rule`, `stage`, `example`, `grades`,
-//!   `gwp_set`) and per bracket laid out vertically (below);
-//! * one item, clause, emission, example statement, grade or GWP entry per line;
+//!   `gwp_set`, and a `table` whose first row starts on a later line than
+//!   its `{`) and per bracket laid out vertically (below);
+//! * one item, clause, emission, example statement, grade, GWP entry or
+//!   table row (of a table laid out as a block) per line, the `=>` of a
+//!   table's rows aligned;
 //! * blank lines between lines are kept where the source had any, collapsed to
 //!   one, and dropped at the start and end of a block;
 //! * one space around binary operators and after `,` and `:`; none around `^`
@@ -37,7 +40,7 @@
 //! * long lines are not wrapped; the file ends with one newline and no line
 //!   ends with spaces.
 
-use crate::ast::{Clause, FnDecl, Item, Module, UnitDefinition};
+use crate::ast::{Clause, FnDecl, Item, Module, TableDecl, TableValueType, UnitDefinition};
 use crate::lexer::{string_value, Comment, Lexeme, Token};
 use crate::parser::parse;
 use crate::span::{LineIndex, Span};
@@ -103,6 +106,7 @@ enum BlockKind {
     Example,
     Grades,
     GwpSet,
+    Table,
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +146,8 @@ struct TokenLayout {
     closer: bool,
     /// The token opens a block or a vertical bracket (no blank line after it).
     opener: bool,
+    /// Spaces added after `space`, to align the `=>` of a table's rows.
+    pad: usize,
 }
 
 struct Layout {
@@ -184,6 +190,12 @@ fn unit_spans(module: &Module) -> Vec<Span> {
         out.extend(f.params.iter().map(|p| p.ty.span));
         out.extend(f.ret.as_ref().map(|t| t.span));
     }
+    fn table_types(t: &TableDecl, out: &mut Vec<Span>) {
+        match &t.value {
+            TableValueType::Single(ty) => out.push(ty.span),
+            TableValueType::Record(fields, _) => out.extend(fields.iter().map(|f| f.ty.span)),
+        }
+    }
     let mut out = Vec::new();
     for item in &module.items {
         match item {
@@ -195,6 +207,7 @@ fn unit_spans(module: &Module) -> Vec<Span> {
             }
             Item::Fn(f) => fn_types(f, &mut out),
             Item::Let(l) => out.extend(l.ty.as_ref().map(|t| t.span)),
+            Item::Table(t) => table_types(t, &mut out),
             Item::Rule(r) => {
                 for clause in &r.clauses {
                     match clause {
@@ -202,6 +215,7 @@ fn unit_spans(module: &Module) -> Vec<Span> {
                         Clause::Factor(f) => out.push(f.ty.span),
                         Clause::Let(l) => out.extend(l.ty.as_ref().map(|t| t.span)),
                         Clause::Fn(f) => fn_types(f, &mut out),
+                        Clause::Table(t) => table_types(t, &mut out),
                         _ => {}
                     }
                 }
@@ -361,6 +375,8 @@ impl Layout {
         }];
         // Index of the opener of each open frame (none for the top level).
         let mut openers: Vec<usize> = Vec::new();
+        // (opener of the table block, first token of the row) for each row.
+        let mut table_rows: Vec<(usize, usize)> = Vec::new();
         let mut out = Vec::with_capacity(tokens.len());
         for (i, lexeme) in tokens.iter().enumerate() {
             let (l, t) = (lexeme.start(), &lexeme.token);
@@ -417,6 +433,9 @@ impl Layout {
                         BlockKind::GwpSet => {
                             matches!(t, Token::Ident) && next == Some(&Token::Assign)
                         }
+                        BlockKind::Table => {
+                            matches!(t, Token::Ident) && next == Some(&Token::FatArrow)
+                        }
                     };
                     // After `.`, a keyword is a module path segment (`import general.allocation`).
                     let after_dot = prev.is_some_and(|p| p.token == Token::Dot);
@@ -425,6 +444,11 @@ impl Layout {
                         lay.indent = depth;
                         lay.comment_indent = depth;
                         *head = Some(*t);
+                        if *kind == BlockKind::Table {
+                            if let Some(block) = openers.last() {
+                                table_rows.push((*block, i));
+                            }
+                        }
                     }
                 }
                 Some(Frame::Bracket { vertical, fresh }) => {
@@ -476,6 +500,18 @@ impl Layout {
                         Some(Token::Example) => Some(BlockKind::Example),
                         Some(Token::Grades) => Some(BlockKind::Grades),
                         Some(Token::GwpSet) => Some(BlockKind::GwpSet),
+                        // The rows of a table written one per line; not the
+                        // record type right after `->`.
+                        Some(Token::Table)
+                            if prev.is_some_and(|p| p.token != Token::Arrow)
+                                && tokens.get(i + 1).is_some_and(|n| {
+                                    source
+                                        .get(lexeme.end()..n.start())
+                                        .is_some_and(|gap| gap.contains('\n'))
+                                }) =>
+                        {
+                            Some(BlockKind::Table)
+                        }
                         _ => None,
                     },
                     _ => None,
@@ -508,7 +544,42 @@ impl Layout {
         if !openers.is_empty() {
             return Err(unbalanced(source.len()));
         }
+        align_table_rows(source, tokens, &table_rows, &mut out);
         Ok(Layout { tokens: out })
+    }
+}
+
+/// Pads the `=>` of each table block's rows so that they line up: the
+/// variant names are padded to the longest of their block.
+fn align_table_rows(
+    source: &str,
+    tokens: &[Lexeme],
+    rows: &[(usize, usize)],
+    out: &mut [TokenLayout],
+) {
+    let width = |i: usize| {
+        tokens
+            .get(i)
+            .and_then(|t| source.get(t.start()..t.end()))
+            .map_or(0, |w| w.chars().count())
+    };
+    let mut start = 0;
+    while start < rows.len() {
+        let block = rows[start].0;
+        let end = rows[start..]
+            .iter()
+            .position(|r| r.0 != block)
+            .map_or(rows.len(), |n| start + n);
+        let group = &rows[start..end];
+        let widest = group.iter().map(|r| width(r.1)).max().unwrap_or(0);
+        for &(_, row) in group {
+            if let Some(arrow) = out.get_mut(row + 1) {
+                if !arrow.newline {
+                    arrow.pad = widest - width(row);
+                }
+            }
+        }
+        start = end;
     }
 }
 
@@ -635,6 +706,9 @@ impl<'a> Printer<'a> {
             self.break_line(lay.continuation, start, true);
         } else if lay.space {
             self.out.push(' ');
+            for _ in 0..lay.pad {
+                self.out.push(' ');
+            }
         }
         let written = self.source.get(start..end).unwrap_or("");
         self.out.push_str(&token_text(token, written));

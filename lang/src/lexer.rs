@@ -96,6 +96,8 @@ pub enum Token {
     False,
     #[token("result")]
     Result,
+    #[token("table")]
+    Table,
 
     // Contextual words: keywords where they follow a clause keyword, names elsewhere.
     #[token("item")]
@@ -324,6 +326,7 @@ impl Token {
             Token::True => "true",
             Token::False => "false",
             Token::Result => "result",
+            Token::Table => "table",
             Token::Item => "item",
             Token::Total => "total",
             Token::Share => "share",
@@ -423,6 +426,7 @@ pub const KEYWORDS: &[&str] = &[
     "true",
     "false",
     "result",
+    "table",
     "en",
     "category",
     "separate",

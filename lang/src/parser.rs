@@ -277,6 +277,7 @@ fn names_next(token: Token) -> bool {
             | Token::GwpSet
             | Token::Rule
             | Token::Result
+            | Token::Table
     )
 }
 
@@ -293,6 +294,7 @@ pub const ITEM_KEYWORDS: &[Token] = &[
     Token::Enum,
     Token::Fn,
     Token::Let,
+    Token::Table,
     Token::Rule,
 ];
 
@@ -313,6 +315,7 @@ pub const CLAUSE_KEYWORDS: &[Token] = &[
     Token::Fn,
     Token::Stage,
     Token::Result,
+    Token::Table,
     Token::Exclude,
     Token::Grades,
     Token::Example,

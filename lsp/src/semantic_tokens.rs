@@ -46,7 +46,7 @@ fn kind_type(kind: DeclKind) -> u32 {
     match kind {
         DeclKind::Unit | DeclKind::Dimension => 4,
         DeclKind::Input | DeclKind::Param | DeclKind::SumVar => 5,
-        DeclKind::Factor | DeclKind::Let | DeclKind::Const => 6,
+        DeclKind::Factor | DeclKind::Let | DeclKind::Const | DeclKind::Table => 6,
         DeclKind::Fn => 7,
         DeclKind::Enum => 8,
         DeclKind::Variant | DeclKind::Grade => 9,
@@ -71,7 +71,7 @@ fn world_type(a: &Analyzed, name: &str) -> Option<u32> {
         Some(8)
     } else if w.fns.iter().any(|f| f.name == name) {
         Some(7)
-    } else if w.consts.iter().any(|c| c.name == name) {
+    } else if w.consts.iter().any(|c| c.name == name) || w.tables.iter().any(|t| t.name == name) {
         Some(6)
     } else if w.stages.contains_key(name)
         || w.boundaries.contains_key(name)

@@ -29,6 +29,7 @@ pub fn symbol_kind(kind: DeclKind) -> SymbolKind {
         DeclKind::Boundary => SymbolKind::ARRAY,
         DeclKind::Category => SymbolKind::ENUM_MEMBER,
         DeclKind::Const => SymbolKind::CONSTANT,
+        DeclKind::Table => SymbolKind::STRUCT,
         DeclKind::Field => SymbolKind::FIELD,
     }
 }

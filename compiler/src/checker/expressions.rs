@@ -35,6 +35,7 @@ impl Checker<'_, '_> {
                 t
             }
             ExprKind::Field(base, field) => self.field(base, field, span),
+            ExprKind::Index(table, key) => self.table_row(table, key, span),
             ExprKind::Gwp(gas) => self.gwp(gas, span),
             ExprKind::Call(f, args) => self.call(f, args, span),
             ExprKind::Unary(op, a) => self.unary(op, a, span),

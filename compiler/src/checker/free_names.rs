@@ -16,6 +16,10 @@ pub(crate) fn names_used<'e>(
             }
         }
         ExprKind::Field(base, _) => names_used(base, bound, found),
+        ExprKind::Index(table, key) => {
+            names_used(table, bound, found);
+            names_used(key, bound, found);
+        }
         ExprKind::Call(_, args) | ExprKind::List(args) => {
             for a in args {
                 names_used(a, bound, found);

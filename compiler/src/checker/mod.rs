@@ -21,6 +21,7 @@ mod helper_thread;
 mod literals;
 mod matching;
 mod names;
+mod tables;
 
 pub use helper_thread::HelperThread;
 pub use literals::literal_value;
@@ -28,7 +29,7 @@ pub use literals::literal_value;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rational::Rational;
 use crate::source::FileId;
-use crate::types::{Location, TExpr, TKind, Type};
+use crate::types::{CheckedTable, Location, TExpr, TKind, Type};
 use crate::world::World;
 use crate::FastMap;
 use pcr_lang::ast;
@@ -80,6 +81,8 @@ pub struct Globals {
     pub fn_sigs: Vec<FnSig>,
     pub fn_bodies: Shared<Vec<Option<TExpr>>>,
     pub consts: Shared<Vec<Slot>>,
+    /// The world's tables, checked (`None` where a table has errors).
+    pub tables: Shared<Vec<Option<Arc<CheckedTable>>>>,
 }
 
 /// What a name in a rule's scope is.
@@ -89,6 +92,7 @@ pub enum RuleName {
     Factor(usize),
     Let(usize),
     Fn(usize),
+    Table(usize),
 }
 
 #[derive(Debug)]
@@ -140,6 +144,8 @@ pub struct RuleScope<'a> {
     pub fns: Vec<RuleFn<'a>>,
     /// The rule's GWP set, for `gwp.X`.
     pub gwp: Option<String>,
+    /// The rule's tables, checked (`None` where a table has errors).
+    pub tables: Arc<Vec<Option<Arc<CheckedTable>>>>,
     /// The words written in the rule's parts that did not parse: a name
     /// among them may be declared or used there, so it is never reported
     /// as unknown or unused (no cascade after a syntax error).

@@ -129,6 +129,10 @@ impl Checker<'_, '_> {
                     let ty = self.let_type(i, span);
                     self.done(TKind::Let(i), ty, span)
                 }
+                RuleName::Table(_) => {
+                    self.table_as_value(n);
+                    TExpr::error(span)
+                }
                 RuleName::Fn(_) => {
                     let d = self.error(
                         Code::TypeError,
@@ -157,6 +161,11 @@ impl Checker<'_, '_> {
                 self.reference(span, loc);
                 let ty = self.const_type(i, span);
                 self.done(TKind::GlobalConst(i), ty, span)
+            }
+            Some((WorldValue::Table(_), loc)) => {
+                self.reference(span, loc);
+                self.table_as_value(n);
+                TExpr::error(span)
             }
             Some((WorldValue::Fn(_), _)) => {
                 let d = self.error(

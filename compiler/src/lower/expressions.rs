@@ -143,6 +143,15 @@ impl<'a> Lowerer<'a> {
             TKind::GlobalConst(i) => Ok(NodeRef::Outer(self.lower_named(Named::Const(*i), e)?)),
             TKind::Local(i) => self.lower_local(e, *i, env),
             TKind::Field(base, field) => self.lower_field(e, base, *field, env),
+            TKind::Row(table, key) => {
+                if matches!(table.value, Type::Record(_)) {
+                    return self.err(
+                        e,
+                        "a row of records is read one field at a time: `table[key].field`",
+                    );
+                }
+                self.lower_lookup(table.column(0), key, env)
+            }
             TKind::Unary(op, a) => self.lower_unary(*op, a, env),
             TKind::Binary(op, ab) => self.lower_binary(e, *op, &ab.0, &ab.1, env),
             TKind::Pow(a, p) => self.lower_pow(a, *p, env),
@@ -190,8 +199,24 @@ impl<'a> Lowerer<'a> {
             TKind::Local(i) if matches!(env.get(*i), Some(Binding::Element)) => {
                 Ok(self.emit_body(plan::Node::Field { field }))
             }
-            _ => self.err(e, "fields are read from the element of a `sum`"),
+            TKind::Row(table, key) => self.lower_lookup(table.column(field), key, env),
+            _ => self.err(
+                e,
+                "fields are read from the element of a `sum` or a table's row",
+            ),
         }
+    }
+
+    /// A table's column read by the variant `key` gives: one `lookup` node
+    /// (never a `match` per field).
+    fn lower_lookup(
+        &mut self,
+        values: Vec<f64>,
+        key: &TExpr,
+        env: &[Binding],
+    ) -> Result<NodeRef, LowerError> {
+        let k = self.lower(key, env)?;
+        Ok(self.combine(&[k], |x| plan::Node::Lookup { key: x[0], values }))
     }
 
     fn lower_unary(&mut self, op: UnOp, a: &TExpr, env: &[Binding]) -> Result<NodeRef, LowerError> {

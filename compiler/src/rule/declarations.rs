@@ -23,6 +23,8 @@ pub(super) struct RuleClauses<'r> {
     pub(super) cutoffs: Vec<&'r ast::CutoffClause>,
     pub(super) allocations: Vec<&'r ast::AllocationClause>,
     pub(super) grades: Vec<&'r ast::Grades>,
+    /// The rule's tables, by their index in [`RuleName::Table`].
+    pub(super) tables: Vec<&'r ast::TableDecl>,
 }
 
 /// The rule's declarations in its scope (names, inputs, factors, `let`s,
@@ -41,6 +43,7 @@ pub(super) fn declare_all<'w, 'r>(
         cutoffs: vec![],
         allocations: vec![],
         grades: vec![],
+        tables: vec![],
     };
     let (mut n_inputs, mut n_factors, mut n_lets, mut n_fns) = (0, 0, 0, 0);
     for clause in &rule.clauses {
@@ -116,6 +119,12 @@ pub(super) fn declare_all<'w, 'r>(
                     });
                 }
             }
+            Clause::Table(t) => {
+                let index = c.tables.len();
+                if declare(checker, &mut names, &t.name, RuleName::Table(index)) {
+                    c.tables.push(t);
+                }
+            }
             Clause::Stage(_)
             | Clause::Result(_)
             | Clause::Exclude(_)
@@ -132,6 +141,7 @@ pub(super) fn declare_all<'w, 'r>(
         lets: rule_lets,
         fns: rule_fns,
         gwp: None,
+        tables: Arc::new(Vec::new()),
         broken_words: Arc::new(broken_words(checker.text, rule)),
     };
     (scope, c)
@@ -164,6 +174,7 @@ fn declare<'r>(
             WorldValue::Const(_) => "constant",
             WorldValue::Fn(_) => "function",
             WorldValue::Enum(_) => "enum",
+            WorldValue::Table(_) => "table",
         };
         let prelude = if checker.world.is_prelude(loc.file) {
             "the prelude's "

@@ -93,7 +93,7 @@ fn given(checker: &mut Checker, g: &ast::Given) -> Option<(String, ConstValue)> 
                 rule.factors[i].ty.clone(),
                 rule.factors[i].unit.as_deref().cloned(),
             ),
-            RuleName::Let(_) | RuleName::Fn(_) => return None,
+            RuleName::Let(_) | RuleName::Fn(_) | RuleName::Table(_) => return None,
         };
         Some((ty, unit, span))
     });

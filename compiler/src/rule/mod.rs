@@ -10,6 +10,7 @@
 //! 2. `functions`: function signatures and bodies;
 //! 3. `declarations`: the rule's scope and its clauses by kind;
 //! 4. `header`: each header clause once, the required ones given, the GWP set;
+//!    `tables`: the rule's own tables;
 //! 5. `declared_unit`, `boundary`, `inputs` (an input's default, a factor's value);
 //! 6. `values` (with `values/two_threads`): typing every value, on two threads for long rules;
 //! 7. `emission`, `exclusions` (and the cut-off), then `stages`, which walks both;
@@ -29,6 +30,7 @@ mod header;
 mod inputs;
 mod results;
 mod stages;
+mod tables;
 mod unused;
 mod values;
 
@@ -59,6 +61,7 @@ pub fn check_rule<'w, 'r>(
     let gwp = header::gwp_set(checker, header.gwp);
     scope.gwp = gwp.clone();
     checker.rule = Some(scope);
+    tables::check_tables(checker, &clauses.tables);
 
     let declared = header
         .declared

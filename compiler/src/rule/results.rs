@@ -291,7 +291,7 @@ fn renumber_in(e: &mut TExpr, base: usize, offsets: &[usize; 4], shift: usize) {
     }
     match &mut e.kind {
         TKind::Local(i) if *i >= base + 4 => *i = *i - 4 + shift,
-        TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) => {
+        TKind::Field(a, _) | TKind::Unary(_, a) | TKind::Pow(a, _) | TKind::Row(_, a) => {
             renumber_in(a, base, offsets, shift)
         }
         TKind::Binary(_, ab) => {

@@ -32,6 +32,7 @@ pub enum DeclKind {
     Boundary,
     Category,
     Const,
+    Table,
     SumVar,
     Field,
 }
@@ -61,6 +62,7 @@ impl DeclKind {
             DeclKind::Category => "category",
             DeclKind::SumVar => "sum variable",
             DeclKind::Field => "field",
+            DeclKind::Table => "table",
         }
     }
 }
@@ -340,7 +342,48 @@ impl Builder<'_> {
                 }
                 self.expr(&l.value, Some(me));
             }
+            Item::Table(t) => self.table(t, None),
             Item::Rule(r) => self.rule(r),
+        }
+    }
+
+    /// A table: its name (detail `Enum -> TYPE`), the fields of a record
+    /// value, and the `sum`s in its rows.
+    fn table(&mut self, t: &ast::TableDecl, parent: Option<usize>) {
+        let value_span = match &t.value {
+            ast::TableValueType::Single(ty) => ty.span,
+            ast::TableValueType::Record(_, span) => *span,
+        };
+        let detail = slice(self.text, t.key.span.to(value_span));
+        let me = self.push(
+            DeclKind::Table,
+            &t.name,
+            t.span,
+            &t.doc,
+            parent,
+            detail,
+            None,
+        );
+        match &t.value {
+            ast::TableValueType::Single(ty) => self.type_expr(ty, Some(me)),
+            ast::TableValueType::Record(fields, _) => {
+                for f in fields {
+                    let detail = slice(self.text, f.ty.span);
+                    self.push(
+                        DeclKind::Field,
+                        &f.name,
+                        f.span,
+                        &None,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    self.type_expr(&f.ty, Some(me));
+                }
+            }
+        }
+        for row in &t.rows {
+            self.expr(&row.value, Some(me));
         }
     }
 
@@ -410,6 +453,7 @@ impl Builder<'_> {
                     self.expr(&l.value, Some(id));
                 }
                 Clause::Fn(f) => self.function(f, Some(me)),
+                Clause::Table(t) => self.table(t, Some(me)),
                 Clause::Stage(s) => {
                     let id = self.push(
                         DeclKind::StageBlock,
@@ -518,7 +562,7 @@ pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
     f(e);
     match &e.kind {
         ExprKind::Field(a, _) | ExprKind::Unary(_, a) | ExprKind::Paren(a) => walk_expr(a, f),
-        ExprKind::Binary(_, a, b) => {
+        ExprKind::Binary(_, a, b) | ExprKind::Index(a, b) => {
             walk_expr(a, f);
             walk_expr(b, f);
         }

@@ -91,6 +91,18 @@ impl WorldNames<'_> {
         }
     }
 
+    /// A table's value type: units in a single type or a record's fields.
+    fn table(&mut self, t: &ast::TableDecl) {
+        match &t.value {
+            ast::TableValueType::Single(ty) => self.type_expr(ty, false),
+            ast::TableValueType::Record(fields, _) => {
+                for f in fields {
+                    self.type_expr(&f.ty, false);
+                }
+            }
+        }
+    }
+
     fn item(&mut self, item: &Item) {
         match item {
             Item::Dimension(d) => {
@@ -112,6 +124,7 @@ impl WorldNames<'_> {
                 }
             }
             Item::Fn(f) => self.function(f),
+            Item::Table(t) => self.table(t),
             Item::Let(l) => {
                 if let Some(t) = &l.ty {
                     self.type_expr(t, false);
@@ -128,6 +141,7 @@ impl WorldNames<'_> {
                             }
                         }
                         Clause::Fn(f) => self.function(f),
+                        Clause::Table(t) => self.table(t),
                         _ => {}
                     }
                 }

@@ -3,7 +3,7 @@
 
 use super::{
     labels, BaseDimension, BoundaryDef, Builder, CategoryDef, ConstDef, DimensionDef, EnumDef,
-    FnDef, GwpSetDef, StageDef, UnitDef, VariantDef, World, WorldValue,
+    FnDef, GwpSetDef, StageDef, TableDef, UnitDef, VariantDef, World, WorldValue,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::dimension::{BaseId, Dimension};
@@ -81,6 +81,16 @@ impl World {
             ast::Item::Enum(e) => self.declare_enum(file, e, diags),
             ast::Item::Fn(f) => self.declare_fn(file, f, diags),
             ast::Item::Let(l) => self.declare_const(file, l, diags),
+            ast::Item::Table(t) => {
+                let id = self.tables.len();
+                if self.declare_value(file, &t.name, WorldValue::Table(id), diags) {
+                    self.tables.push(TableDef {
+                        name: t.name.text.clone(),
+                        decl: Arc::new(t.clone()),
+                        file,
+                    });
+                }
+            }
             ast::Item::Import(_) | ast::Item::Rule(_) | ast::Item::Error(_) => {}
         }
     }

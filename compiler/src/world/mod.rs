@@ -141,6 +141,14 @@ pub struct ConstDef {
     pub file: FileId,
 }
 
+/// A top-level table; checked by the program checker.
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: String,
+    pub decl: Arc<ast::TableDecl>,
+    pub file: FileId,
+}
+
 /// What a name in the world's value namespace is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorldValue {
@@ -148,6 +156,7 @@ pub enum WorldValue {
     Const(usize),
     Fn(usize),
     Enum(usize),
+    Table(usize),
 }
 
 #[derive(Debug, Default)]
@@ -164,7 +173,8 @@ pub struct World {
     pub enums: Vec<EnumDef>,
     pub fns: Vec<FnDef>,
     pub consts: Vec<ConstDef>,
-    /// The value namespace: units, constants, functions, enums.
+    pub tables: Vec<TableDef>,
+    /// The value namespace: units, constants, functions, enums, tables.
     pub values: FastMap<String, (WorldValue, Location)>,
     /// Files of the embedded prelude (declarations there may not be shadowed).
     pub prelude_files: Vec<FileId>,

@@ -101,6 +101,7 @@ fn helper<'w, 'a>(checker: &Checker<'w, 'a>) -> Option<Checker<'w, 'a>> {
             })
             .collect(),
         gwp: scope.gwp.clone(),
+        tables: scope.tables.clone(),
         broken_words: scope.broken_words.clone(),
     });
     Some(helper)
