@@ -22,6 +22,7 @@
 //! * one space around binary operators and after `,` and `:`; none around `^`
 //!   and `.`, inside `( )` and `[ ]`, or after a unary `-`; one space inside a
 //!   record, `match`, `enum` or `list { … }` brace: `{ a: 1, b: 2 }`;
+//! * a table's row is read without spaces: `blend[r].hfc125`;
 //! * `*` and `/` are binary operators like the others, spaced
 //!   (`starch * starch_ef / output`), except between the unit atoms of a
 //!   type, of a unit definition or of a quantity's units, where written
@@ -487,7 +488,10 @@ impl Layout {
                                     | Token::Caret
                             );
                         let call = *t == Token::LParen && matches!(p, Token::Ident | Token::Sum);
-                        !(glued_after || glued_before || call)
+                        // `blend[r]`: a table's row, read like a call.
+                        let index = *t == Token::LBracket
+                            && matches!(p, Token::Ident | Token::RBracket | Token::RParen);
+                        !(glued_after || glued_before || call || index)
                     }
                 };
             }

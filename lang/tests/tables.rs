@@ -83,6 +83,7 @@ table ef2: Route -> kgCO2e/t {
     bf_bof => 2 kgCO2e/t,
     eaf => 0.5 kgCO2e/t,
 }
+let x = blend [ R32 ].hfc32 * ef2 [route] + sum(l in [1, 2]: l)
 ";
     let once = format_source(src).unwrap();
     assert_eq!(
@@ -97,6 +98,7 @@ table ef2: Route -> kgCO2e/t {
     bf_bof => 2 kgCO2e/t,
     eaf    => 0.5 kgCO2e/t,
 }
+let x = blend[R32].hfc32 * ef2[route] + sum(l in [1, 2]: l)
 "
     );
     assert_eq!(format_source(&once).unwrap(), once);
