@@ -30,6 +30,7 @@ pub fn symbol_kind(kind: DeclKind) -> SymbolKind {
         DeclKind::Category => SymbolKind::ENUM_MEMBER,
         DeclKind::Const => SymbolKind::CONSTANT,
         DeclKind::Field => SymbolKind::FIELD,
+        DeclKind::Result => SymbolKind::PROPERTY,
     }
 }
 
