@@ -45,6 +45,10 @@ rule coil {
     }
     exclude capital_goods "Capital goods" share 0.5%
 
+    /// The part of the footprint from production.
+    result production_share "生产占比" en "Production share": ratio = stage.production / footprint
+    result fossil_and_inbound = category.fossil + emission.inbound
+
     example "plant" {
         given output = 1000 t
         given electricity = 450 MWh
@@ -52,6 +56,8 @@ rule coil {
         expect stage production == 270.001 kgCO2e within 1%
         expect category fossil == 270 kgCO2e within 1%
         expect emission inbound == 28.8 kgCO2e within 1%
+        expect result fossil_and_inbound == 298.8 kgCO2e within 1%
+        expect value material_mass == 1600 t
     }
 }
 "#;
@@ -233,6 +239,85 @@ fn given_and_expect_targets_resolve() {
 }
 
 #[test]
+fn results_and_their_reported_amounts_resolve() {
+    let a = analysis();
+    // `expect result` and `expect value` name the result and the `let`.
+    check_use(
+        &a,
+        "expect result fossil_and_inbound",
+        0,
+        14,
+        "fossil_and_inbound",
+        "coil.pcr",
+    );
+    check_use(
+        &a,
+        "expect value material_mass",
+        0,
+        13,
+        "material_mass",
+        "coil.pcr",
+    );
+    // Inside a result, `stage.X`, `category.X` and `emission.X` name the
+    // stage, the category and the emission.
+    check_use(&a, "stage.production /", 0, 6, "production", "stages.pcr");
+    check_use(&a, "category.fossil +", 0, 9, "fossil", ".pcr");
+    check_use(&a, "emission.inbound", 0, 9, "inbound", "coil.pcr");
+    let stage = symbol(&a, "stage.production /", 0, 6);
+    let block = symbol(&a, "stage production {", 0, 7);
+    assert_eq!(stage.definition, block.definition);
+    let emission = symbol(&a, "emission.inbound", 0, 9);
+    assert_eq!(
+        emission.definition.span.start as usize,
+        offset(RULE, "emission inbound =", 0, 9)
+    );
+    // `footprint`, `stage`, … are bound by the language: no declaration,
+    // so neither a result's references nor its rename reach them.
+    assert!(a
+        .semantic()
+        .at(a.main, offset(RULE, "/ footprint", 0, 3))
+        .is_none());
+    assert!(a
+        .semantic()
+        .at(a.main, offset(RULE, "stage.production /", 0, 2))
+        .is_none());
+    let result = symbol(&a, "result production_share", 0, 8);
+    assert_eq!(a.semantic().references(&result).count(), 0);
+}
+
+#[test]
+fn results_are_document_symbols() {
+    let a = analysis();
+    let decls = a.semantic().declarations(a.main);
+    let rule = decls
+        .iter()
+        .position(|d| d.kind == DeclKind::Rule && d.name == "coil")
+        .expect("the rule");
+    let share = decls
+        .iter()
+        .find(|d| d.kind == DeclKind::Result && d.name == "production_share")
+        .expect("the result");
+    assert_eq!(share.parent, Some(rule));
+    assert_eq!(share.detail.as_deref(), Some("ratio"));
+    assert_eq!(share.zh.as_deref(), Some("生产占比"));
+    assert_eq!(share.en.as_deref(), Some("Production share"));
+    assert_eq!(
+        share.doc.as_deref().map(str::trim),
+        Some("The part of the footprint from production.")
+    );
+    assert_eq!(share.value.as_deref(), Some("stage.production / footprint"));
+    assert_eq!(&RULE[share.name_span.range()], "production_share");
+    let plain = decls
+        .iter()
+        .find(|d| d.kind == DeclKind::Result && d.name == "fossil_and_inbound")
+        .expect("the result without a unit");
+    assert_eq!(plain.detail, None);
+    // A result's own name is a symbol naming itself.
+    let s = symbol(&a, "result fossil_and_inbound", 0, 7);
+    assert_eq!(s.definition.span, plain.name_span);
+}
+
+#[test]
 fn an_import_resolves_to_its_module_and_is_an_edge() {
     let a = analysis();
     let s = symbol(&a, "import helpers", 0, 8);
@@ -308,6 +393,17 @@ fn nothing_is_recorded_without_the_option() {
         .is_none());
     let unit_in_type = offset(RULE, "output: t", 0, 8);
     assert!(a.semantic().at(a.main, unit_in_type).is_none());
+    for (needle, delta) in [
+        ("expect result fossil_and_inbound", 14),
+        ("expect value material_mass", 13),
+        ("expect emission inbound", 17),
+    ] {
+        let at = offset(RULE, needle, 0, delta);
+        assert!(
+            a.semantic().uses_in(a.main).all(|(s, _)| !s.contains(at)),
+            "`{needle}` recorded without the option"
+        );
+    }
     // Import edges are always known (diagnostics of imported files).
     assert_eq!(a.semantic().imports().len(), 1);
 }

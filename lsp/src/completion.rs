@@ -16,7 +16,15 @@ use tower_lsp_server::ls_types::{
     MarkupKind, Position, Uri,
 };
 
-const EXPECT_TARGETS: &[&str] = &["footprint", "stage", "emission", "category", "grade"];
+const EXPECT_TARGETS: &[&str] = &[
+    "footprint",
+    "stage",
+    "emission",
+    "category",
+    "grade",
+    "result",
+    "value",
+];
 const ALLOCATIONS: &[&str] = &["none", "physical", "economic", "system_expansion"];
 const TYPE_WORDS: &[&str] = &["ratio", "bool", "text", "list"];
 
@@ -219,6 +227,13 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                         }
                     }
                 }
+                // `stage.`, `category.`, `emission.` inside a result: the
+                // reported amounts the compiler bound there.
+                Some(Token::Stage) | Some(Token::Category) | Some(Token::Emission)
+                    if tokens.iter().any(|t| t.token == Token::Result) =>
+                {
+                    reported_amounts(a, offset, prev2, &mut items);
+                }
                 Some(Token::Ident) => {
                     let name = tokens
                         .len()
@@ -329,6 +344,31 @@ pub fn complete(a: &Analyzed, offset: usize) -> Vec<CompletionItem> {
                 items.add(
                     &d.name,
                     CompletionItemKind::FIELD,
+                    d.detail.clone(),
+                    d.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Result) if matches!(prev2, Some(Token::Expect)) => {
+            for d in rule_decls(a, offset, DeclKind::Result) {
+                items.add(
+                    &d.name,
+                    CompletionItemKind::PROPERTY,
+                    d.detail.clone().or_else(|| labels(&d.zh, &d.en)),
+                    d.doc.as_deref(),
+                );
+            }
+            return items.out;
+        }
+        Some(Token::Ident)
+            if matches!(prev2, Some(Token::Expect))
+                && tokens.last().map(|t| written(chunk, t)) == Some("value") =>
+        {
+            for d in rule_decls(a, offset, DeclKind::Let) {
+                items.add(
+                    &d.name,
+                    CompletionItemKind::VARIABLE,
                     d.detail.clone(),
                     d.doc.as_deref(),
                 );
@@ -585,6 +625,51 @@ fn rule_decls(a: &Analyzed, offset: usize, kind: DeclKind) -> Vec<&crate::decls:
         .collect()
 }
 
+/// After `stage.`, `category.` or `emission.` in a result: the rule's
+/// boundary stages, the world's categories, the rule's emissions.
+fn reported_amounts(a: &Analyzed, offset: usize, word: Option<Token>, items: &mut Items) {
+    let world = &a.analysis.world;
+    match word {
+        Some(Token::Stage) => {
+            let inside: Vec<String> = enclosing_rule(a, offset)
+                .map(|r| r.boundary_stages.clone())
+                .unwrap_or_default();
+            for name in &inside {
+                let st = world.stages.get(name);
+                items.add(
+                    name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    st.and_then(|st| labels(&st.zh, &st.en)),
+                    st.and_then(|st| st.doc.as_deref()),
+                );
+            }
+        }
+        Some(Token::Category) => {
+            let mut cats: Vec<_> = world.categories.values().collect();
+            cats.sort_by(|x, y| x.name.cmp(&y.name));
+            for c in cats {
+                items.add(
+                    &c.name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    labels(&c.zh, &c.en),
+                    c.doc.as_deref(),
+                );
+            }
+        }
+        Some(Token::Emission) => {
+            for d in rule_decls(a, offset, DeclKind::Emission) {
+                items.add(
+                    &d.name,
+                    CompletionItemKind::FIELD,
+                    d.detail.clone(),
+                    d.doc.as_deref(),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
 fn units(a: &Analyzed, items: &mut Items) {
     let world = &a.analysis.world;
     let mut units: Vec<_> = world.units.values().collect();
@@ -761,7 +846,7 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
 }
 
 /// The built-in functions and what each does (`docs/src/expressions.md`).
-const BUILTINS: [(&str, &str); 5] = [
+pub(crate) const BUILTINS: [(&str, &str); 5] = [
     ("min", "`min(a, b, …)`: the smallest of two or more values of the same dimension"),
     ("max", "`max(a, b, …)`: the largest of two or more values of the same dimension"),
     ("abs", "`abs(a)`: the absolute value"),

@@ -111,7 +111,9 @@ pub fn literal_unit<'t>(world: &World, text: &'t str) -> Option<&'t str> {
 /// or, for a `let` without one, its value's literal unit (`let x = 3 MWh`).
 fn decl_unit<'t>(a: &'t Analyzed, file: pcr_compiler::FileId, decl: &'t Decl) -> Option<&'t str> {
     match decl.kind {
-        DeclKind::Input | DeclKind::Factor | DeclKind::Param => decl.detail.as_deref(),
+        DeclKind::Input | DeclKind::Factor | DeclKind::Param | DeclKind::Result => {
+            decl.detail.as_deref()
+        }
         DeclKind::Let | DeclKind::Const => decl.detail.as_deref().or_else(|| {
             let text = a.file(file)?.text.get(decl.value_span?.range())?;
             literal_unit(&a.analysis.world, text)
@@ -171,6 +173,13 @@ fn decl_type(a: &Analyzed, target: CLocation, decl: &Decl) -> Option<Type> {
             .find(|v| v.loc == target)
             .map(|v| Type::Quantity(v.dim.clone())),
         DeclKind::Let | DeclKind::Const => type_of(a, target.file, decl.value_span?).cloned(),
+        DeclKind::Result => a
+            .analysis
+            .rules
+            .iter()
+            .flat_map(|r| r.results.iter())
+            .find(|r| r.loc == target)
+            .map(|r| Type::Quantity(r.dim.clone())),
         _ => None,
     }
 }
@@ -292,6 +301,12 @@ pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -
                 out.push_str(&format!("\ntable: {src}\n"));
             }
         }
+        DeclKind::Result => {
+            if let Some(v) = &decl.value {
+                out.push_str(&format!("\nvalue: `{v}`\n"));
+            }
+            out.push_str(REPORTED);
+        }
         DeclKind::Stage if world.stages.get(&decl.name).is_some_and(|s| s.separate) => {
             out.push_str("\nreported separately, never summed into the footprint\n");
         }
@@ -303,6 +318,74 @@ pub fn describe_decl(a: &Analyzed, target: CLocation, use_type: Option<&Type>) -
         }
     }
     Some(out)
+}
+
+/// What a result is, in its hover.
+const REPORTED: &str =
+    "\na result: reported per declared unit next to the footprint, never summed into the footprint\n";
+
+/// The words bound inside a result, and what each is.
+const REPORTED_WORDS: [(&str, &str); 4] = [
+    (
+        "footprint",
+        "the rule's footprint per declared unit (CO2e), as reported; a value only inside a result",
+    ),
+    (
+        "stage",
+        "the reported amount of each stage of the boundary per declared unit (CO2e): `stage.NAME`; only inside a result",
+    ),
+    (
+        "category",
+        "the reported amount of each category per declared unit (CO2e): `category.NAME`; only inside a result",
+    ),
+    (
+        "emission",
+        "the reported amount of each emission of the rule per declared unit (CO2e): `emission.NAME`; only inside a result",
+    ),
+];
+
+/// The explanation of a word the language binds at `span`: a reported
+/// amount inside a result (the compiler typed it there and recorded no
+/// declaration for it), or a built-in function called there.
+fn bound_word(a: &Analyzed, span: Span) -> Option<&'static str> {
+    let text = a.text();
+    let word = text.get(span.range())?;
+    let in_result = a.decls().iter().any(|d| {
+        d.kind == DeclKind::Result
+            && d.value_span
+                .is_some_and(|v| v.contains(span.start as usize))
+    });
+    if in_result {
+        if let Some((_, doc)) = REPORTED_WORDS.iter().find(|(w, _)| *w == word) {
+            return Some(doc);
+        }
+    }
+    let called = text
+        .get(span.end as usize..)
+        .is_some_and(|rest| rest.trim_start().starts_with('('));
+    crate::completion::BUILTINS
+        .iter()
+        .find(|(b, _)| called && *b == word)
+        .map(|(_, doc)| *doc)
+}
+
+/// The name-like word around `offset` of the document.
+fn word_at(text: &str, offset: usize) -> Option<Span> {
+    let is_name = |c: char| c == '_' || c.is_alphanumeric();
+    let before = text.get(..offset)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_name(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let after = text.get(offset..)?;
+    let end = offset
+        + after
+            .char_indices()
+            .find(|(_, c)| !is_name(*c))
+            .map_or(after.len(), |(i, _)| i);
+    (end > start).then(|| Span::new(start, end))
 }
 
 pub fn hover(s: &mut State, uri: &Uri, pos: Position) -> Option<Hover> {
@@ -318,6 +401,19 @@ pub fn hover(s: &mut State, uri: &Uri, pos: Position) -> Option<Hover> {
                     use_type.map(|t| format!("`{}`", describe_type(&a.analysis.world, t)))
                 })?;
             (text, sym.span)
+        }
+        None if word_at(a.text(), offset)
+            .and_then(|w| bound_word(&a, w))
+            .is_some() =>
+        {
+            let span = word_at(a.text(), offset)?;
+            let doc = bound_word(&a, span)?;
+            let word = a.text().get(span.range()).unwrap_or("");
+            let mut text = format!("```pcr\n{word}\n```\n\n{doc}\n");
+            if let Some((_, ty)) = typed.filter(|(t, _)| *t == span) {
+                text.push_str(&format!("\n`{}`\n", describe_type(&a.analysis.world, ty)));
+            }
+            (text, span)
         }
         None => {
             let (span, ty) = typed?;

@@ -46,7 +46,9 @@ fn kind_type(kind: DeclKind) -> u32 {
     match kind {
         DeclKind::Unit | DeclKind::Dimension => 4,
         DeclKind::Input | DeclKind::Param | DeclKind::SumVar => 5,
-        DeclKind::Factor | DeclKind::Let | DeclKind::Const | DeclKind::Table => 6,
+        DeclKind::Factor | DeclKind::Let | DeclKind::Const | DeclKind::Table | DeclKind::Result => {
+            6
+        }
         DeclKind::Fn => 7,
         DeclKind::Enum => 8,
         DeclKind::Variant | DeclKind::Grade => 9,

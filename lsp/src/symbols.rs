@@ -31,6 +31,7 @@ pub fn symbol_kind(kind: DeclKind) -> SymbolKind {
         DeclKind::Const => SymbolKind::CONSTANT,
         DeclKind::Table => SymbolKind::STRUCT,
         DeclKind::Field => SymbolKind::FIELD,
+        DeclKind::Result => SymbolKind::PROPERTY,
     }
 }
 

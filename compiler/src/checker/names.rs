@@ -2,7 +2,7 @@
 //! variants; record fields and `gwp(gas)`; unknown names with a suggestion.
 
 use super::{Checker, RuleName};
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Diagnostic, NameKind};
 use crate::suggest::closest;
 use crate::types::{Location, TExpr, TKind, Type};
 use crate::world::WorldValue;
@@ -63,7 +63,11 @@ impl Checker<'_, '_> {
         if let Some(index) = self.locals.iter().rposition(|l| l.name == n.text) {
             let local = &self.locals[index];
             let (ty, loc) = (local.ty.clone(), local.loc);
-            self.reference(span, loc);
+            // A local at an empty span is bound by the language (a result's
+            // `footprint`, `stage`, …), not declared: no reference to it.
+            if !loc.span.is_empty() {
+                self.reference(span, loc);
+            }
             return self.done(TKind::Local(index), ty, span);
         }
         // A bare enum variant where the type is known comes before the
@@ -210,6 +214,22 @@ impl Checker<'_, '_> {
     }
 
     /// The type of a rule `let`, checking it on first use (detects cycles).
+    /// The kind of name a reported record's fields are: `stage`, `category`
+    /// or `emission` inside a result (a local bound by the language, at an
+    /// empty span), else `None`.
+    fn reported_kind(&self, base: &TExpr) -> Option<NameKind> {
+        let TKind::Local(i) = base.kind else {
+            return None;
+        };
+        let local = self.locals.get(i).filter(|l| l.loc.span.is_empty())?;
+        match local.name.as_str() {
+            "stage" => Some(NameKind::Stage),
+            "category" => Some(NameKind::Category),
+            "emission" => Some(NameKind::Emission),
+            _ => None,
+        }
+    }
+
     pub(super) fn field(&mut self, base: &ast::Expr, field: &ast::Name, span: Span) -> TExpr {
         // `Route.eaf`: a qualified enum variant.
         if let ExprKind::Name(n) = &base.kind {
@@ -257,6 +277,17 @@ impl Checker<'_, '_> {
                 }
                 None => {
                     let names: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
+                    if let Some(kind) = self.reported_kind(&base) {
+                        let d = Diagnostic::unknown(
+                            kind,
+                            &field.text,
+                            self.file,
+                            field.span,
+                            names.iter().copied(),
+                        );
+                        self.push(d);
+                        return TExpr::error(span);
+                    }
                     let mut d = self.error(
                         Code::UnknownName,
                         field.span,

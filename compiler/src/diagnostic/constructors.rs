@@ -15,6 +15,8 @@ pub enum NameKind {
     Boundary,
     Category,
     GwpSet,
+    /// An emission of the rule (`emission.x` inside a result).
+    Emission,
 }
 
 impl NameKind {
@@ -27,6 +29,7 @@ impl NameKind {
             NameKind::Boundary => "boundary",
             NameKind::Category => "category",
             NameKind::GwpSet => "GWP set",
+            NameKind::Emission => "emission",
         }
     }
 
@@ -39,6 +42,7 @@ impl NameKind {
             NameKind::Boundary => "not a boundary",
             NameKind::Category => "not a reporting category",
             NameKind::GwpSet => "not a GWP set",
+            NameKind::Emission => "not an emission of this rule",
         }
     }
 }

@@ -99,14 +99,14 @@ fn given(checker: &mut Checker, g: &ast::Given) -> Option<(String, ConstValue)> 
     });
     let (ty, unit) = match declared {
         Some((ty, unit, span)) => {
-            checker.refs.push(crate::checker::Reference {
-                file: checker.file,
-                span: g.name.span,
-                target: Location {
+            refer(
+                checker,
+                &g.name,
+                Some(Location {
                     file: checker.file,
                     span,
-                },
-            });
+                }),
+            );
             (ty, unit)
         }
         _ => {
@@ -159,11 +159,7 @@ fn expect_target(
     match target {
         ast::ExpectTarget::Result(n) => {
             if let Some(r) = results.iter().find(|r| r.name == n.text) {
-                checker.refs.push(crate::checker::Reference {
-                    file: checker.file,
-                    span: n.span,
-                    target: r.loc,
-                });
+                refer(checker, n, Some(r.loc));
                 Some(ExpectWhat::Result(n.text.clone()))
             } else {
                 let d = checker
@@ -200,11 +196,7 @@ fn expect_target(
         ast::ExpectTarget::Emission(n) => {
             if let Some((_, loc)) = emissions.iter().find(|(name, _)| *name == n.text.as_str()) {
                 let loc = *loc;
-                checker.refs.push(crate::checker::Reference {
-                    file: checker.file,
-                    span: n.span,
-                    target: loc,
-                });
+                refer(checker, n, Some(loc));
                 Some(ExpectWhat::Emission(n.text.clone()))
             } else {
                 let d = checker
@@ -291,14 +283,14 @@ fn expect_value_target(checker: &mut Checker, n: &ast::Name) -> Option<ExpectWha
     if let Some(l) = checker.rule.as_mut().and_then(|r| r.lets.get_mut(i)) {
         l.used = true;
     }
-    checker.refs.push(crate::checker::Reference {
-        file: checker.file,
-        span: n.span,
-        target: Location {
+    refer(
+        checker,
+        n,
+        Some(Location {
             file: checker.file,
             span,
-        },
-    });
+        }),
+    );
     let ty = checker.let_type(i, n.span);
     match ty {
         Type::Quantity(_) => Some(ExpectWhat::Value(n.text.clone(), i)),

@@ -80,7 +80,7 @@ pub(super) fn check_results(
             continue;
         }
         seen.insert(&r.name.text, r.name.span);
-        if let Some(result) = check_result(checker, r, reported, declared) {
+        if let Some(result) = check_result(checker, rule, r, reported, declared) {
             out.push(result);
         }
     }
@@ -96,23 +96,55 @@ fn co2e(checker: &Checker) -> Type {
         .unwrap_or(Type::Error)
 }
 
-/// The locals `footprint`, `stage`, `category` and `emission` for a result at `loc`.
-fn reported_locals(checker: &Checker, reported: &[ReportedAmount], loc: Location) -> [Local; 4] {
+/// The locals `footprint`, `stage`, `category` and `emission` for a result
+/// whose value is at `value`. The language binds them, nobody declares them:
+/// their location is the empty span at the start of the value, and the
+/// checker records no reference to them (`Checker::name`). Each field's
+/// location is the stage's, category's or emission's declaration, so
+/// `stage.use` refers to the stage `use`.
+fn reported_locals(
+    checker: &Checker,
+    rule: &ast::Rule,
+    reported: &[ReportedAmount],
+    value: Location,
+) -> [Local; 4] {
     let co2e = co2e(checker);
+    let world = checker.world;
+    let emission_loc = |name: &str| {
+        rule.clauses
+            .iter()
+            .filter_map(|c| match c {
+                Clause::Stage(s) => Some(s),
+                _ => None,
+            })
+            .flat_map(|s| s.emissions.iter())
+            .find(|e| e.name.text == name)
+            .map(|e| Location {
+                file: checker.file,
+                span: e.name.span,
+            })
+    };
+    let declared_at = |amount: &ReportedAmount| match amount {
+        ReportedAmount::Stage(s) => world.stages.get(s).map(|d| d.loc),
+        ReportedAmount::Category(c) => world.categories.get(c).map(|d| d.loc),
+        ReportedAmount::Emission(e) => emission_loc(e),
+        ReportedAmount::Footprint => None,
+    };
     let record = |pick: &dyn Fn(&ReportedAmount) -> Option<&String>| {
         Type::Record(Arc::new(RecordType {
             fields: reported
                 .iter()
-                .filter_map(pick)
-                .map(|name| FieldDef {
+                .filter_map(|a| pick(a).map(|name| (a, name)))
+                .map(|(amount, name)| FieldDef {
                     name: name.clone(),
                     ty: co2e.clone(),
                     unit: None,
-                    loc,
+                    loc: declared_at(amount).unwrap_or(value),
                 })
                 .collect(),
         }))
     };
+    let loc = value;
     let local = |name: &str, ty: Type| Local {
         name: name.to_string(),
         ty,
@@ -146,6 +178,7 @@ fn reported_locals(checker: &Checker, reported: &[ReportedAmount], loc: Location
 
 fn check_result(
     checker: &mut Checker,
+    rule: &ast::Rule,
     r: &ast::ResultDecl,
     reported: &[ReportedAmount],
     declared: Option<&DeclaredUnit>,
@@ -165,9 +198,13 @@ fn check_result(
     let base = checker.locals.len();
     let saved = std::mem::take(&mut checker.locals);
     checker.locals = saved.clone();
+    let value_start = Location {
+        file: checker.file,
+        span: pcr_lang::Span::new(r.value.span.start as usize, r.value.span.start as usize),
+    };
     checker
         .locals
-        .extend(reported_locals(checker, reported, loc));
+        .extend(reported_locals(checker, rule, reported, value_start));
     let mut value = checker.expr(&r.value);
     checker.locals = saved;
     if value.ty.is_error() {

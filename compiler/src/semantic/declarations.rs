@@ -35,6 +35,8 @@ pub enum DeclKind {
     Table,
     SumVar,
     Field,
+    /// `result NAME`: a value reported next to the footprint, never summed into it.
+    Result,
 }
 
 impl DeclKind {
@@ -63,6 +65,7 @@ impl DeclKind {
             DeclKind::SumVar => "sum variable",
             DeclKind::Field => "field",
             DeclKind::Table => "table",
+            DeclKind::Result => "result",
         }
     }
 }
@@ -530,10 +533,30 @@ impl Builder<'_> {
                         }
                     }
                 }
+                Clause::Result(r) => {
+                    let detail = r.ty.as_ref().and_then(|t| slice(self.text, t.span));
+                    let id = self.push(
+                        DeclKind::Result,
+                        &r.name,
+                        r.span,
+                        &r.doc,
+                        Some(me),
+                        detail,
+                        None,
+                    );
+                    if let Some(d) = self.out.get_mut(id) {
+                        d.zh = r.zh.as_ref().map(|s| s.value.clone());
+                        d.en = r.en.as_ref().map(|s| s.value.clone());
+                    }
+                    self.value(id, &r.value);
+                    if let Some(t) = &r.ty {
+                        self.type_expr(t, Some(id));
+                    }
+                    self.expr(&r.value, Some(id));
+                }
                 Clause::Boundary(_)
                 | Clause::Gwp(_)
                 | Clause::Title(_)
-                | Clause::Result(_)
                 | Clause::Version(_)
                 | Clause::Standard(_)
                 | Clause::DeclaredUnit(_)
