@@ -342,6 +342,14 @@ fn eval(checker: &Checker, e: &TExpr, memo: &Memo) -> Result<ConstValue, NotCons
                     }
                 }
                 Builtin::Co2e => not_constant(e, "`co2e` takes a gas and a mass"),
+                Builtin::Exp | Builtin::Ln | Builtin::Sqrt => {
+                    let x = pcr_plan::eval::apply_unary(math_op(*b), first);
+                    if x.is_finite() {
+                        number(e, x)
+                    } else {
+                        not_constant(e, "the argument is outside the function's domain")
+                    }
+                }
             }
         }
         TKind::List(items) => Ok(ConstValue::List(
@@ -381,5 +389,14 @@ fn lookup(
             e,
             format!("{} is defined in terms of itself", describe(checker, named)),
         ),
+    }
+}
+
+/// The plan's operator for a built-in `exp`, `ln` or `sqrt`.
+fn math_op(b: Builtin) -> pcr_plan::format::UnaryOp {
+    match b {
+        Builtin::Ln => pcr_plan::format::UnaryOp::Ln,
+        Builtin::Sqrt => pcr_plan::format::UnaryOp::Sqrt,
+        _ => pcr_plan::format::UnaryOp::Exp,
     }
 }

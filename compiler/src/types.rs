@@ -113,6 +113,49 @@ pub enum Builtin {
     /// `co2e(gas, mass)`: a mass of a prelude `Gas` characterised with the
     /// rule's GWP set.
     Co2e,
+    /// `exp(x)`: of a dimensionless value.
+    Exp,
+    /// `ln(x)`: the natural logarithm of a positive dimensionless value.
+    Ln,
+    /// `sqrt(x)`: of a value that is not negative, dimensionless or with
+    /// even exponents (`sqrt(area)` is a length).
+    Sqrt,
+}
+
+impl Builtin {
+    /// The built-in called `name`, if any.
+    pub fn named(name: &str) -> Option<Builtin> {
+        Some(match name {
+            "min" => Builtin::Min,
+            "max" => Builtin::Max,
+            "abs" => Builtin::Abs,
+            "round" => Builtin::Round,
+            "co2e" => Builtin::Co2e,
+            "exp" => Builtin::Exp,
+            "ln" => Builtin::Ln,
+            "sqrt" => Builtin::Sqrt,
+            _ => return None,
+        })
+    }
+
+    /// Its name in rule text.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+            Builtin::Abs => "abs",
+            Builtin::Round => "round",
+            Builtin::Co2e => "co2e",
+            Builtin::Exp => "exp",
+            Builtin::Ln => "ln",
+            Builtin::Sqrt => "sqrt",
+        }
+    }
+
+    /// `exp`, `ln` or `sqrt`: one argument, a real function of it.
+    pub fn is_math(self) -> bool {
+        matches!(self, Builtin::Exp | Builtin::Ln | Builtin::Sqrt)
+    }
 }
 
 /// A checked expression: its kind, type and span. Quantities are in canonical units.

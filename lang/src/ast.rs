@@ -610,9 +610,12 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Match(Box<Expr>, Vec<MatchArm>),
+    /// `sum(var in list [if filter]: body)`: `body` added over the elements
+    /// of `list` for which `filter` (a bool) holds.
     Sum {
         var: Name,
         list: Box<Expr>,
+        filter: Option<Box<Expr>>,
         body: Box<Expr>,
     },
     List(Vec<Expr>),

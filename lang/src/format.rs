@@ -799,6 +799,14 @@ rule r {
     }
 
     #[test]
+    fn a_filtered_sum_is_spaced_like_an_if() {
+        assert_formats(
+            "let m = sum(p in parts   if  not p.recycled:p.mass*p.ef)\n",
+            "let m = sum(p in parts if not p.recycled: p.mass * p.ef)\n",
+        );
+    }
+
+    #[test]
     fn spaced_operators_get_single_spaces() {
         assert_formats(
             "let  x = ( a+b ) * c /d - -3 ^ 2\n",

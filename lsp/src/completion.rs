@@ -846,7 +846,7 @@ fn expression_names(a: &Analyzed, offset: usize, items: &mut Items) {
 }
 
 /// The built-in functions and what each does (`docs/src/expressions.md`).
-pub(crate) const BUILTINS: [(&str, &str); 5] = [
+pub(crate) const BUILTINS: [(&str, &str); 8] = [
     ("min", "`min(a, b, …)`: the smallest of two or more values of the same dimension"),
     ("max", "`max(a, b, …)`: the largest of two or more values of the same dimension"),
     ("abs", "`abs(a)`: the absolute value"),
@@ -857,5 +857,14 @@ pub(crate) const BUILTINS: [(&str, &str); 5] = [
     (
         "co2e",
         "`co2e(gas, mass)`: a mass of a `Gas` characterised with the rule's GWP set (kgCO2e)",
+    ),
+    ("exp", "`exp(x)`: e to the power `x`; `x` is dimensionless"),
+    (
+        "ln",
+        "`ln(x)`: the natural logarithm; `x` is dimensionless and positive (a data error otherwise)",
+    ),
+    (
+        "sqrt",
+        "`sqrt(x)`: the square root; `x` is not negative, dimensionless or with even exponents (`sqrt(m2)` is `m`)",
     ),
 ];

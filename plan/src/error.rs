@@ -215,13 +215,15 @@ pub enum DataErrorKind {
         /// The GWP set's name.
         set: String,
     },
-    /// A computed emission that is NaN or infinite (a division by zero).
-    #[error(
-        "emission `{emission}` is not a finite number (a division by zero, or a `round` step that is not positive?)"
-    )]
+    /// A computed emission that is NaN or infinite (a division by zero,
+    /// `ln` of a value that is not positive, …).
+    #[error("emission `{emission}` is not a finite number: {cause}")]
     NonFiniteEmission {
         /// Emission name.
         emission: String,
+        /// What in its computation can give no number, as the plan says:
+        /// "`ln` of a value that is not positive, or a division by zero?".
+        cause: String,
     },
 }
 
@@ -577,7 +579,7 @@ impl DataError {
             K::MissingFactorKey { factor, .. }
             | K::NoFactorDatabase { factor, .. }
             | K::FactorDimension { factor, .. } => Some(factor),
-            K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission } => {
+            K::NegativeEmission { emission, .. } | K::NonFiniteEmission { emission, .. } => {
                 Some(emission)
             }
             K::Syntax { .. }

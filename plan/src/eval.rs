@@ -155,6 +155,9 @@ fn run_un(op: UnaryOp, o: &mut [f64], a: Arg<'_>) {
         UnaryOp::Neg => apply1(o, a, |x| -x),
         UnaryOp::Not => apply1(o, a, |x| b2f(x == 0.0)),
         UnaryOp::Abs => apply1(o, a, f64::abs),
+        UnaryOp::Exp => apply1(o, a, f64::exp),
+        UnaryOp::Ln => apply1(o, a, ln),
+        UnaryOp::Sqrt => apply1(o, a, sqrt),
 
         UnaryOp::Pow(e) => {
             if e == 2.0 {
@@ -176,6 +179,32 @@ fn run_un(op: UnaryOp, o: &mut [f64], a: Arg<'_>) {
             }
         }
     }
+}
+
+/// The natural logarithm, not a number unless `x > 0` (`f64::ln` gives
+/// -∞ at 0, which a comparison would take for a number).
+fn ln(x: f64) -> f64 {
+    if x > 0.0 {
+        x.ln()
+    } else {
+        f64::NAN
+    }
+}
+
+/// The square root, not a number when `x < 0` (nor at -∞).
+fn sqrt(x: f64) -> f64 {
+    if x >= 0.0 {
+        x.sqrt()
+    } else {
+        f64::NAN
+    }
+}
+
+/// `op` applied to one value, as the evaluator applies it: the compiler
+/// folds constants with it, so a folded constant is the value a plan
+/// would compute.
+pub fn apply_unary(op: UnaryOp, x: f64) -> f64 {
+    fold_un(op, x)
 }
 
 fn run_bin(op: BinaryOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
@@ -691,6 +720,72 @@ pub fn node_dependencies(plan: &Plan) -> Vec<Vec<usize>> {
     deps_of(&plan.nodes, &[], None)
 }
 
+/// What, among the nodes node `root` of `nodes` is computed from (sum
+/// bodies included), can give a value that is not a number: `ln` of a
+/// value that is not positive, `sqrt` of a negative one, `exp` or a power
+/// too large, a division by zero, a `round` step that is not positive; a
+/// phrase for [`DataErrorKind::NonFiniteEmission`] naming each function.
+pub fn non_finite_causes(nodes: &[Node], root: usize) -> String {
+    const CAUSES: [&str; 6] = [
+        "`ln` of a value that is not positive",
+        "`sqrt` of a negative value",
+        "`exp` of a value too large",
+        "a power too large",
+        "a division by zero",
+        "a `round` step that is not positive",
+    ];
+    fn visit(nodes: &[Node], root: usize, found: &mut [bool; 6]) {
+        let mut seen = vec![false; nodes.len()];
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            let Some(node) = nodes.get(i) else { continue };
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            let cause = match node {
+                Node::Ln { .. } => Some(0),
+                Node::Sqrt { .. } => Some(1),
+                Node::Exp { .. } => Some(2),
+                Node::Pow { .. } => Some(3),
+                // Only a divisor computed from data or factors may be zero.
+                Node::Div { b, .. } if !matches!(nodes.get(*b), Some(Node::Const { .. })) => {
+                    Some(4)
+                }
+                Node::Round { .. } => Some(5),
+                _ => None,
+            };
+            if let Some(c) = cause {
+                found[c] = true;
+            }
+            match node {
+                Node::Sum { body, result, .. } => {
+                    // A body reads the enclosing list only through `Outer`.
+                    visit(body, *result, found);
+                    for n in body {
+                        if let Node::Outer { node } = n {
+                            stack.push(*node);
+                        }
+                    }
+                }
+                _ => node.for_each_operand(|o| stack.push(o)),
+            }
+        }
+    }
+    let mut found = [false; 6];
+    visit(nodes, root, &mut found);
+    let named: Vec<&str> = CAUSES
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| *f)
+        .map(|(c, _)| *c)
+        .collect();
+    match named.as_slice() {
+        [] => "a value too large".to_string(),
+        [one] => format!("{one}?"),
+        [init @ .., last] => format!("{}, or {last}?", init.join(", ")),
+    }
+}
+
 /// True if `plan` has a list input (used to pick code paths).
 pub fn has_lists(plan: &Plan) -> bool {
     plan.inputs
@@ -885,6 +980,8 @@ pub struct Evaluator<'p> {
     gas_checks: Vec<GasCheck>,
     /// Per emission: inputs with a default it depends on.
     defaultable_deps: Vec<Vec<usize>>,
+    /// Per emission: what can make it no number ([`non_finite_causes`]).
+    non_finite_causes: Vec<String>,
     stages_with_emissions: Vec<usize>,
     grade_names: Vec<String>,
 }
@@ -962,6 +1059,11 @@ impl<'p> Evaluator<'p> {
             may_be_negative,
             gas_checks: GasCheck::of_plan(plan),
             defaultable_deps,
+            non_finite_causes: plan
+                .emissions
+                .iter()
+                .map(|e| non_finite_causes(&plan.nodes, e.node))
+                .collect(),
             stages_with_emissions,
             grade_names,
         }
@@ -1068,6 +1170,7 @@ impl<'p> Evaluator<'p> {
                             r,
                             DataErrorKind::NonFiniteEmission {
                                 emission: em.name.clone(),
+                                cause: self.non_finite_causes[e].clone(),
                             },
                         ));
                     }

@@ -298,6 +298,23 @@ pub enum Node {
         /// Operand.
         a: usize,
     },
+    /// `exp(a)` (`a` dimensionless).
+    Exp {
+        /// Operand.
+        a: usize,
+    },
+    /// `ln(a)` (`a` dimensionless); not a number unless `a > 0`, so an
+    /// emission that uses it is refused as a data error.
+    Ln {
+        /// Operand.
+        a: usize,
+    },
+    /// `sqrt(a)`; not a number when `a < 0`, so an emission that uses it
+    /// is refused as a data error.
+    Sqrt {
+        /// Operand.
+        a: usize,
+    },
     /// `a + b`
     Add {
         /// Left.
@@ -494,6 +511,12 @@ pub enum UnaryOp {
     Not,
     /// `abs(a)`
     Abs,
+    /// `exp(a)`
+    Exp,
+    /// `ln(a)`: not a number unless `a > 0`
+    Ln,
+    /// `sqrt(a)`: not a number when `a < 0`
+    Sqrt,
     /// `a ^ exponent`
     Pow(f64),
 }
@@ -554,6 +577,9 @@ impl Node {
             Node::Neg { a } => Unary(UnaryOp::Neg, a),
             Node::Not { a } => Unary(UnaryOp::Not, a),
             Node::Abs { a } => Unary(UnaryOp::Abs, a),
+            Node::Exp { a } => Unary(UnaryOp::Exp, a),
+            Node::Ln { a } => Unary(UnaryOp::Ln, a),
+            Node::Sqrt { a } => Unary(UnaryOp::Sqrt, a),
             Node::Pow { base, exponent } => Unary(UnaryOp::Pow(exponent), base),
             Node::Add { a, b } => Binary(B::Add, a, b),
             Node::Sub { a, b } => Binary(B::Sub, a, b),

@@ -142,6 +142,23 @@ fn naive(
         Node::Neg { a } => -v(*a),
         Node::Not { a } => b(v(*a) == 0.0),
         Node::Abs { a } => v(*a).abs(),
+        Node::Exp { a } => v(*a).exp(),
+        Node::Ln { a } => {
+            let x = v(*a);
+            if x > 0.0 {
+                x.ln()
+            } else {
+                f64::NAN
+            }
+        }
+        Node::Sqrt { a } => {
+            let x = v(*a);
+            if x >= 0.0 {
+                x.sqrt()
+            } else {
+                f64::NAN
+            }
+        }
         Node::Pow { base, exponent } => v(*base).powf(*exponent),
         Node::Add { a, b } => v(*a) + v(*b),
         Node::Sub { a, b } => v(*a) - v(*b),
@@ -205,7 +222,7 @@ fn naive(
 }
 
 fn op(code: u8, a: usize, b: usize, c: usize) -> Node {
-    match code % 21 {
+    match code % 24 {
         0 => Node::Neg { a },
         1 => Node::Not { a },
         2 => Node::Abs { a },
@@ -236,6 +253,9 @@ fn op(code: u8, a: usize, b: usize, c: usize) -> Node {
             base: a,
             exponent: 0.5,
         },
+        20 => Node::Exp { a },
+        21 => Node::Ln { a },
+        22 => Node::Sqrt { a },
         _ => Node::Round { value: a, step: b },
     }
 }

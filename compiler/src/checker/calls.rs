@@ -11,14 +11,7 @@ use pcr_lang::Span;
 
 impl Checker<'_, '_> {
     pub(super) fn call(&mut self, f: &ast::Name, args: &[ast::Expr], span: Span) -> TExpr {
-        let builtin = match f.text.as_str() {
-            "min" => Some(Builtin::Min),
-            "max" => Some(Builtin::Max),
-            "abs" => Some(Builtin::Abs),
-            "round" => Some(Builtin::Round),
-            "co2e" => Some(Builtin::Co2e),
-            _ => None,
-        };
+        let builtin = Builtin::named(f.text.as_str());
         let local = self
             .rule
             .as_ref()
@@ -121,7 +114,7 @@ impl Checker<'_, '_> {
             return TExpr::error(span);
         }
         let arity_ok = match builtin {
-            Builtin::Abs => targs.len() == 1,
+            Builtin::Abs | Builtin::Exp | Builtin::Ln | Builtin::Sqrt => targs.len() == 1,
             Builtin::Round | Builtin::Co2e => targs.len() == 2,
             Builtin::Min | Builtin::Max => targs.len() >= 2,
         };
@@ -130,7 +123,9 @@ impl Checker<'_, '_> {
                 Code::TypeError,
                 span,
                 match builtin {
-                    Builtin::Abs => "`abs` takes one argument".to_string(),
+                    Builtin::Abs | Builtin::Exp | Builtin::Ln | Builtin::Sqrt => {
+                        format!("`{}` takes one argument", f.text)
+                    }
                     Builtin::Round => {
                         "`round` takes two arguments: the value and the step".to_string()
                     }
@@ -140,6 +135,9 @@ impl Checker<'_, '_> {
             );
             self.push(d);
             return TExpr::error(span);
+        }
+        if builtin.is_math() {
+            return self.math(builtin, targs, span);
         }
         let mut ty = targs[0].ty.clone();
         for t in &targs {
@@ -170,6 +168,90 @@ impl Checker<'_, '_> {
         }
         if builtin == Builtin::Round && !self.positive_step(&targs[1]) {
             return TExpr::error(span);
+        }
+        self.done(TKind::Builtin(builtin, targs), ty, span)
+    }
+
+    /// `exp`, `ln`, `sqrt` of one argument: a dimensionless value (`sqrt`:
+    /// or one whose exponents are all even, halved); a constant argument
+    /// outside the function's domain is refused here, one from data when
+    /// the plan runs (`docs/src/expressions.md`).
+    fn math(&mut self, builtin: Builtin, targs: Vec<TExpr>, span: Span) -> TExpr {
+        let name = builtin.name();
+        let Some(arg) = targs.first() else {
+            return TExpr::error(span);
+        };
+        let Type::Quantity(dim) = &arg.ty else {
+            let d = self.error(
+                Code::TypeError,
+                arg.span,
+                format!("`{name}` needs a number, found {}", self.describe(&arg.ty)),
+                "not a number",
+            );
+            self.push(d);
+            return TExpr::error(span);
+        };
+        let ty = match builtin {
+            Builtin::Sqrt if dim.factors().all(|(_, e)| e.num() % 2 == 0 && e.den() == 1) => {
+                let half = crate::rational::Rational::new(1, 2).and_then(|h| dim.pow(h));
+                match half {
+                    Some(d) => Type::Quantity(d),
+                    None => return TExpr::error(span),
+                }
+            }
+            _ if dim.is_none() => Type::ratio(),
+            _ => {
+                let found = self.describe(&arg.ty);
+                let unit = self.world.canonical_unit(dim);
+                let example = if unit.starts_with(|c: char| c.is_ascii_digit()) {
+                    String::new()
+                } else {
+                    format!(", e.g. `{name}(x / 1 {unit})`")
+                };
+                let help = match builtin {
+                    Builtin::Sqrt => format!(
+                        "`sqrt` takes a dimensionless value, or one whose dimension has even exponents (an area gives a length); divide by a reference quantity{example}"
+                    ),
+                    _ => format!(
+                        "divide by a reference quantity to make it dimensionless{example}"
+                    ),
+                };
+                let d = self
+                    .error(
+                        Code::TypeError,
+                        arg.span,
+                        if builtin == Builtin::Sqrt {
+                            format!("`sqrt` needs a dimensionless value or a square, found {found}")
+                        } else {
+                            format!("`{name}` needs a dimensionless value, found {found}")
+                        },
+                        format!("this is {found}"),
+                    )
+                    .with_help(help);
+                self.push(d);
+                return TExpr::error(span);
+            }
+        };
+        if let Ok(crate::types::ConstValue::Number(x)) = crate::constant::evaluate(self, arg) {
+            let refused = match builtin {
+                Builtin::Ln => (x <= 0.0).then_some("`ln` is defined for positive values only"),
+                Builtin::Sqrt => {
+                    (x < 0.0).then_some("`sqrt` is defined for values that are not negative")
+                }
+                _ => None,
+            };
+            if let Some(why) = refused {
+                let d = self
+                    .error(
+                        Code::TypeError,
+                        arg.span,
+                        format!("`{name}` of {x}, which is outside its domain"),
+                        "outside the domain",
+                    )
+                    .with_note(why);
+                self.push(d);
+                return TExpr::error(span);
+            }
         }
         self.done(TKind::Builtin(builtin, targs), ty, span)
     }

@@ -42,7 +42,12 @@ impl Checker<'_, '_> {
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, span),
             ExprKind::If(c, a, b) => self.if_expr(c, a, b, span, hint),
             ExprKind::Match(scrutinee, arms) => self.match_expr(scrutinee, arms, span, hint),
-            ExprKind::Sum { var, list, body } => self.sum(var, list, body, span),
+            ExprKind::Sum {
+                var,
+                list,
+                filter,
+                body,
+            } => self.sum(var, list, filter.as_deref(), body, span),
             ExprKind::List(items) => self.list_literal(items, span, hint),
             ExprKind::Record(fields) => self.record_literal(fields, span, hint),
             ExprKind::Error => TExpr::error(span),
@@ -142,7 +147,17 @@ impl Checker<'_, '_> {
         self.done(TKind::If(Box::new(c), Box::new(a), Box::new(b)), ty, span)
     }
 
-    fn sum(&mut self, var: &ast::Name, list: &ast::Expr, body: &ast::Expr, span: Span) -> TExpr {
+    /// `sum(x in list [if filter]: body)`. A filter becomes
+    /// `if filter then body else 0` in the typed tree, so every later pass
+    /// (constants, lowering, hover) sees an ordinary `sum`.
+    fn sum(
+        &mut self,
+        var: &ast::Name,
+        list: &ast::Expr,
+        filter: Option<&ast::Expr>,
+        body: &ast::Expr,
+        span: Span,
+    ) -> TExpr {
         let list = self.expr(list);
         let record = match &list.ty {
             Type::List(r) => Some(r.clone()),
@@ -167,6 +182,7 @@ impl Checker<'_, '_> {
                 span: var.span,
             },
         });
+        let filter = filter.map(|f| self.sum_filter(f));
         let body = self.expr(body);
         self.locals.pop();
         let ty = match &body.ty {
@@ -185,7 +201,48 @@ impl Checker<'_, '_> {
         if ty.is_error() {
             return TExpr::error(span);
         }
+        let body = match filter {
+            None => body,
+            Some(None) => return TExpr::error(span),
+            Some(Some(cond)) => {
+                let at = body.span;
+                let zero = TExpr {
+                    kind: TKind::Const(0.0),
+                    ty: ty.clone(),
+                    span: at,
+                };
+                TExpr {
+                    kind: TKind::If(Box::new(cond), Box::new(body), Box::new(zero)),
+                    ty: ty.clone(),
+                    span: at,
+                }
+            }
+        };
         self.done(TKind::Sum(Box::new(list), Box::new(body)), ty, span)
+    }
+
+    /// The filter of a `sum`: a bool (E0204 otherwise); `None` if erroneous.
+    fn sum_filter(&mut self, filter: &ast::Expr) -> Option<TExpr> {
+        let cond = self.expr(filter);
+        match &cond.ty {
+            Type::Bool => Some(cond),
+            Type::Error => None,
+            other => {
+                let d = self
+                    .error(
+                        Code::TypeError,
+                        cond.span,
+                        format!(
+                            "the filter of a `sum` must be a bool, found {}",
+                            self.describe(other)
+                        ),
+                        "not a bool",
+                    )
+                    .with_help("compare it, e.g. `sum(p in parts if p.mass > 0 kg: …)`");
+                self.push(d);
+                None
+            }
+        }
     }
 
     fn list_literal(&mut self, items: &[ast::Expr], span: Span, hint: Option<&Type>) -> TExpr {

@@ -41,9 +41,17 @@ pub(crate) fn names_used<'e>(
                 names_used(&arm.value, bound, found);
             }
         }
-        ExprKind::Sum { var, list, body } => {
+        ExprKind::Sum {
+            var,
+            list,
+            filter,
+            body,
+        } => {
             names_used(list, bound, found);
             bound.push(&var.text);
+            if let Some(filter) = filter {
+                names_used(filter, bound, found);
+            }
             names_used(body, bound, found);
             bound.pop();
         }

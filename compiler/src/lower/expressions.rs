@@ -386,6 +386,7 @@ impl<'a> Lowerer<'a> {
             .collect::<Result<_, _>>()?;
         Ok(match b {
             Builtin::Abs => self.combine(&refs[..1], |x| plan::Node::Abs { a: x[0] }),
+            Builtin::Exp | Builtin::Ln | Builtin::Sqrt => self.lower_math(b, refs[0]),
             Builtin::Round => self.combine(&refs[..2], |x| plan::Node::Round {
                 value: x[0],
                 step: x[1],
@@ -415,6 +416,29 @@ impl<'a> Lowerer<'a> {
                 }
                 acc
             }
+        })
+    }
+
+    /// `exp`, `ln`, `sqrt` of a node; of a constant, the constant it gives
+    /// (the checker refused a constant outside the function's domain).
+    fn lower_math(&mut self, b: Builtin, a: NodeRef) -> NodeRef {
+        let op = match b {
+            Builtin::Ln => plan::UnaryOp::Ln,
+            Builtin::Sqrt => plan::UnaryOp::Sqrt,
+            _ => plan::UnaryOp::Exp,
+        };
+        if let NodeRef::Outer(i) = a {
+            if let Some(plan::Node::Const { value }) = self.outer.get(i) {
+                let folded = pcr_plan::eval::apply_unary(op, *value);
+                if folded.is_finite() {
+                    return self.emit_outer(plan::Node::Const { value: folded });
+                }
+            }
+        }
+        self.combine(&[a], |x| match op {
+            plan::UnaryOp::Ln => plan::Node::Ln { a: x[0] },
+            plan::UnaryOp::Sqrt => plan::Node::Sqrt { a: x[0] },
+            _ => plan::Node::Exp { a: x[0] },
         })
     }
 

@@ -600,8 +600,13 @@ pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr)) {
                 walk_expr(&arm.value, f);
             }
         }
-        ExprKind::Sum { list, body, .. } => {
+        ExprKind::Sum {
+            list, filter, body, ..
+        } => {
             walk_expr(list, f);
+            if let Some(filter) = filter {
+                walk_expr(filter, f);
+            }
             walk_expr(body, f);
         }
         ExprKind::Call(_, args) | ExprKind::List(args) => {
