@@ -108,6 +108,18 @@ impl Arg<'_> {
     }
 }
 
+/// A comparison, `min`, `max`, `and` or `or` of values one of which is not a
+/// number (`ln` of a non-positive value, a gas without a GWP) is not a number
+/// either: a choice made on such a value would be a silent wrong result, and
+/// NaN reaches the emission, which is then refused as a data error.
+fn decided(x: f64, y: f64, value: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        value
+    }
+}
+
 fn b2f(b: bool) -> f64 {
     if b {
         1.0
@@ -153,7 +165,7 @@ fn apply2(o: &mut [f64], a: Arg<'_>, b: Arg<'_>, f: impl Fn(f64, f64) -> f64) {
 fn run_un(op: UnaryOp, o: &mut [f64], a: Arg<'_>) {
     match op {
         UnaryOp::Neg => apply1(o, a, |x| -x),
-        UnaryOp::Not => apply1(o, a, |x| b2f(x == 0.0)),
+        UnaryOp::Not => apply1(o, a, |x| if x.is_nan() { x } else { b2f(x == 0.0) }),
         UnaryOp::Abs => apply1(o, a, f64::abs),
         UnaryOp::Exp => apply1(o, a, f64::exp),
         UnaryOp::Ln => apply1(o, a, ln),
@@ -213,16 +225,16 @@ fn run_bin(op: BinaryOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
         BinaryOp::Sub => apply2(o, a, b, |x, y| x - y),
         BinaryOp::Mul => apply2(o, a, b, |x, y| x * y),
         BinaryOp::Div => apply2(o, a, b, |x, y| x / y),
-        BinaryOp::Min => apply2(o, a, b, f64::min),
-        BinaryOp::Max => apply2(o, a, b, f64::max),
-        BinaryOp::Lt => apply2(o, a, b, |x, y| b2f(x < y)),
-        BinaryOp::Le => apply2(o, a, b, |x, y| b2f(x <= y)),
-        BinaryOp::Gt => apply2(o, a, b, |x, y| b2f(x > y)),
-        BinaryOp::Ge => apply2(o, a, b, |x, y| b2f(x >= y)),
-        BinaryOp::Eq => apply2(o, a, b, |x, y| b2f(x == y)),
-        BinaryOp::Ne => apply2(o, a, b, |x, y| b2f(x != y)),
-        BinaryOp::And => apply2(o, a, b, |x, y| b2f(x != 0.0 && y != 0.0)),
-        BinaryOp::Or => apply2(o, a, b, |x, y| b2f(x != 0.0 || y != 0.0)),
+        BinaryOp::Min => apply2(o, a, b, |x, y| decided(x, y, x.min(y))),
+        BinaryOp::Max => apply2(o, a, b, |x, y| decided(x, y, x.max(y))),
+        BinaryOp::Lt => apply2(o, a, b, |x, y| decided(x, y, b2f(x < y))),
+        BinaryOp::Le => apply2(o, a, b, |x, y| decided(x, y, b2f(x <= y))),
+        BinaryOp::Gt => apply2(o, a, b, |x, y| decided(x, y, b2f(x > y))),
+        BinaryOp::Ge => apply2(o, a, b, |x, y| decided(x, y, b2f(x >= y))),
+        BinaryOp::Eq => apply2(o, a, b, |x, y| decided(x, y, b2f(x == y))),
+        BinaryOp::Ne => apply2(o, a, b, |x, y| decided(x, y, b2f(x != y))),
+        BinaryOp::And => apply2(o, a, b, |x, y| decided(x, y, b2f(x != 0.0 && y != 0.0))),
+        BinaryOp::Or => apply2(o, a, b, |x, y| decided(x, y, b2f(x != 0.0 || y != 0.0))),
         BinaryOp::Round => apply2(o, a, b, crate::round::round_to_step),
     }
 }
@@ -230,7 +242,14 @@ fn run_bin(op: BinaryOp, o: &mut [f64], a: Arg<'_>, b: Arg<'_>) {
 /// `if c then t else e`, row by row: the one kernel of `if`.
 fn run_if(o: &mut [f64], c: Arg<'_>, t: Arg<'_>, e: Arg<'_>) {
     for (r, o) in o.iter_mut().enumerate() {
-        *o = if c.at(r) != 0.0 { t.at(r) } else { e.at(r) };
+        let c = c.at(r);
+        *o = if c.is_nan() {
+            f64::NAN
+        } else if c != 0.0 {
+            t.at(r)
+        } else {
+            e.at(r)
+        };
     }
 }
 
@@ -239,6 +258,10 @@ fn run_if(o: &mut [f64], c: Arg<'_>, t: Arg<'_>, e: Arg<'_>) {
 fn run_match(o: &mut [f64], s: Arg<'_>, table: &[Arg<'_>], default: Arg<'_>) {
     for (r, o) in o.iter_mut().enumerate() {
         let v = s.at(r);
+        if v.is_nan() {
+            *o = f64::NAN;
+            continue;
+        }
         let src = if v >= 0.0 {
             table.get(v as usize).copied().unwrap_or(default)
         } else {
@@ -388,7 +411,9 @@ impl Program {
                 otherwise,
             } => match at(&self.locs, *cond) {
                 Loc::Scalar(c) => {
-                    if c != 0.0 {
+                    if c.is_nan() {
+                        Loc::Scalar(f64::NAN)
+                    } else if c != 0.0 {
                         at(&self.locs, *then)
                     } else {
                         at(&self.locs, *otherwise)
@@ -417,6 +442,7 @@ impl Program {
                     table[a.variant] = at(&self.locs, a.node);
                 }
                 match at(&self.locs, *scrutinee) {
+                    Loc::Scalar(s) if s.is_nan() => Loc::Scalar(f64::NAN),
                     Loc::Scalar(s) => {
                         if s >= 0.0 && (s as usize) < n {
                             table[s as usize]

@@ -130,6 +130,14 @@ fn naive(
 ) -> f64 {
     let v = |i: usize| naive(nodes, i, row, factors, elem, outer);
     let b = |x: bool| if x { 1.0 } else { 0.0 };
+    // A decision on a value that is not a number is not a number.
+    let nan_or = |x: f64, y: f64, value: f64| {
+        if x.is_nan() || y.is_nan() {
+            f64::NAN
+        } else {
+            value
+        }
+    };
     match &nodes[k] {
         Node::Const { value } => *value,
         Node::Input { input } => match input {
@@ -140,7 +148,7 @@ fn naive(
         Node::Factor { factor } => factors[*factor],
         Node::EnumConst { variant } => *variant as f64,
         Node::Neg { a } => -v(*a),
-        Node::Not { a } => b(v(*a) == 0.0),
+        Node::Not { a } => nan_or(v(*a), 0.0, b(v(*a) == 0.0)),
         Node::Abs { a } => v(*a).abs(),
         Node::Exp { a } => v(*a).exp(),
         Node::Ln { a } => {
@@ -164,22 +172,24 @@ fn naive(
         Node::Sub { a, b } => v(*a) - v(*b),
         Node::Mul { a, b } => v(*a) * v(*b),
         Node::Div { a, b } => v(*a) / v(*b),
-        Node::Min { a, b } => v(*a).min(v(*b)),
-        Node::Max { a, b } => v(*a).max(v(*b)),
-        Node::Lt { a, b: c } => b(v(*a) < v(*c)),
-        Node::Le { a, b: c } => b(v(*a) <= v(*c)),
-        Node::Gt { a, b: c } => b(v(*a) > v(*c)),
-        Node::Ge { a, b: c } => b(v(*a) >= v(*c)),
-        Node::Eq { a, b: c } => b(v(*a) == v(*c)),
-        Node::Ne { a, b: c } => b(v(*a) != v(*c)),
-        Node::And { a, b: c } => b(v(*a) != 0.0 && v(*c) != 0.0),
-        Node::Or { a, b: c } => b(v(*a) != 0.0 || v(*c) != 0.0),
+        Node::Min { a, b } => nan_or(v(*a), v(*b), v(*a).min(v(*b))),
+        Node::Max { a, b } => nan_or(v(*a), v(*b), v(*a).max(v(*b))),
+        Node::Lt { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) < v(*c))),
+        Node::Le { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) <= v(*c))),
+        Node::Gt { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) > v(*c))),
+        Node::Ge { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) >= v(*c))),
+        Node::Eq { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) == v(*c))),
+        Node::Ne { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) != v(*c))),
+        Node::And { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) != 0.0 && v(*c) != 0.0)),
+        Node::Or { a, b: c } => nan_or(v(*a), v(*c), b(v(*a) != 0.0 || v(*c) != 0.0)),
         Node::If {
             cond,
             then,
             otherwise,
         } => {
-            if v(*cond) != 0.0 {
+            if v(*cond).is_nan() {
+                f64::NAN
+            } else if v(*cond) != 0.0 {
                 v(*then)
             } else {
                 v(*otherwise)
@@ -190,6 +200,9 @@ fn naive(
             arms,
             default,
         } => {
+            if v(*scrutinee).is_nan() {
+                return f64::NAN;
+            }
             let s = v(*scrutinee) as usize;
             match arms.iter().find(|a| a.variant == s) {
                 Some(a) => v(a.node),
