@@ -1,32 +1,10 @@
 //! End-to-end tests of the `pcr` binary: exit codes, diagnostics in both
 //! forms, plans, runs on JSON and CSV data, bad data, examples.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn pcr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pcr-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
+mod support;
+use support::{pcr, root, temp, text};
 
 const COIL: &str = "tests/rules/hot_rolled_coil.pcr";
 

@@ -2,32 +2,8 @@
 //! releases (a gas the rule's GWP set lacks is a data error naming the row
 //! and field), GB/T 8170 rounding, credits and module `D` in batch output.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn pcr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pcr-v1calc-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
+mod support;
+use support::{pcr, root, temp, text};
 
 const RELEASES: &str = "tests/rules/refrigerant_releases.pcr";
 const MODULE_D: &str = "tests/rules/module_d_credit.pcr";

@@ -2,32 +2,8 @@
 //! of data that is not positive refused as a data error naming `ln`, never
 //! a NaN in the result.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn pcr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pcr-math-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
+mod support;
+use support::{pcr, temp, text};
 
 const LANDFILL: &str = "tests/rules/landfill_decay.pcr";
 

@@ -2,32 +2,8 @@
 //! top-level constant, a factor) never make an emission secondary; only an
 //! input that fell back to its default does (`docs/src/results.md`).
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn pcr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pcr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pcr: {e}"))
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pcr-primary-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
+mod support;
+use support::{pcr, temp, text};
 
 const RULE: &str = r#"let carbon_to_co2 = 44 / 12
 

@@ -99,14 +99,7 @@ impl DataCode {
 
     /// The short title: the explanation's first line after `# CODE: `.
     pub fn title(self) -> &'static str {
-        let code = self.code();
-        let first = self.explanation().lines().next().unwrap_or("");
-        let heading = first.trim_start_matches('#').trim();
-        heading
-            .strip_prefix(code)
-            .and_then(|rest| rest.strip_prefix(':'))
-            .map(str::trim)
-            .unwrap_or(heading)
+        explanation_title(self.code(), self.explanation())
     }
 
     /// The code of a string such as `"D0101"` (case and surrounding
@@ -153,6 +146,18 @@ impl std::fmt::Display for DataCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
     }
+}
+
+/// The title in an explanation's first line `# CODE: title` (the
+/// compiler's registry of diagnostic codes reads its titles with it too).
+pub fn explanation_title(code: &str, explanation: &'static str) -> &'static str {
+    let first = explanation.lines().next().unwrap_or("");
+    let heading = first.trim_start_matches('#').trim();
+    heading
+        .strip_prefix(code)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .map(str::trim)
+        .unwrap_or(heading)
 }
 
 #[cfg(test)]

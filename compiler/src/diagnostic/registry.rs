@@ -109,7 +109,7 @@ impl Code {
 
     /// The short title: the explanation's first line after `# CODE: `.
     pub fn title(self) -> &'static str {
-        title_of(self.code(), self.explanation())
+        pcr_plan::data_code::explanation_title(self.code(), self.explanation())
     }
 
     /// The code of a string such as `"E0101"` (case and surrounding
@@ -162,17 +162,6 @@ impl serde::Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
-}
-
-/// The title in an explanation's first line `# CODE: title`.
-fn title_of(code: &str, explanation: &'static str) -> &'static str {
-    let first = explanation.lines().next().unwrap_or("");
-    let heading = first.trim_start_matches('#').trim();
-    heading
-        .strip_prefix(code)
-        .and_then(|rest| rest.strip_prefix(':'))
-        .map(str::trim)
-        .unwrap_or(heading)
 }
 
 #[cfg(test)]
