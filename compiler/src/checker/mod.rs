@@ -256,7 +256,7 @@ impl<'w, 'a> Checker<'w, 'a> {
     }
 
     /// Note a use of a name (editors only: go to definition, rename).
-    fn reference(&mut self, span: Span, target: Location) {
+    pub(crate) fn reference(&mut self, span: Span, target: Location) {
         if !self.record {
             return;
         }

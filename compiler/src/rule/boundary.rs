@@ -13,11 +13,7 @@ pub(super) fn stage_known(checker: &mut Checker, name: &ast::Name) -> bool {
     match checker.world.stages.get(&name.text) {
         Some(s) => {
             let loc = s.loc;
-            checker.refs.push(crate::checker::Reference {
-                file: checker.file,
-                span: name.span,
-                target: loc,
-            });
+            checker.reference(name.span, loc);
             true
         }
         None => {
@@ -46,7 +42,6 @@ pub(super) fn boundary(
     checker: &mut Checker,
     boundary_clause: Option<&ast::NameClause>,
 ) -> Boundary {
-    let file = checker.file;
     let mut boundary_stages = Vec::new();
     let mut boundary = None;
     if let Some(b) = boundary_clause {
@@ -55,11 +50,7 @@ pub(super) fn boundary(
                 boundary_stages = def.stages.clone();
                 boundary = Some(def.name.clone());
                 let loc = def.loc;
-                checker.refs.push(crate::checker::Reference {
-                    file,
-                    span: b.name.span,
-                    target: loc,
-                });
+                checker.reference(b.name.span, loc);
             }
             None => {
                 let d = Diagnostic::unknown(

@@ -94,11 +94,7 @@ pub(super) fn check_emission(
         Some(c) => match checker.world.categories.get(&c.text) {
             Some(def) => {
                 let loc = def.loc;
-                checker.refs.push(crate::checker::Reference {
-                    file,
-                    span: c.span,
-                    target: loc,
-                });
+                checker.reference(c.span, loc);
                 c.text.clone()
             }
             None => {

@@ -147,16 +147,11 @@ pub(super) fn gwp_set(
     checker: &mut Checker,
     gwp_clause: Option<&ast::NameClause>,
 ) -> Option<String> {
-    let file = checker.file;
     let mut gwp = None;
     if let Some(g) = gwp_clause {
         if let Some(set) = checker.world.gwp_sets.get(&g.name.text) {
             let loc = set.loc;
-            checker.refs.push(crate::checker::Reference {
-                file,
-                span: g.name.span,
-                target: loc,
-            });
+            checker.reference(g.name.span, loc);
             gwp = Some(g.name.text.clone());
         } else {
             let d = Diagnostic::unknown(
